@@ -1,0 +1,7 @@
+"""``python -m failurelog``."""
+
+import sys
+
+from failurelog.cli import main
+
+sys.exit(main())

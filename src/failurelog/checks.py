@@ -1,0 +1,236 @@
+"""Checks of one incident on its own: the schema, and the body's sections.
+
+jsonschema's raw messages are rewritten into ones a reviewer can act on:
+unknown fields suggest the near miss, missing fields say which lifecycle
+stage requires them, enum errors suggest the closest value, and every
+problem points at the line of the offending key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+
+from failurelog.body import parse_body
+from failurelog.loader import Document
+from failurelog.problems import Problem, dotted, line_of
+from failurelog.schema import Schema
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _leaves(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    """Replace anyOf/oneOf errors by their most relevant sub-error."""
+    for error in errors:
+        if error.validator in ("anyOf", "oneOf") and error.context:
+            best = best_match(error.context)
+            if best.validator == "format":
+                yield error
+            else:
+                yield best
+        else:
+            yield error
+
+
+def _status_clause(error: ValidationError, schema: Schema) -> str:
+    """For a lifecycle requirement, the stage that requires the field."""
+    if "then" not in error.schema_path:
+        return ""
+    # walk the schema path to the 'if' beside this 'then'
+    node: Any = schema.raw
+    parts = list(error.schema_path)
+    index = parts.index("then")
+    for part in parts[:index]:
+        node = node[part]
+    status = node.get("if", {}).get("properties", {}).get("status", {})
+    stages = status.get("enum") or ([status["const"]] if "const" in status else None)
+    if not stages:
+        return " (required by the value of a field beside it)"
+    if len(stages) == 1:
+        return f" (required once status is {stages[0]!r})"
+    return f" (required once status is {stages[0]!r} or later)"
+
+
+def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]) -> str:
+    field = schema.field_at(path)
+    label = f" ({field.title})" if field is not None and path else ""
+    value = error.instance
+    if error.validator == "enum":
+        allowed = [str(v) for v in error.validator_value]
+        hint = _suggest(str(value), allowed) or f"; choose one of: {', '.join(allowed)}"
+        return f"{value!r} is not an allowed value{label}{hint}"
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted_text = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        shown = _describe(value)
+        hint = ""
+        if wanted_text in ("number", "integer") and isinstance(value, str):
+            hint = f"; write the number alone and keep the rest under `remarks: {{{dotted(path)}: ...}}`"
+        if wanted_text == "string" and not isinstance(value, (dict, list)):
+            hint = "; put it in quotes"
+        return f"expected {wanted_text}{label}, found {shown}{hint}"
+    if error.validator == "pattern" or (error.validator == "format" and field is not None):
+        guide = field.description if field is not None else ""
+        return f"{value!r} is not in the expected form{label}: {guide}".rstrip(": ")
+    if error.validator == "anyOf" and field is not None:
+        return f"{value!r} is not valid{label}: {field.description}"
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        unit = f" {field.unit}" if field is not None and field.unit else ""
+        return f"{value!r}{unit} is out of range{label}: {error.message.split(' is ', 1)[-1]}"
+    if error.validator == "minLength" and value == "":
+        return f"empty text{label}: fill it in or remove the field"
+    return f"{error.message}{label}"
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"boolean {value!r}"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, (int, float)):
+        return f"number {value!r}"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
+    """Every schema violation in ``doc``, each at the line of its key."""
+    assert doc.meta is not None
+    out: list[Problem] = []
+    default_line = 2
+    for error in _leaves(schema.validator.iter_errors(doc.meta)):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key in known:
+                    continue
+                where = (*path, key)
+                out.append(
+                    Problem(
+                        doc.display,
+                        line_of(doc.lines, where, default_line),
+                        dotted(where),
+                        f"unknown field {key!r}{_suggest(str(key), known)}",
+                        "schema",
+                    )
+                )
+            continue
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for key in error.validator_value:
+                if key in error.instance:
+                    continue
+                where = (*path, key)
+                field = schema.field_at(where)
+                title = f" ({field.title})" if field is not None else ""
+                out.append(
+                    Problem(
+                        doc.display,
+                        line_of(doc.lines, path, default_line),
+                        dotted(where),
+                        f"missing{title}{_status_clause(error, schema)}",
+                        "schema",
+                    )
+                )
+            continue
+        out.append(
+            Problem(
+                doc.display,
+                line_of(doc.lines, path, default_line),
+                dotted(path),
+                _message(error, schema, path),
+                "schema",
+            )
+        )
+    return out
+
+
+def body_problems(doc: Document, schema: Schema) -> list[Problem]:
+    """Unknown, duplicate, misplaced and (for the status) missing or empty body sections."""
+    out: list[Problem] = []
+    parsed = parse_body(doc.body, doc.body_line)
+    known = schema.sections_by_heading
+    if parsed.preamble.strip():
+        out.append(
+            Problem(
+                doc.display,
+                parsed.preamble_line,
+                "body",
+                "text before the first '## ' heading belongs to no section; move it under one",
+                "body",
+            )
+        )
+    for line, _level, text in parsed.other_headings:
+        out.append(
+            Problem(
+                doc.display,
+                line,
+                "body",
+                f"'# {text}': use '## ' section headings; the page title comes from `title`",
+                "body",
+            )
+        )
+    seen: dict[str, int] = {}
+    for section in parsed.sections:
+        if section.heading not in known:
+            out.append(
+                Problem(
+                    doc.display,
+                    section.line,
+                    "body",
+                    f"unknown section '## {section.heading}'{_suggest(section.heading, known)}",
+                    "body",
+                )
+            )
+        elif section.heading in seen:
+            out.append(
+                Problem(
+                    doc.display,
+                    section.line,
+                    "body",
+                    f"section '## {section.heading}' appears twice (first on line {seen[section.heading]})",
+                    "body",
+                )
+            )
+        seen.setdefault(section.heading, section.line)
+    status = (doc.meta or {}).get("status")
+    rank = schema.status_rank(status)
+    present = {s.heading: s for s in parsed.sections}
+    for spec in schema.sections:
+        if spec.required_from is None or rank < schema.status_rank(spec.required_from):
+            continue
+        found = present.get(spec.heading)
+        if found is None:
+            out.append(
+                Problem(
+                    doc.display,
+                    doc.body_line,
+                    "body",
+                    f"missing section '## {spec.heading}' (required once status is "
+                    f"{spec.required_from!r}): {spec.description}",
+                    "body",
+                )
+            )
+        elif found.is_empty:
+            out.append(
+                Problem(
+                    doc.display,
+                    found.line,
+                    "body",
+                    f"section '## {spec.heading}' is empty (required once status is "
+                    f"{spec.required_from!r}): {spec.description}",
+                    "body",
+                )
+            )
+    return out

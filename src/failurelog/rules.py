@@ -1,0 +1,253 @@
+"""Rules beyond the schema: an incident against its file, its own timestamps, and the others.
+
+The fields each rule looks at are read from the schema's ``x-chronology``,
+``x-derived`` and ``x-incident-ref`` annotations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from failurelog.loader import Document
+from failurelog.problems import Problem, dotted, line_of
+from failurelog.schema import ITEMS, Schema
+
+_ID_DATE = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-\d{3}$")
+
+
+def values_at(data: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every (instance path, value) for a dotted field name, expanding ``[]`` over lists."""
+    parts = name.replace(ITEMS, "." + ITEMS).split(".")
+    frontier: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    for part in parts:
+        nxt: list[tuple[tuple[str | int, ...], Any]] = []
+        for path, value in frontier:
+            if part == ITEMS and isinstance(value, list):
+                nxt.extend(((*path, i), item) for i, item in enumerate(value))
+            elif isinstance(value, dict) and part in value:
+                nxt.append(((*path, part), value[part]))
+        frontier = nxt
+    return iter(frontier)
+
+
+def value_at(data: Any, name: str) -> Any:
+    """The single value of a dotted field name without ``[]``, or None."""
+    for _path, value in values_at(data, name):
+        return value
+    return None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A schema timestamp as an aware datetime, or None when absent or malformed."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def file_problems(doc: Document) -> list[Problem]:
+    """The id agrees with the file name, the folder's year, and the incident's date."""
+    meta = doc.meta or {}
+    incident_id = meta.get("id")
+    out: list[Problem] = []
+    if not isinstance(incident_id, str) or not _ID_DATE.match(incident_id):
+        return out  # the schema reports a missing or malformed id
+    line = line_of(doc.lines, ("id",), 2)
+    if doc.path.stem != incident_id:
+        out.append(
+            Problem(
+                doc.display,
+                line,
+                "id",
+                f"id {incident_id} does not match the file name {doc.path.name} (expected {incident_id}.md)",
+                "id",
+            )
+        )
+    year = incident_id[4:8]
+    if re.fullmatch(r"\d{4}", doc.path.parent.name) and doc.path.parent.name != year:
+        out.append(
+            Problem(
+                doc.display,
+                line,
+                "id",
+                f"incident of {year} filed under {doc.path.parent.name}/ (move it to incidents/{year}/)",
+                "id",
+            )
+        )
+    occurred = parse_time(meta.get("occurred_at"))
+    if occurred is not None:
+        day = occurred.strftime("%Y%m%d")
+        if incident_id[4:12] != day:
+            out.append(
+                Problem(
+                    doc.display,
+                    line,
+                    "id",
+                    f"id {incident_id} names the date {incident_id[4:12]} but occurred_at is on {day} (UTC)",
+                    "id",
+                )
+            )
+    return out
+
+
+def consistency_problems(doc: Document, schema: Schema) -> list[Problem]:
+    """Timestamps in order, stated figures agreeing with the figures they derive from, remarks on real fields."""
+    meta = doc.meta or {}
+    out: list[Problem] = []
+    previous: tuple[str, datetime] | None = None
+    for name in schema.chronology:
+        when = parse_time(value_at(meta, name))
+        if when is None:
+            continue
+        if previous is not None and when < previous[1]:
+            path = tuple(name.split("."))
+            out.append(
+                Problem(
+                    doc.display,
+                    line_of(doc.lines, path, 2),
+                    name,
+                    f"{value_at(meta, name)} is earlier than {previous[0]} "
+                    f"({value_at(meta, previous[0])}); times must not go backwards",
+                    "chronology",
+                )
+            )
+        previous = (name, when)
+    for field in schema.derived_fields:
+        rule = field.schema["x-derived"]
+        stated = _number(value_at(meta, field.name))
+        if stated is None:
+            continue
+        expected = _derive(rule, meta)
+        if expected is None:
+            continue
+        if abs(stated - expected) > float(rule.get("tolerance", 0)):
+            sources = " and ".join(rule["of"])
+            out.append(
+                Problem(
+                    doc.display,
+                    line_of(doc.lines, field.path, 2),
+                    field.name,
+                    f"{field.title} is {stated:g} but {sources} give {expected:.2f}"
+                    f"{' ' + field.unit if field.unit else ''}",
+                    "consistency",
+                )
+            )
+    for key in (meta.get("remarks") or {}) if isinstance(meta.get("remarks"), dict) else ():
+        if isinstance(key, str) and schema.field(key) is None:
+            close = [n for n in schema.fields if n.endswith("." + key.rsplit(".", 1)[-1])]
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            out.append(
+                Problem(
+                    doc.display,
+                    line_of(doc.lines, ("remarks", key), 2),
+                    f"remarks.{key}",
+                    f"remark on {key!r}, which is not a field{hint}",
+                    "consistency",
+                )
+            )
+    return out
+
+
+def _derive(rule: dict[str, Any], meta: dict[str, Any]) -> float | None:
+    op, names = rule["op"], rule["of"]
+    if op == "minutes_between":
+        start, end = (parse_time(value_at(meta, n)) for n in names)
+        return None if start is None or end is None else (end - start).total_seconds() / 60
+    a, b = (_number(value_at(meta, n)) for n in names)
+    if a is None or b is None:
+        return None
+    if op == "difference":
+        return a - b
+    if op == "percent":
+        return None if b == 0 else 100 * a / b
+    raise ValueError(f"unknown x-derived op {op!r} in the schema")
+
+
+def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Problem]:
+    """Ids unique across the repository; references name incidents that exist, with the right date."""
+    out: list[Problem] = []
+    by_id: dict[str, list[Document]] = defaultdict(list)
+    for doc in docs:
+        incident_id = (doc.meta or {}).get("id")
+        if isinstance(incident_id, str):
+            by_id[incident_id].append(doc)
+    for incident_id, holders in by_id.items():
+        if len(holders) < 2:
+            continue
+        for doc in holders:
+            others = ", ".join(o.display for o in holders if o is not doc)
+            out.append(
+                Problem(
+                    doc.display,
+                    line_of(doc.lines, ("id",), 2),
+                    "id",
+                    f"id {incident_id} is also used by {others} "
+                    f"(renumber one: failurelog renumber {incident_id} NEW-ID)",
+                    "id",
+                )
+            )
+    for doc in docs:
+        meta = doc.meta or {}
+        for field in schema.reference_fields:
+            for path, value in values_at(meta, field.name):
+                if not isinstance(value, str):
+                    continue
+                line = line_of(doc.lines, path, 2)
+                if value == meta.get("id"):
+                    out.append(
+                        Problem(doc.display, line, dotted(path), "an incident cannot be related to itself", "reference")
+                    )
+                elif value not in by_id:
+                    out.append(
+                        Problem(
+                            doc.display,
+                            line,
+                            dotted(path),
+                            f"related incident {value} does not exist in this repository",
+                            "reference",
+                        )
+                    )
+                else:
+                    out.extend(_check_ref_date(doc, path, by_id[value][0]))
+    return out
+
+
+def _check_ref_date(doc: Document, path: tuple[str | int, ...], target: Document) -> list[Problem]:
+    """A stated date beside a reference must be the referenced incident's date."""
+    entry = path_value(doc, path[:-1])
+    stated = entry.get("date") if isinstance(entry, dict) else None
+    occurred = parse_time((target.meta or {}).get("occurred_at"))
+    if not isinstance(stated, str) or occurred is None:
+        return []
+    actual = occurred.date().isoformat()
+    if stated == actual:
+        return []
+    where = (*path[:-1], "date")
+    return [
+        Problem(
+            doc.display,
+            line_of(doc.lines, where, 2),
+            dotted(where),
+            f"{path_value(doc, path)} occurred on {actual}, not {stated}",
+            "reference",
+        )
+    ]
+
+
+def path_value(doc: Document, path: tuple[str | int, ...]) -> Any:
+    """The value at an instance path of ``doc``'s front matter."""
+    node: Any = doc.meta
+    for part in path:
+        node = node[part]
+    return node

@@ -1,0 +1,248 @@
+"""The incident schema, and everything the rest of the package asks of it.
+
+``schema/incident.schema.json`` is the single source of truth: field names,
+titles (the seed form's labels), units, enum values, which fields are worth a
+pattern index, the body's sections, the status lifecycle and the order of
+timestamps all come from here. No other module lists field names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from failurelog.paths import SCHEMA_FILE
+
+JSON = dict[str, Any]
+
+#: Marks an array level in a field path: ``action_items[].owner``.
+ITEMS = "[]"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of the schema, at its place in the tree."""
+
+    path: tuple[str, ...]
+    schema: JSON = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        """Dotted path, with ``[]`` for list items."""
+        return ".".join(self.path).replace(".[]", "[]")
+
+    @property
+    def key(self) -> str:
+        """The last part of the path."""
+        return self.path[-1]
+
+    @property
+    def title(self) -> str:
+        """The seed form's label for this field."""
+        return str(self.schema.get("title", self.key))
+
+    @property
+    def description(self) -> str:
+        """Guidance for whoever fills the field in."""
+        return str(self.schema.get("description", ""))
+
+    @property
+    def unit(self) -> str | None:
+        """The unit of a number (``x-unit``), if any."""
+        unit = self.schema.get("x-unit")
+        return str(unit) if unit else None
+
+    @property
+    def seed_label(self) -> str:
+        """The label this field has on the paper form."""
+        return str(self.schema.get("x-seed-label", self.title))
+
+    @property
+    def type(self) -> str:
+        """``object``, ``array``, ``string``, ``number``, ``integer`` or ``boolean`` (first if several)."""
+        kind = self.schema.get("type", "string")
+        return str(kind[0] if isinstance(kind, list) else kind)
+
+    @property
+    def choices(self) -> list[str] | None:
+        """Enum values of a single choice, or of the items of a multiple choice."""
+        if "enum" in self.schema:
+            return [str(v) for v in self.schema["enum"]]
+        items = self.schema.get("items", {})
+        if isinstance(items, dict) and "enum" in items:
+            return [str(v) for v in items["enum"]]
+        return None
+
+    @property
+    def multiple(self) -> bool:
+        """True for a checkbox group where several boxes may be ticked."""
+        return self.type == "array" and self.choices is not None
+
+    @property
+    def group_by(self) -> bool:
+        """Worth a pattern index (``x-group-by``)."""
+        return bool(self.schema.get("x-group-by"))
+
+    @property
+    def is_container(self) -> bool:
+        """An object, or a list of objects: holds other fields."""
+        if self.type == "object":
+            return True
+        items = self.schema.get("items")
+        return self.type == "array" and isinstance(items, dict) and items.get("type") == "object"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A ``##`` section of the incident body, declared in ``x-body-sections``."""
+
+    key: str
+    heading: str
+    group: str
+    kind: str
+    description: str
+    required_from: str | None = None
+    seed_label: str = ""
+
+
+class Schema:
+    """The loaded incident schema plus the views of it other modules need."""
+
+    def __init__(self, raw: JSON, path: Path | None = None) -> None:
+        self.raw = raw
+        self.path = path
+
+    # -- fields ---------------------------------------------------------
+    def _resolve(self, node: JSON) -> JSON:
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            return node
+        target: Any = self.raw
+        for part in ref[2:].split("/"):
+            target = target[part]
+        return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+
+    def _walk(self, node: JSON, path: tuple[str, ...]) -> Iterator[Field]:
+        for key, sub in node.get("properties", {}).items():
+            sub = self._resolve(sub)
+            here = Field((*path, key), sub)
+            yield here
+            if here.type == "object":
+                yield from self._walk(sub, here.path)
+            elif here.is_container:
+                yield from self._walk(self._resolve(sub["items"]), (*here.path, ITEMS))
+
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        """Every field by dotted name, in the seed form's order."""
+        return {f.name: f for f in self._walk(self.raw, ())}
+
+    def field(self, name: str) -> Field | None:
+        """The field with this dotted name (``[]`` for list items), or None."""
+        return self.fields.get(name)
+
+    def field_at(self, path: tuple[str | int, ...]) -> Field | None:
+        """The field at an instance path such as ``('action_items', 0, 'owner')``."""
+        return self.fields.get(".".join(ITEMS if isinstance(p, int) else p for p in path).replace(".[]", "[]"))
+
+    def children(self, prefix: tuple[str, ...] = ()) -> list[Field]:
+        """The direct sub-fields of the object (or list item) at ``prefix``."""
+        depth = len(prefix) + 1
+        return [f for f in self.fields.values() if len(f.path) == depth and f.path[:-1] == prefix]
+
+    @cached_property
+    def group_by_fields(self) -> list[Field]:
+        """Fields worth a pattern index, in schema order."""
+        return [f for f in self.fields.values() if f.group_by]
+
+    @cached_property
+    def reference_fields(self) -> list[Field]:
+        """Fields whose value is the id of another incident (``x-incident-ref``)."""
+        return [f for f in self.fields.values() if f.schema.get("x-incident-ref")]
+
+    @cached_property
+    def derived_fields(self) -> list[Field]:
+        """Fields whose value must agree with other fields (``x-derived``)."""
+        return [f for f in self.fields.values() if "x-derived" in f.schema]
+
+    @cached_property
+    def timestamp_fields(self) -> list[Field]:
+        """Fields holding a UTC timestamp."""
+        return [f for f in self.fields.values() if f.schema.get("format") == "date-time"]
+
+    # -- lifecycle and body ---------------------------------------------
+    @cached_property
+    def statuses(self) -> list[str]:
+        """Lifecycle stages, in order."""
+        return [str(s) for s in self.raw["properties"]["status"]["enum"]]
+
+    def status_rank(self, status: object) -> int:
+        """Position of ``status`` in the lifecycle (-1 when unknown)."""
+        return self.statuses.index(status) if status in self.statuses else -1
+
+    @cached_property
+    def chronology(self) -> list[str]:
+        """Timestamp fields that must not go backwards, in order."""
+        return [str(name) for name in self.raw.get("x-chronology", [])]
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """Body sections, in the seed form's order."""
+        out = []
+        for entry in self.raw.get("x-body-sections", []):
+            out.append(
+                Section(
+                    key=entry["key"],
+                    heading=entry["heading"],
+                    group=entry.get("group", ""),
+                    kind=entry.get("kind", "prose"),
+                    description=entry.get("description", ""),
+                    required_from=entry.get("required_from"),
+                    seed_label=entry.get("x-seed-label", entry["heading"]),
+                )
+            )
+        return out
+
+    @cached_property
+    def sections_by_heading(self) -> dict[str, Section]:
+        """Body sections keyed by their heading text."""
+        return {s.heading: s for s in self.sections}
+
+    # -- validation -----------------------------------------------------
+    @cached_property
+    def validator(self) -> Any:
+        """One compiled Draft 2020-12 validator with format checks (built once, reused)."""
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        checker = FormatChecker(formats=("ipv4", "ipv6", "date"))
+
+        @checker.checks("date-time", raises=ValueError)
+        def _is_datetime(value: object) -> bool:
+            if not isinstance(value, str):
+                return True
+            parsed = datetime.fromisoformat(value)
+            return parsed.tzinfo is not None
+
+        @checker.checks("date", raises=ValueError)
+        def _is_date(value: object) -> bool:
+            return not isinstance(value, str) or bool(date.fromisoformat(value))
+
+        Draft202012Validator.check_schema(self.raw)
+        return Draft202012Validator(self.raw, format_checker=checker)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime_ns: int) -> Schema:
+    with path.open(encoding="utf-8") as handle:
+        return Schema(json.load(handle), path)
+
+
+def load_schema(root: Path) -> Schema:
+    """The schema of the repository at ``root`` (cached until the file changes)."""
+    path = (root / SCHEMA_FILE).resolve()
+    return _load(path, path.stat().st_mtime_ns)

@@ -1,0 +1,85 @@
+"""Validate incident files: load, check each, check them against each other, report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from failurelog.checks import body_problems, schema_problems
+from failurelog.loader import Document, load
+from failurelog.paths import display_path, incident_files
+from failurelog.problems import Problem
+from failurelog.rules import consistency_problems, file_problems, repository_problems
+from failurelog.schema import Schema, load_schema
+
+
+@dataclass
+class Report:
+    """The outcome of validating a set of files."""
+
+    checked: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file has a problem."""
+        return not self.problems
+
+    @property
+    def invalid_files(self) -> list[str]:
+        """Files with at least one problem, in order."""
+        return sorted({p.file for p in self.problems})
+
+
+def check_document(doc: Document, schema: Schema) -> None:
+    """Run every single-file check on ``doc``, adding its problems to it."""
+    if doc.meta is None:
+        return
+    doc.problems.extend(schema_problems(doc, schema))
+    doc.problems.extend(body_problems(doc, schema))
+    doc.problems.extend(file_problems(doc))
+    doc.problems.extend(consistency_problems(doc, schema))
+
+
+def load_all(root: Path, schema: Schema, files: Sequence[Path] | None = None) -> list[Document]:
+    """Load and check every incident (or ``files``) under ``root``."""
+    docs = []
+    for path in files if files is not None else incident_files(root):
+        doc = load(path, display_path(path, root), root)
+        check_document(doc, schema)
+        docs.append(doc)
+    return docs
+
+
+def expand(targets: Sequence[Path]) -> list[Path]:
+    """Files named, plus the ``*.md`` files inside folders named."""
+    out: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            out.extend(sorted(p for p in target.rglob("*.md") if p.name != "index.md"))
+        else:
+            out.append(target)
+    return out
+
+
+def validate(root: Path, targets: Sequence[Path] = ()) -> Report:
+    """Validate ``targets`` (default: every incident) in the context of the whole repository.
+
+    Cross-incident rules (unique ids, references) see every incident in the
+    repository, but only problems in the targeted files are reported.
+    """
+    schema = load_schema(root)
+    repository = incident_files(root)
+    chosen = expand(targets) if targets else repository
+    chosen_keys = {p.absolute() for p in chosen}
+    others = [p for p in repository if p.absolute() not in chosen_keys]
+    docs = load_all(root, schema, chosen)
+    context = load_all(root, schema, others) if others else []
+    report = Report(checked=[d.display for d in docs])
+    for doc in docs:
+        report.problems.extend(doc.problems)
+    wanted = {d.display for d in docs}
+    report.problems.extend(p for p in repository_problems(docs + context, schema) if p.file in wanted)
+    report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
+    return report

@@ -1,0 +1,31 @@
+"""Shared fixtures: a throw-away failurelog repository built from this one's schema and templates."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from failurelog.schema import Schema, load_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = FIXTURES / "seed" / "system-failure-analysis-log.txt"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty incident repository: this project's schema/ and templates/, no incidents."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(ROOT / "schema", root / "schema")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (root / "incidents").mkdir()
+    return root
+
+
+@pytest.fixture(scope="session")
+def schema() -> Schema:
+    """The project's incident schema."""
+    return load_schema(ROOT)

@@ -20,6 +20,9 @@ from failurelog.problems import Problem, dotted, line_of
 from failurelog.schema import Schema
 
 
+FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
+
+
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -38,10 +41,11 @@ def _leaves(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
             yield error
 
 
-def _status_clause(error: ValidationError, schema: Schema) -> str:
+def _status_clause(error: ValidationError, schema: Schema, where: tuple[str | int, ...]) -> str:
     """For a lifecycle requirement, the stage that requires the field."""
     if "then" not in error.schema_path:
         return ""
+    field = schema.field_at(where)
     # walk the schema path to the 'if' beside this 'then'
     node: Any = schema.raw
     parts = list(error.schema_path)
@@ -51,7 +55,7 @@ def _status_clause(error: ValidationError, schema: Schema) -> str:
     status = node.get("if", {}).get("properties", {}).get("status", {})
     stages = status.get("enum") or ([status["const"]] if "const" in status else None)
     if not stages:
-        return " (required by the value of a field beside it)"
+        return f": {field.description}" if field is not None else " (required by the value of another field)"
     if len(stages) == 1:
         return f" (required once status is {stages[0]!r})"
     return f" (required once status is {stages[0]!r} or later)"
@@ -75,7 +79,10 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
         if wanted_text == "string" and not isinstance(value, (dict, list)):
             hint = "; put it in quotes"
         return f"expected {wanted_text}{label}, found {shown}{hint}"
-    if error.validator == "pattern" or (error.validator == "format" and field is not None):
+    if error.validator == "format":
+        kind = FORMAT_NAMES.get(str(error.validator_value), str(error.validator_value))
+        return f"{value!r} is not a valid {kind}{label}"
+    if error.validator == "pattern":
         guide = field.description if field is not None else ""
         return f"{value!r} is not in the expected form{label}: {guide}".rstrip(": ")
     if error.validator == "anyOf" and field is not None:
@@ -134,12 +141,15 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
                 where = (*path, key)
                 field = schema.field_at(where)
                 title = f" ({field.title})" if field is not None else ""
+                clause = _status_clause(error, schema, where)
+                # a field the lifecycle requires is pointed at from the `status:` line
+                anchor = ("status",) if "status is" in clause and not path else path
                 out.append(
                     Problem(
                         doc.display,
-                        line_of(doc.lines, path, default_line),
+                        line_of(doc.lines, anchor, default_line),
                         dotted(where),
-                        f"missing{title}{_status_clause(error, schema)}",
+                        f"missing{title}{clause}",
                         "schema",
                     )
                 )
@@ -153,7 +163,23 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
                 "schema",
             )
         )
-    return out
+    # jsonschema reports a missing property once per missing sibling, and a malformed
+    # timestamp under both `pattern` and `format`: say each thing once, the form first.
+    unique = list(dict.fromkeys(out))
+    patterned = {p.field for p in unique if "expected form" in p.message}
+    return [p for p in unique if not (p.field in patterned and " is not a valid " in p.message)]
+
+
+def _section_hint(heading: str, schema: Schema) -> str:
+    """Suggest the closest section, or point at the front-matter field a heading names."""
+    hint = _suggest(heading, schema.sections_by_heading)
+    if hint:
+        return hint
+    titles = {f.title: f for f in schema.fields.values() if not f.is_container}
+    close = difflib.get_close_matches(heading, list(titles), n=1, cutoff=0.75)
+    if close:
+        return f"; {close[0]!r} is a front-matter field ({titles[close[0]].name}), not a body section"
+    return f"; sections are: {', '.join(schema.sections_by_heading)}"
 
 
 def body_problems(doc: Document, schema: Schema) -> list[Problem]:
@@ -189,7 +215,7 @@ def body_problems(doc: Document, schema: Schema) -> list[Problem]:
                     doc.display,
                     section.line,
                     "body",
-                    f"unknown section '## {section.heading}'{_suggest(section.heading, known)}",
+                    f"unknown section '## {section.heading}'{_section_hint(section.heading, schema)}",
                     "body",
                 )
             )

@@ -62,6 +62,28 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    """Show one incident's git history: who changed what, when, and the auditor's flags."""
+    from failurelog.history import read_history
+    from failurelog.history_output import render_json, render_text
+
+    root = _root(args)
+    repository = read_history(root, only={args.id, Path(args.id).stem})
+    if not repository.available:
+        if args.format == "json":
+            sys.stdout.write(render_json(None, repository))
+            return 1
+        raise FailurelogError(str(repository.message))
+    history = repository.get(args.id)
+    if history is None:
+        raise FailurelogError(
+            f"no incident {args.id} in the git history or the working tree of {root} "
+            "(check the id, e.g. SYS-20260301-001)"
+        )
+    sys.stdout.write(render_json(history, repository) if args.format == "json" else render_text(history, repository))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -134,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("-v", "--verbose", action="count", default=0, help="also list the valid files")
     val.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     val.set_defaults(handler=cmd_validate)
+
+    hist = sub.add_parser(
+        "history",
+        help="an incident's git history: created, changed, by whom, field by field, with audit flags",
+        description="Read the incident's history from git (renames and moves followed): creation, last change, "
+        "revisions, contributors, the change log newest first with each field's old and new value, and flags "
+        "(changed after closing, sign-off changed after signing, deleted, uncommitted).",
+    )
+    hist.add_argument("id", metavar="ID", help="incident id, e.g. SYS-20260301-001")
+    hist.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    hist.set_defaults(handler=cmd_history)
     return parser
 
 

@@ -156,7 +156,8 @@ def parse_text(doc: Document, text: str) -> Document:
     if parsed.problems:
         return doc
     if not isinstance(parsed.data, dict):
-        kind = "nothing" if parsed.data is None else f"a {type(parsed.data).__name__}"
+        kinds = {list: "a list", str: "plain text", int: "a number", float: "a number", bool: "a boolean"}
+        kind = "nothing" if parsed.data is None else kinds.get(type(parsed.data), type(parsed.data).__name__)
         doc.problem(
             offset + 1, "", f"front matter must be a mapping of `field: value` lines, found {kind}", "front-matter"
         )

@@ -1,0 +1,109 @@
+"""Open follow-up actions across incidents, from every list the schema marks ``x-action-list``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from failurelog import roles
+from failurelog.model import Incident, Model
+from failurelog.roles import ActionList
+from failurelog.schema import ITEMS
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """One follow-up action of one incident."""
+
+    incident: Incident
+    source: ActionList
+    index: int
+    text: str
+    owner: str
+    due: date | None
+    status: str
+    priority: str | None
+    overdue: bool
+
+    @property
+    def kind(self) -> str:
+        """The list's title, e.g. "Action Items" or "Immediate Preventive Actions"."""
+        return self.source.field.title
+
+
+def _date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _text_field(model: Model, spec: ActionList) -> str | None:
+    """The item field holding the action's text: the first string field not otherwise used."""
+    used = {spec.owner, spec.due, spec.status, spec.priority}
+    for child in model.schema.children((*spec.field.path, ITEMS)):
+        if child.key not in used and child.type == "string" and child.choices is None:
+            return child.key
+    return None
+
+
+def all_actions(model: Model) -> list[ActionEntry]:
+    """Every action of every list, open or not, in incident order (newest first)."""
+    out = []
+    for spec in roles.action_lists(model.schema):
+        text_key = _text_field(model, spec)
+        for incident in model.incidents:
+            items = incident.value(spec.field.name)
+            if not isinstance(items, list):
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    continue
+                status = str(item.get(spec.status, ""))
+                due = _date(item.get(spec.due))
+                done = status in spec.done
+                priority = item.get(spec.priority) if spec.priority else None
+                out.append(
+                    ActionEntry(
+                        incident=incident,
+                        source=spec,
+                        index=index,
+                        text=str(item.get(text_key, "")) if text_key else "",
+                        owner=str(item.get(spec.owner, "")).strip() or "(no owner)",
+                        due=due,
+                        status=status,
+                        priority=str(priority) if priority is not None else None,
+                        overdue=not done and due is not None and due < model.today,
+                    )
+                )
+    return out
+
+
+def priority_order(model: Model) -> dict[str, int]:
+    """Rank of each priority choice over every action list (schema order)."""
+    order: dict[str, int] = {}
+    for spec in roles.action_lists(model.schema):
+        if spec.priority:
+            child = model.schema.field(f"{spec.field.name}{ITEMS}.{spec.priority}")
+            for value in child.choices or [] if child else []:
+                order.setdefault(value, len(order))
+    return order
+
+
+def open_actions(model: Model) -> list[ActionEntry]:
+    """Actions not in a ``done`` status, by owner, then priority, then due date."""
+    order = priority_order(model)
+    entries = [a for a in all_actions(model) if a.status not in a.source.done]
+    entries.sort(
+        key=lambda a: (
+            a.owner.casefold(),
+            order.get(a.priority or "", len(order)),
+            a.due or date.max,
+            a.incident.id,
+            a.index,
+        )
+    )
+    return entries

@@ -1,0 +1,164 @@
+"""Incident objects built from valid documents, with generic access through schema fields.
+
+Only the five fields every incident must have (the schema's ``required``
+list: id, title, occurred_at, status, severity) are attributes; everything
+else is read by dotted field name, and the figures the analyses need
+(downtime, time to recover, time to detect) come from the fields the schema
+annotates with ``x-role``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Any
+
+from failurelog import roles
+from failurelog.body import parse_body
+from failurelog.loader import Document
+from failurelog.rules import parse_time, value_at, values_at
+from failurelog.schema import Field, Schema
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+@dataclass
+class Incident:
+    """One valid incident: its required fields as attributes, the rest through :meth:`value`."""
+
+    id: str
+    title: str
+    status: str
+    severity: str
+    occurred_at: datetime
+    meta: dict[str, Any] = field(repr=False)
+    body: str = field(default="", repr=False)
+    source: str = ""
+
+    @property
+    def month(self) -> str:
+        """``YYYY-MM`` of the UTC start."""
+        return self.occurred_at.strftime("%Y-%m")
+
+    @property
+    def day(self) -> str:
+        """``YYYY-MM-DD`` of the UTC start."""
+        return self.occurred_at.strftime("%Y-%m-%d")
+
+    @property
+    def page(self) -> str:
+        """Path of this incident's page in the generated site tree."""
+        return f"incidents/{self.occurred_at.year:04d}/{self.id}.md"
+
+    def value(self, name: str) -> Any:
+        """The value of a dotted field name (no ``[]``), or None."""
+        return value_at(self.meta, name)
+
+    def values(self, name: str) -> list[Any]:
+        """Every value of a field, lists flattened (``[]`` expands list items); None left out."""
+        out: list[Any] = []
+        for _path, value in values_at(self.meta, name):
+            if isinstance(value, list):
+                out.extend(v for v in value if v is not None)
+            elif value is not None:
+                out.append(value)
+        return out
+
+    def number(self, name: str | None) -> float | None:
+        """The numeric value of a field, or None when absent or not a number."""
+        return None if name is None else _number(self.value(name))
+
+    @cached_property
+    def sections(self) -> dict[str, str]:
+        """Body text by ``##`` heading, guidance comments removed, empty sections left out."""
+        out: dict[str, str] = {}
+        for section in parse_body(self.body).sections:
+            text = _COMMENT.sub("", section.text).strip("\n")
+            if text.strip():
+                out[section.heading] = text
+        return out
+
+
+@dataclass
+class Model:
+    """Every valid incident (newest first) plus the schema and the build date."""
+
+    schema: Schema
+    incidents: list[Incident]
+    today: date
+
+    @cached_property
+    def by_id(self) -> dict[str, Incident]:
+        """Incidents by id."""
+        return {i.id: i for i in self.incidents}
+
+    @cached_property
+    def role_names(self) -> dict[str, str]:
+        """Dotted field name for each ``x-role`` the schema declares."""
+        return {str(f.schema["x-role"]): f.name for f in self.schema.fields.values() if f.schema.get("x-role")}
+
+    def role_field(self, role: str) -> Field | None:
+        """The field annotated ``x-role: role``, or None."""
+        name = self.role_names.get(role)
+        return self.schema.field(name) if name else None
+
+    def role_number(self, incident: Incident, role: str) -> float | None:
+        """The figure of ``incident`` in the field annotated ``x-role: role``."""
+        return incident.number(self.role_names.get(role))
+
+    def downtime(self, incident: Incident) -> float | None:
+        """Downtime in the unit of the ``downtime`` field (minutes in the shipped schema)."""
+        return self.role_number(incident, "downtime")
+
+    def time_to_recover(self, incident: Incident) -> float | None:
+        """Time to recover, from the ``time_to_recover`` field."""
+        return self.role_number(incident, "time_to_recover")
+
+    def time_to_detect(self, incident: Incident) -> float | None:
+        """Time to detect, from the ``time_to_detect`` field."""
+        return self.role_number(incident, "time_to_detect")
+
+    @cached_property
+    def severity_order(self) -> dict[str, int]:
+        """Rank of each severity choice (0 = the first, most severe)."""
+        spec = self.schema.field("severity")
+        return roles.choice_order(spec) if spec else {}
+
+    def severity_rank(self, incident: Incident) -> int:
+        """Position of the incident's severity among the schema's choices (0 = most severe)."""
+        return self.severity_order.get(incident.severity, len(self.severity_order))
+
+
+def incident_from(doc: Document) -> Incident | None:
+    """An :class:`Incident` from a loaded document, or None when its required fields are unusable."""
+    meta = doc.meta
+    if meta is None:
+        return None
+    occurred = parse_time(meta.get("occurred_at"))
+    ident, title = meta.get("id"), meta.get("title")
+    if occurred is None or not isinstance(ident, str) or not isinstance(title, str):
+        return None
+    return Incident(
+        id=ident,
+        title=title,
+        status=str(meta.get("status", "")),
+        severity=str(meta.get("severity", "")),
+        occurred_at=occurred.astimezone(UTC),
+        meta=meta,
+        body=doc.body,
+        source=doc.display,
+    )
+
+
+def build_model(docs: Iterable[Document], schema: Schema, today: date | None = None) -> Model:
+    """The model of every usable document, newest first (ties by id, descending)."""
+    incidents = [i for i in (incident_from(d) for d in docs) if i is not None]
+    incidents.sort(key=lambda i: (i.occurred_at, i.id), reverse=True)
+    return Model(schema=schema, incidents=incidents, today=today or datetime.now(UTC).date())

@@ -1,0 +1,122 @@
+"""What the site and the analyses need to know about fields, read from schema annotations.
+
+The schema marks fields with a few ``x-`` keywords, so no module lists field
+names (a field annotated in the schema shows up on the site without a code
+change):
+
+``x-summary: true``
+    shown in the header table of an incident page.
+``x-index-column: true``
+    a column of the incident index.
+``x-role: NAME``
+    the field the analyses use for a meaning: ``downtime``,
+    ``time_to_recover``, ``time_to_detect``.
+``x-stat: sum | mean | share``
+    charted on the statistics page per month: a total, an average, or the
+    share of each choice.
+``x-ordered: true``
+    a list of objects that is a sequence (rendered as an ordered list).
+``x-action-list: {owner, due, status, priority, done}``
+    a list of follow-up actions; the mapping names the item fields holding
+    the owner, due date, status and priority, and lists the ``done`` statuses.
+``x-similarity: exact | text``
+    used to suggest related incidents: shared values, or similar text. Body
+    sections in ``x-body-sections`` take the same key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from failurelog.schema import Field, Schema
+
+#: Kinds of ``x-stat`` the statistics page can chart.
+STAT_KINDS = ("sum", "mean", "share")
+#: Kinds of ``x-similarity``.
+SIMILARITY_KINDS = ("exact", "text")
+
+
+@dataclass(frozen=True)
+class ActionList:
+    """A list of follow-up actions and the item fields that matter for tracking it."""
+
+    field: Field
+    owner: str
+    due: str
+    status: str
+    priority: str | None
+    done: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One source of evidence for related-incident suggestions."""
+
+    name: str  # the field's dotted name, or ``body:<section key>``
+    title: str
+    kind: str  # "exact" or "text"
+    field: Field | None = None
+    heading: str | None = None  # body section heading, for body channels
+
+
+def flagged(schema: Schema, keyword: str) -> list[Field]:
+    """Fields whose ``keyword`` annotation is truthy, in schema order."""
+    return [f for f in schema.fields.values() if f.schema.get(keyword)]
+
+
+def role(schema: Schema, name: str) -> Field | None:
+    """The field annotated ``x-role: name``, or None when the schema names none."""
+    for f in schema.fields.values():
+        if f.schema.get("x-role") == name:
+            return f
+    return None
+
+
+def stat_fields(schema: Schema) -> list[tuple[Field, str]]:
+    """Fields charted on the statistics page with their ``x-stat`` kind."""
+    out = []
+    for f in schema.fields.values():
+        kind = f.schema.get("x-stat")
+        if kind in STAT_KINDS:
+            out.append((f, str(kind)))
+    return out
+
+
+def action_lists(schema: Schema) -> list[ActionList]:
+    """Every list of follow-up actions the schema declares."""
+    out = []
+    for f in schema.fields.values():
+        spec = f.schema.get("x-action-list")
+        if not isinstance(spec, dict):
+            continue
+        priority = spec.get("priority")
+        out.append(
+            ActionList(
+                field=f,
+                owner=str(spec.get("owner", "owner")),
+                due=str(spec.get("due", "due")),
+                status=str(spec.get("status", "status")),
+                priority=str(priority) if priority else None,
+                done=tuple(str(v) for v in spec.get("done", ())),
+            )
+        )
+    return out
+
+
+def similarity_channels(schema: Schema) -> list[Channel]:
+    """Fields and body sections used to suggest related incidents, fields first."""
+    out = []
+    for f in schema.fields.values():
+        kind = f.schema.get("x-similarity")
+        if kind in SIMILARITY_KINDS:
+            out.append(Channel(f.name, f.title, str(kind), field=f))
+    for entry in schema.raw.get("x-body-sections", []):
+        kind = entry.get("x-similarity")
+        if kind in SIMILARITY_KINDS:
+            out.append(Channel(f"body:{entry['key']}", str(entry["heading"]), str(kind), heading=str(entry["heading"])))
+    return out
+
+
+def choice_order(field: Field) -> dict[str, int]:
+    """Rank of each choice of ``field`` (for sorting by severity, priority...)."""
+    return {value: rank for rank, value in enumerate(field.choices or [])}

@@ -55,7 +55,12 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     failurelog = [str(bin_dir / "failurelog"), "validate", "-q"]
     yaml_files = sorted(str(p) for p in yaml_dir.glob("*.yaml"))
-    cjs = [str(bin_dir / "check-jsonschema"), "--schemafile", str(work / "schema" / "incident.schema.json"), *yaml_files]
+    cjs = [
+        str(bin_dir / "check-jsonschema"),
+        "--schemafile",
+        str(work / "schema" / "incident.schema.json"),
+        *yaml_files,
+    ]
     ours, theirs = [], []
     for run in range(args.runs):
         ours.append(timed(failurelog, work))

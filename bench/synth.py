@@ -22,11 +22,17 @@ sys.path.insert(0, str(ROOT / "src"))
 from failurelog import yamlio  # noqa: E402
 from failurelog.schema import ITEMS, Field, Schema, load_schema  # noqa: E402
 
-WORDS = ("link flap on eth2 after firmware 8.1.2 retransmit storm kernel panic EDAC corrected error threshold "
-         "exceeded nvme media errors thermal throttle package temp segfault fixgw order book deadlock mutex "
-         "risk limits journal replay postgres invalid page checksum oom killer rss leak cgroup").split()
-HOSTS = [f"{role}-{site}-{n:02d}" for role in ("md-gw", "fixgw", "risk", "oms", "db") for site in ("ny4", "ld4", "ty3")
-         for n in range(1, 7)]
+WORDS = (  # noqa: SIM905 -- a sentence of jargon reads better than 42 quoted words
+    "link flap on eth2 after firmware 8.1.2 retransmit storm kernel panic EDAC corrected error threshold exceeded "
+    "nvme media errors thermal throttle package temp segfault fixgw order book deadlock mutex risk limits journal "
+    "replay postgres invalid page checksum oom killer rss leak cgroup"
+).split()
+HOSTS = [
+    f"{role}-{site}-{n:02d}"
+    for role in ("md-gw", "fixgw", "risk", "oms", "db")
+    for site in ("ny4", "ld4", "ty3")
+    for n in range(1, 7)
+]
 
 
 def _text(rng: random.Random, n: int = 8) -> str:
@@ -110,12 +116,14 @@ def incident(rng: random.Random, schema: Schema, day: datetime, seq: int, earlie
     sla["met"] = "Yes" if sla["actual_recovery_min"] <= sla["rto_min"] else "No"
     data["resolution"]["code_changes"]["commit"] = f"{rng.getrandbits(160):040x}"
     data["response"]["emergency_timeline"] = [
-        {"time": f"{when.hour:02d}:{when.minute:02d}:{i * 7 % 60:02d}", "action": _text(rng)} for i in range(3)]
+        {"time": f"{when.hour:02d}:{when.minute:02d}:{i * 7 % 60:02d}", "action": _text(rng)} for i in range(3)
+    ]
     for person in data["sign_off"].values():
         if isinstance(person, dict):
             person["date"] = times["sign_off.closed_at"].date().isoformat()
     data["related"]["similar_incidents"] = [
-        {"id": ref, "similarity": _text(rng, 4)} for ref in rng.sample(earlier, min(len(earlier), 2))]
+        {"id": ref, "similarity": _text(rng, 4)} for ref in rng.sample(earlier, min(len(earlier), 2))
+    ]
     if not data["related"]["similar_incidents"]:
         del data["related"]["similar_incidents"]
     data["remarks"] = {"system.cpu_cores": "2 x 16, HT off"}

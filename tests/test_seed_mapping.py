@@ -26,7 +26,7 @@ COMMAND_LIST = ("DIAGNOSTIC COMMANDS USED:", "HARDWARE DIAGNOSTICS:")
 
 
 def norm(text: str) -> str:
-    return " ".join(text.replace("’", "'").split()).strip(" :").casefold()
+    return " ".join(text.replace("\u2019", "'").split()).strip(" :").casefold()
 
 
 def seed_items() -> tuple[list[str], list[str], list[str]]:

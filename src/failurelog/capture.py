@@ -8,6 +8,7 @@ out rather than guessed.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import platform
@@ -73,7 +74,7 @@ def _ip_address() -> str | None:
 
 def _block_devices() -> list[tuple[str, bool, int]]:
     """(name, rotational, bytes) of physical disks."""
-    out = []
+    out: list[tuple[str, bool, int]] = []
     root = _SYS / "block"
     if not root.is_dir():
         return out
@@ -97,7 +98,7 @@ def _storage_type(devices: list[tuple[str, bool, int]]) -> str | None:
 
 
 def _network_cards() -> list[str]:
-    out = []
+    out: list[str] = []
     root = _SYS / "class/net"
     if not root.is_dir():
         return out
@@ -117,12 +118,10 @@ def _network_cards() -> list[str]:
 
 
 def capture() -> dict[str, Any]:
-    """This machine's facts, keyed by the System Specifications field names they fill."""
-    release = {}
-    try:
+    """Facts of the machine this runs on, keyed by the System Specifications field names they fill."""
+    release: dict[str, str] = {}
+    with contextlib.suppress(OSError):
         release = platform.freedesktop_os_release()
-    except OSError:
-        pass
     devices = _block_devices()
     facts: dict[str, Any] = {
         "hostname": socket.gethostname().split(".")[0] or None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -18,7 +18,6 @@ from failurelog.body import parse_body
 from failurelog.loader import Document
 from failurelog.problems import Problem, dotted, line_of
 from failurelog.schema import Schema
-
 
 FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
 
@@ -66,7 +65,7 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
     label = f" ({field.title})" if field is not None and path else ""
     value = error.instance
     if error.validator == "enum":
-        allowed = [str(v) for v in error.validator_value]
+        allowed = [str(v) for v in cast(list[Any], error.validator_value)]
         hint = _suggest(str(value), allowed) or f"; choose one of: {', '.join(allowed)}"
         return f"{value!r} is not an allowed value{label}{hint}"
     if error.validator == "type":
@@ -119,7 +118,7 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
     for error in _leaves(schema.validator.iter_errors(doc.meta)):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = list(error.schema.get("properties", {}))
+            known = list(cast(dict[str, Any], error.schema).get("properties", {}))
             for key in error.instance:
                 if key in known:
                     continue
@@ -135,7 +134,7 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
                 )
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
-            for key in error.validator_value:
+            for key in cast(list[str], error.validator_value):
                 if key in error.instance:
                     continue
                 where = (*path, key)

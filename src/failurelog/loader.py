@@ -21,7 +21,7 @@ from failurelog.problems import Problem
 #: Incidents larger than this are refused unread: logs that size belong in an attachment store.
 MAX_BYTES = 1024 * 1024
 
-_FM = frontmatter.YAMLHandler()
+_FM = frontmatter.default_handlers.YAMLHandler()
 
 
 @dataclass

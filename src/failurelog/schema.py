@@ -122,6 +122,7 @@ class Schema:
     """The loaded incident schema plus the views of it other modules need."""
 
     def __init__(self, raw: JSON, path: Path | None = None) -> None:
+        """Wrap the parsed schema ``raw`` (read from ``path``)."""
         self.raw = raw
         self.path = path
 

@@ -34,11 +34,15 @@ class Report:
         return sorted({p.file for p in self.problems})
 
 
-def check_document(doc: Document, schema: Schema) -> None:
-    """Run every single-file check on ``doc``, adding its problems to it."""
+def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> None:
+    """Run every single-file check on ``doc``, adding its problems to it.
+
+    With ``quick``, the compiled yes/no check runs first and the full validator
+    only on files it rejects: worth its 0.2 s of compiling for larger sets.
+    """
     if doc.meta is None:
         return
-    if not schema.quick_check(doc.meta):
+    if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))
     doc.problems.extend(file_problems(doc))
@@ -47,27 +51,31 @@ def check_document(doc: Document, schema: Schema) -> None:
 
 #: Below this many files a worker pool costs more than it saves.
 PARALLEL_MIN_FILES = 200
+#: From this many files on, compiling the quick check pays for itself.
+QUICK_CHECK_MIN_FILES = 50
 
-_worker_state: tuple[Path, Schema] | None = None
+_worker_state: tuple[Path, Schema, bool] | None = None
 
 
 def _load_and_check(path: Path) -> Document:
     assert _worker_state is not None
-    root, schema = _worker_state
+    root, schema, quick = _worker_state
     doc = load(path, display_path(path, root), root)
-    check_document(doc, schema)
+    check_document(doc, schema, quick=quick)
     return doc
 
 
-def load_all(root: Path, schema: Schema, files: Sequence[Path] | None = None) -> list[Document]:
-    """Load and check every incident (or ``files``) under ``root``, in file order.
+def load_all(root: Path, schema: Schema, files: Sequence[Path] | None = None, *, check: bool = True) -> list[Document]:
+    """Load (and, with ``check``, check) every incident or ``files`` under ``root``, in file order.
 
     Large sets are spread over the CPUs with forked workers that inherit the
     compiled validators; YAML parsing is most of the cost and is CPU-bound.
     """
     global _worker_state
     paths = list(files if files is not None else incident_files(root))
-    _worker_state = (root, schema)
+    if not check:
+        return [load(path, display_path(path, root), root) for path in paths]
+    _worker_state = (root, schema, len(paths) >= QUICK_CHECK_MIN_FILES)
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in mp.get_all_start_methods():
         return [_load_and_check(path) for path in paths]
@@ -100,7 +108,7 @@ def validate(root: Path, targets: Sequence[Path] = ()) -> Report:
     chosen_keys = {p.absolute() for p in chosen}
     others = [p for p in repository if p.absolute() not in chosen_keys]
     docs = load_all(root, schema, chosen)
-    context = load_all(root, schema, others) if others else []
+    context = load_all(root, schema, others, check=False) if others else []
     report = Report(checked=[d.display for d in docs])
     for doc in docs:
         report.problems.extend(doc.problems)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -42,7 +42,7 @@ _CORE_RESOLVERS: list[tuple[str, str, str]] = [
 class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader with YAML 1.2 core-schema scalars (no 1.1 surprises)."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
 
 
 for _tag, _pattern, _first in _CORE_RESOLVERS:
@@ -79,11 +79,12 @@ class SafeValueDumper(yaml.SafeDumper):
     other astral-plane characters even with ``allow_unicode``.
     """
 
-    yaml_implicit_resolvers: dict[Any, Any] = {
-        key: list(value) for key, value in yaml.SafeDumper.yaml_implicit_resolvers.items()
-    }
 
 
+# a copy of SafeDumper's YAML 1.1 resolvers, then the 1.2 ones added to it
+SafeValueDumper.yaml_implicit_resolvers = {
+    key: list(value) for key, value in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
 for _tag, _pattern, _first in _CORE_RESOLVERS:
     SafeValueDumper.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 

@@ -83,6 +83,9 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
         return f"{value!r} is not a valid {kind}{label}"
     if error.validator == "pattern":
         guide = field.description if field is not None else ""
+        example = field.schema.get("x-example") if field is not None else None
+        if example:
+            guide = f"{guide} Expected like {example}".strip()
         return f"{value!r} is not in the expected form{label}: {guide}".rstrip(": ")
     if error.validator == "anyOf" and field is not None:
         return f"{value!r} is not valid{label}: {field.description}"

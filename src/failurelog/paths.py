@@ -28,7 +28,7 @@ def incident_files(root: Path) -> list[Path]:
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.name != "index.md" and not p.name.startswith("."))
+    return sorted(p for p in folder.rglob("*.md") if not p.name.startswith("."))
 
 
 def display_path(path: Path, root: Path) -> str:

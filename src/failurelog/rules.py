@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from failurelog.loader import Document
 from failurelog.problems import Problem, dotted, line_of
-from failurelog.schema import ITEMS, Schema
+from failurelog.schema import ITEMS, Field, Schema
 
 _ID_DATE = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-\d{3}$")
 
@@ -105,44 +105,12 @@ def consistency_problems(doc: Document, schema: Schema) -> list[Problem]:
     """Timestamps in order, stated figures agreeing with the figures they derive from, remarks on real fields."""
     meta = doc.meta or {}
     out: list[Problem] = []
-    previous: tuple[str, datetime] | None = None
-    for name in schema.chronology:
-        when = parse_time(value_at(meta, name))
-        if when is None:
-            continue
-        if previous is not None and when < previous[1]:
-            path = tuple(name.split("."))
-            out.append(
-                Problem(
-                    doc.display,
-                    line_of(doc.lines, path, 2),
-                    name,
-                    f"{value_at(meta, name)} is earlier than {previous[0]} "
-                    f"({value_at(meta, previous[0])}); times must not go backwards",
-                    "chronology",
-                )
-            )
-        previous = (name, when)
+    for chain in schema.chronology:
+        out.extend(_chain_problems(doc, chain))
     for field in schema.derived_fields:
-        rule = field.schema["x-derived"]
-        stated = _number(value_at(meta, field.name))
-        if stated is None:
-            continue
-        expected = _derive(rule, meta)
-        if expected is None:
-            continue
-        if abs(stated - expected) > float(rule.get("tolerance", 0)):
-            sources = " and ".join(rule["of"])
-            out.append(
-                Problem(
-                    doc.display,
-                    line_of(doc.lines, field.path, 2),
-                    field.name,
-                    f"{field.title} is {stated:g} but {sources} give {expected:.2f}"
-                    f"{' ' + field.unit if field.unit else ''}",
-                    "consistency",
-                )
-            )
+        problem = _derived_problem(doc, field)
+        if problem is not None:
+            out.append(problem)
     for key in (meta.get("remarks") or {}) if isinstance(meta.get("remarks"), dict) else ():
         if isinstance(key, str) and schema.field(key) is None:
             close = [n for n in schema.fields if n.endswith("." + key.rsplit(".", 1)[-1])]
@@ -159,7 +127,71 @@ def consistency_problems(doc: Document, schema: Schema) -> list[Problem]:
     return out
 
 
-def _derive(rule: dict[str, Any], meta: dict[str, Any]) -> float | None:
+def _derived_problem(doc: Document, field: Field) -> Problem | None:
+    """A stated figure (or Yes/No) that disagrees with the fields it derives from."""
+    rule = field.schema["x-derived"]
+    raw = value_at(doc.meta, field.name)
+    expected = _derive(rule, doc.meta or {})
+    if expected is None or raw is None:
+        return None
+    sources = " and ".join(rule["of"])
+    if isinstance(expected, str):
+        if raw == expected:
+            return None
+        message = f"{field.title} is {raw!r} but {sources} say {expected!r}"
+    else:
+        stated = _number(raw)
+        if stated is None or abs(stated - expected) <= float(rule.get("tolerance", 0)):
+            return None
+        unit = f" {field.unit}" if field.unit else ""
+        message = f"{field.title} is {stated:g} but {sources} give {expected:.2f}{unit}"
+    return Problem(doc.display, line_of(doc.lines, field.path, 2), field.name, message, "consistency")
+
+
+def _moment(value: Any) -> datetime | date | None:
+    """A timestamp as an aware datetime, a YYYY-MM-DD date as a date, else None."""
+    when = parse_time(value)
+    if when is not None or not isinstance(value, str):
+        return when
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _before(later: datetime | date, earlier: datetime | date) -> bool:
+    """``later`` is strictly before ``earlier``, comparing whole days when either is a date."""
+    if isinstance(later, datetime) and isinstance(earlier, datetime):
+        return later < earlier
+    as_day = [w.astimezone(UTC).date() if isinstance(w, datetime) else w for w in (later, earlier)]
+    return as_day[0] < as_day[1]
+
+
+def _chain_problems(doc: Document, chain: list[str]) -> list[Problem]:
+    """Each filled-in field of ``chain`` is no earlier than the filled-in one before it."""
+    meta = doc.meta or {}
+    out: list[Problem] = []
+    previous: tuple[str, datetime | date] | None = None
+    for name in chain:
+        when = _moment(value_at(meta, name))
+        if when is None:
+            continue
+        if previous is not None and _before(when, previous[1]):
+            out.append(
+                Problem(
+                    doc.display,
+                    line_of(doc.lines, tuple(name.split(".")), 2),
+                    name,
+                    f"{value_at(meta, name)} is earlier than {previous[0]} "
+                    f"({value_at(meta, previous[0])}); times must not go backwards",
+                    "chronology",
+                )
+            )
+        previous = (name, when)
+    return out
+
+
+def _derive(rule: dict[str, Any], meta: dict[str, Any]) -> float | str | None:
     op, names = rule["op"], rule["of"]
     if op == "minutes_between":
         start, end = (parse_time(value_at(meta, n)) for n in names)
@@ -171,6 +203,8 @@ def _derive(rule: dict[str, Any], meta: dict[str, Any]) -> float | None:
         return a - b
     if op == "percent":
         return None if b == 0 else 100 * a / b
+    if op == "yes_if_at_most":
+        return "Yes" if a <= b else "No"
     raise ValueError(f"unknown x-derived op {op!r} in the schema")
 
 
@@ -219,8 +253,29 @@ def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Proble
                         )
                     )
                 else:
-                    out.extend(_check_ref_date(doc, path, by_id[value][0]))
+                    target = by_id[value][0]
+                    out.extend(_check_ref_date(doc, path, target))
+                    if field.schema.get("x-incident-ref") == "earlier":
+                        out.extend(_check_ref_earlier(doc, path, target))
     return out
+
+
+def _check_ref_earlier(doc: Document, path: tuple[str | int, ...], target: Document) -> list[Problem]:
+    """A reference marked ``earlier`` names an incident that began before this one."""
+    mine = parse_time((doc.meta or {}).get("occurred_at"))
+    theirs = parse_time((target.meta or {}).get("occurred_at"))
+    if mine is None or theirs is None or theirs < mine:
+        return []
+    return [
+        Problem(
+            doc.display,
+            line_of(doc.lines, path, 2),
+            dotted(path),
+            f"{path_value(doc, path)} began after this incident; list this one in its Similar Past Incidents "
+            "instead (the site shows the link from both sides)",
+            "reference",
+        )
+    ]
 
 
 def _check_ref_date(doc: Document, path: tuple[str | int, ...], target: Document) -> list[Problem]:

@@ -195,9 +195,9 @@ class Schema:
         return self.statuses.index(status) if status in self.statuses else -1
 
     @cached_property
-    def chronology(self) -> list[str]:
-        """Timestamp fields that must not go backwards, in order."""
-        return [str(name) for name in self.raw.get("x-chronology", [])]
+    def chronology(self) -> list[list[str]]:
+        """Chains of timestamp and date fields that must not go backwards, each in order."""
+        return [[str(name) for name in chain] for chain in self.raw.get("x-chronology", [])]
 
     @cached_property
     def sections(self) -> list[Section]:

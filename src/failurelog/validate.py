@@ -90,7 +90,7 @@ def expand(targets: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for target in targets:
         if target.is_dir():
-            out.extend(sorted(p for p in target.rglob("*.md") if p.name != "index.md"))
+            out.extend(sorted(target.rglob("*.md")))
         else:
             out.append(target)
     return out

@@ -107,8 +107,21 @@ class ParsedYaml:
     problems: list[YamlProblem] = field(default_factory=list)
 
 
-def _check_tree(root: yaml.Node, offset: int, result: ParsedYaml) -> None:
-    """Map paths to lines, and find aliases, duplicate keys, non-text keys and deep nesting."""
+# "#md-alerts", "#4123": a hashtag or ticket number, not a deliberate "# comment"
+_TRAILING_COMMENT = re.compile(r"[ \t]+#[^\s#]")
+
+
+def _cut_by_comment(node: yaml.Node, lines: list[str]) -> bool:
+    """A one-line plain value followed by `` #word``: YAML silently dropped that part as a comment."""
+    if not isinstance(node, yaml.ScalarNode) or node.style or not node.value:
+        return False
+    start, end = node.start_mark, node.end_mark
+    return start.line == end.line < len(lines) and bool(_TRAILING_COMMENT.match(lines[end.line], end.column))
+
+
+def _check_tree(root: yaml.Node, offset: int, result: ParsedYaml, text: str = "") -> None:
+    """Map paths to lines, and find aliases, duplicate keys, non-text keys, cut values and deep nesting."""
+    lines = text.split("\n")
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, Path]] = [(root, ())]
     while stack:
@@ -152,6 +165,15 @@ def _check_tree(root: yaml.Node, offset: int, result: ParsedYaml) -> None:
                     continue
                 first_line[key] = line
                 result.lines[(*path, key)] = line
+                if _cut_by_comment(value_node, lines):
+                    result.problems.append(
+                        YamlProblem(
+                            line,
+                            f"the text after ' #' is a YAML comment, so {key!r} is only "
+                            f"{value_node.value!r}: quote the whole value, or put the comment on its own line",
+                            (*path, key),
+                        )
+                    )
                 children.append((value_node, (*path, key)))
             stack.extend(reversed(children))  # visit in document order
         elif isinstance(node, yaml.SequenceNode):
@@ -182,7 +204,7 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
             return result
         if node is None:
             return result
-        _check_tree(node, line_offset, result)
+        _check_tree(node, line_offset, result, text)
         if result.problems:
             return result
         try:

@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("id", metavar="ID", help="incident id, e.g. SYS-20260301-001")
     hist.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     hist.set_defaults(handler=cmd_history)
+
+    from failurelog.seedform.commands import add_commands
+
+    add_commands(sub)  # import FILE... and export [ID] --format text|json|csv
     return parser
 
 

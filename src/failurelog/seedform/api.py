@@ -1,0 +1,203 @@
+"""``failurelog import`` and ``failurelog export --format text``: forms in, forms out.
+
+Problems with one form (not the form at all, an id already taken, values
+that cannot make a valid incident) are reported for that form and the others
+go on; warnings name the line of the form they are about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from failurelog.errors import FailurelogError
+from failurelog.loader import load
+from failurelog.paths import INCIDENTS_DIR, display_path, incident_files
+from failurelog.schema import Schema, load_schema
+from failurelog.seedform import extras, layout, parse, settle, to_incident
+from failurelog.seedform.draft import Draft, Note
+from failurelog.seedform.markdown import read_sections
+from failurelog.seedform.render import form_order, render_form
+
+#: Fewer recognised headings and labels than this, and the file is not taken for the form.
+MIN_RECOGNISED = 4
+MAX_FORM_BYTES = 2 * 1024 * 1024
+
+
+class FormError(FailurelogError):
+    """One form cannot be imported; the message says why."""
+
+
+@dataclass
+class Outcome:
+    """What became of one form."""
+
+    source: str
+    path: Path | None = None
+    text: str = ""
+    notes: list[Note] = field(default_factory=list)
+    error: str | None = None
+
+
+def decode(data: bytes, notes: list[Note]) -> str:
+    """The form's text: UTF-8 (a byte-order mark is skipped), else Windows-1252 with a warning; CRLF as LF."""
+    if b"\x00" in data:
+        raise FormError("binary file, not a filled-in form")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        notes.append(Note(1, "file", "not UTF-8: read as Windows-1252"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_form(schema: Schema, text: str) -> Draft:
+    """A draft incident from the text of a filled-in form (refused when the text is not the form)."""
+    shape = layout.cached(schema)
+    if text.lstrip().startswith("---\n") and "\n## " in text:
+        raise FormError("this is an incident file (Markdown with front matter), not a filled-in form")
+    reading = parse.read(shape, text)
+    if reading.recognised < MIN_RECOGNISED:
+        raise FormError(
+            "not a SYSTEM FAILURE ANALYSIS LOG form: found "
+            f"{reading.recognised} of its headings and labels (INCIDENT ID:, SEVERITY:, SYMPTOMS OBSERVED, ...)"
+        )
+    return to_incident.build(shape, reading)
+
+
+def _missing(schema: Schema, draft: Draft) -> None:
+    lacking = [
+        schema.fields[name].title.upper()
+        for name in schema.raw.get("required", [])
+        if name not in ("id", "status") and name not in draft.meta
+    ]
+    if lacking:
+        raise FormError(
+            f"the form has no {', '.join(lacking)}: every incident needs {'it' if len(lacking) == 1 else 'them'}"
+        )
+
+
+def _allocate(root: Path, draft: Draft, reserved: set[str]) -> str:
+    from failurelog.scaffold import MAX_PER_DAY, used_ids
+
+    day = str(draft.meta["occurred_at"])[:10].replace("-", "")
+    taken = used_ids(root, day)
+    for number in range(1, MAX_PER_DAY + 1):
+        candidate = f"SYS-{day}-{number:03d}"
+        if number not in taken and candidate not in reserved:
+            draft.notes.append(Note(0, "id", f"the form has no INCIDENT ID: numbered {candidate}"))
+            return candidate
+    raise FormError(f"all {MAX_PER_DAY} incident numbers for {day} are taken")
+
+
+def target_path(root: Path, incident_id: str) -> Path:
+    """``incidents/YYYY/<id>.md``."""
+    return root / INCIDENTS_DIR / incident_id[4:8] / f"{incident_id}.md"
+
+
+def existing(root: Path, incident_id: str) -> Path | None:
+    """An incident file with this id anywhere under ``incidents/``."""
+    folder = root / INCIDENTS_DIR
+    return next(iter(sorted(folder.rglob(f"{incident_id}.md"))), None) if folder.is_dir() else None
+
+
+def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
+    """Import one form; never raises for a problem with the form itself."""
+    from failurelog.scaffold import write_new
+
+    outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
+    schema = load_schema(root)
+    try:
+        if not source.exists():
+            raise FormError("no such file")
+        if not source.is_file():
+            raise FormError("not a regular file")
+        if source.stat().st_size > MAX_FORM_BYTES:
+            raise FormError(f"larger than {MAX_FORM_BYTES // 1048576} MiB: not a filled-in form")
+        text = decode(source.read_bytes(), outcome.notes)
+        draft = read_form(schema, text)
+        draft.notes[:0] = outcome.notes
+        _missing(schema, draft)
+        incident_id = draft.meta.get("id") or _allocate(root, draft, reserved)
+        draft.meta["id"] = incident_id
+        where = existing(root, incident_id)
+        if where is not None or incident_id in reserved:
+            shown = display_path(where, root) if where else "another form in this import"
+            raise FormError(f"incident {incident_id} already exists ({shown}); not overwritten")
+        path = target_path(root, incident_id)
+        settled = settle.settle(schema, draft, path)
+        outcome.path, outcome.text, outcome.notes = path, settled.text, draft.notes
+        reserved.add(incident_id)
+        if not dry_run:
+            try:
+                write_new(path, settled.text)
+            except FileExistsError:
+                raise FormError(f"incident {incident_id} already exists; not overwritten") from None
+    except (FailurelogError, OSError) as exc:
+        outcome.error = str(exc) if not isinstance(exc, OSError) else f"cannot read: {exc.strerror or exc}"
+    return outcome
+
+
+def import_files(root: Path, sources: list[Path], *, dry_run: bool = False) -> list[Outcome]:
+    """Import every form in ``sources``, in order."""
+    reserved: set[str] = set()
+    return [import_one(root, source, dry_run=dry_run, reserved=reserved) for source in sources]
+
+
+def find_incident(root: Path, incident_id: str) -> Path:
+    """The file of incident ``incident_id``."""
+    found = existing(root, incident_id)
+    if found is None:
+        for path in incident_files(root):
+            if path.stem.casefold() == incident_id.casefold():
+                return path
+        raise FailurelogError(f"no incident {incident_id} under {INCIDENTS_DIR}/")
+    return found
+
+
+def incident_parts(root: Path, incident_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Front matter and body sections of an incident (refused when its front matter cannot be read)."""
+    path = find_incident(root, incident_id)
+    doc = load(path, display_path(path, root), root)
+    if doc.meta is None:
+        detail = "; ".join(f"line {p.line}: {p.message}" for p in doc.problems)
+        raise FailurelogError(f"cannot read {doc.display}: {detail}")
+    return doc.meta, read_sections(load_schema(root), doc.body)
+
+
+def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """What importing ``text`` gives (nothing written): front matter and body sections."""
+    draft = read_form(schema, text)
+    draft.meta.setdefault("id", incident_id)
+    settled = settle.settle(schema, draft, target_path(root, incident_id))
+    return settled.meta, settled.sections
+
+
+def export_form(root: Path, incident_id: str) -> tuple[str, list[str]]:
+    """The incident as the filled-in form, and warnings about what would not read back the same.
+
+    What the form has no place for is added as ``[failurelog]`` lines (see :mod:`extras`),
+    found by importing the printed form again and comparing.
+    """
+    schema = load_schema(root)
+    meta, sections = incident_parts(root, incident_id)
+    shape = layout.cached(schema)
+    text = render_form(shape, meta, sections)
+    real_id = str(meta.get("id", incident_id))
+    try:
+        back, back_sections = reimport(schema, text, real_id, root)
+    except FailurelogError as exc:
+        return text, [f"the printed form would not import again ({exc}); printed without [failurelog] lines"]
+    changes = extras.diff(schema, form_order(shape, meta), back)
+    warnings = [
+        f"section '{spec.heading}' would not read back exactly as written"
+        for spec in schema.sections
+        if sections.get(spec.key, "") != back_sections.get(spec.key, "")
+    ]
+    return (render_form(shape, meta, sections, extras.lines(changes)) if changes else text), warnings
+
+
+def export_text(root: Path, incident_id: str) -> str:
+    """The incident as the filled-in form (see :func:`export_form`)."""
+    return export_form(root, incident_id)[0]

@@ -2,7 +2,7 @@
 
 Field changes are computed on the parsed front matter (dotted paths such as
 ``root_cause.summary`` or ``action_items[1].owner``), section changes on the
-body's ``##`` sections. The sign-off rules read the ``sign_off`` sub-fields
+body's ``##`` sections. The sign-off rules read the sub-fields of the object marked ``x-sign-off``
 from the schema: the signatures are its objects that carry a date, the
 closing time is its timestamp.
 """
@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.body import parse_body
-from failurelog.loader import Document, parse_text
+from failurelog.loader import Document, parse_bytes
 from failurelog.problems import dotted
 from failurelog.rules import parse_time, value_at
 from failurelog.schema import Schema
 
 #: The schema object holding the sign-off (the one field name this module knows).
-SIGN_OFF = ("sign_off",)
 
 #: Flag kinds, and how a reader names them.
 FLAG_TITLES = {
@@ -109,13 +108,7 @@ def snapshot(data: bytes | None, path: str) -> Snapshot:
     """Parse the bytes of one version of an incident (never raises)."""
     if data is None:
         return Snapshot(None, problem="content not available in this clone")
-    if b"\x00" in data:
-        return Snapshot(None, problem="binary content")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return Snapshot(None, problem="not valid UTF-8")
-    doc = parse_text(Document(path=Path(path), display=path), text)
+    doc = parse_bytes(Document(path=Path(path), display=path), data)
     sections: dict[str, str] = {}
     parsed = parse_body(doc.body, doc.body_line)
     if parsed.preamble.strip():
@@ -203,7 +196,8 @@ class SignOff:
         closing: str | None = None
         signatures: list[tuple[str, str]] = []
         others: list[str] = []
-        for child in schema.children(SIGN_OFF):
+        holder = next((f for f in schema.fields.values() if f.schema.get("x-sign-off")), None)
+        for child in schema.children(holder.path) if holder is not None else []:
             dated = [f for f in schema.children(child.path) if f.schema.get("format") in ("date", "date-time")]
             if child.type == "object" and dated:
                 signatures.append((child.name, dated[0].name))
@@ -274,7 +268,6 @@ def revision_flags(
         if touched and moment.date() > complete:
             flag(
                 "sign-off-changed",
-                f"{what} changed {', '.join(touched)} after the sign-off was complete "
-                f"(last signature {complete})",
+                f"{what} changed {', '.join(touched)} after the sign-off was complete (last signature {complete})",
             )
     return flags

@@ -168,9 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     hist.set_defaults(handler=cmd_history)
 
+    from failurelog.renumber_cli import add_command as add_renumber
+
+    add_renumber(sub)  # renumber OLD [NEW]
+
     from failurelog.seedform.commands import add_commands
 
     add_commands(sub)  # import FILE... and export [ID] --format text|json|csv
+
+    from failurelog.site.commands import add_commands as add_site_commands
+
+    add_site_commands(sub)  # build [--site-dir DIR] [--engine mkdocs|zensical], serve
     return parser
 
 

@@ -17,17 +17,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from failurelog.paths import INCIDENTS_DIR
+from failurelog.paths import INCIDENTS_DIR, is_incident_path
 
 _ZERO = "0" * 40
 _RECORD = "\x1e"
 _UNIT = "\x1f"
 #: commit, parents, author name, author email, author date, committer name, committer email, committer date, subject
 _FORMAT = _RECORD + _UNIT.join(("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s"))
-_NO_COMMITS = re.compile(r"does not have any commits yet|bad default revision 'HEAD'|unknown revision.*HEAD")
+_NO_COMMITS = re.compile(r"does not have any commits yet|bad (default )?revision 'HEAD'|unknown revision.*HEAD")
 
 SHALLOW_FIX = (
     "this is a shallow clone, so history before its oldest commit is missing and creation dates are unknown; "
@@ -121,24 +121,15 @@ class GitLog:
     warnings: list[str] = field(default_factory=list)
 
 
-def is_incident_path(path: str) -> bool:
-    """The rule of :func:`failurelog.paths.incident_files`, for a path relative to the root."""
-    parts = PurePosixPath(path)
-    return (
-        len(parts.parts) >= 2
-        and parts.parts[0] == INCIDENTS_DIR.as_posix()
-        and parts.suffix == ".md"
-        and parts.name != "index.md"
-        and not parts.name.startswith(".")
-    )
-
-
 def first_line(text: Any) -> str:
-    """The first non-blank line of a git message (bytes or text)."""
+    """The first non-blank line of a git message (bytes or text), without GitPython's ``stderr: '...'`` wrapping."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
-    return lines[0] if lines else ""
+    line = lines[0] if lines else ""
+    if line.startswith("stderr: '"):
+        line = line.removeprefix("stderr: '").removesuffix("'")
+    return line.removeprefix("fatal: ")
 
 
 def probe(root: Path) -> GitInfo | str:
@@ -148,22 +139,18 @@ def probe(root: Path) -> GitInfo | str:
     except ImportError as exc:  # GitPython refuses to import without a git executable
         return f"git is not available ({first_line(exc)}); history is omitted"
     try:
-        out = git.Git(str(root)).execute(
-            [
-                "git",
-                "rev-parse",
-                "--show-toplevel",
-                "--show-prefix",
-                "--is-shallow-repository",
-                "--git-path",
-                "shallow",
-            ],
+        out = git.Git(str(root)).rev_parse(
+            "--show-toplevel",
+            "--show-prefix",
+            "--is-shallow-repository",
+            "--git-path",
+            "shallow",
             strip_newline_in_stdout=False,
         )
     except git.GitCommandNotFound:
         return "git is not installed (or not on PATH); history is omitted"
     except git.GitCommandError as exc:
-        reason = first_line(exc.stderr).removeprefix("fatal: ")
+        reason = first_line(exc.stderr)
         if "not a git repository" in reason:
             return f"{root} is not inside a git repository, so there is no history to show; history is omitted"
         return f"git cannot read the repository ({reason}); history is omitted"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from failurelog import gitread
-from failurelog.audit import Flag, SignOff, Snapshot, diff_fields, diff_sections
+from failurelog.audit import FieldChange, Flag, SectionChange, SignOff, Snapshot, diff_fields, diff_sections
 from failurelog.audit import revision_flags as _revision_flags
 from failurelog.audit import snapshot as _snapshot
 from failurelog.history_model import (
@@ -33,15 +33,19 @@ __all__ = [
     "ACTIONS",
     "Change",
     "Contributor",
+    "FieldChange",
+    "Flag",
     "IncidentHistory",
     "RepositoryHistory",
     "Revision",
+    "SectionChange",
     "read_history",
 ]
 
 
 def _stem(path: str) -> str:
-    return PurePosixPath(path).stem
+    """The id an incident path names: its file name without ``.md``."""
+    return path.rpartition("/")[2].removesuffix(".md")
 
 
 class _Lineages:
@@ -82,6 +86,7 @@ class _Lineages:
             if history is None:
                 history = self._new(event.path, "history before this revision was not found")
         history.path = event.path
+        history.id = _stem(event.path)
         history.deleted = event.status == "D"
         if event.status == "D":
             self.live.pop(event.path, None)
@@ -135,7 +140,7 @@ def read_history(
             for key, history in result.incidents.items():
                 if only is None or key in only or history.id in only:
                     _analyse(history, reader, rules, root, now or datetime.now(UTC))
-    except git.GitCommandError as exc:
+    except git.CommandError as exc:  # git vanished or failed half-way: still no exception for the caller
         return RepositoryHistory(root, message=f"git failed ({gitread.first_line(exc.stderr)}); history is omitted")
     for history in result.incidents.values():
         _incident_flags(history)
@@ -185,7 +190,12 @@ def _analyse(history: IncidentHistory, reader: gitread.BlobReader, rules: SignOf
         before_data = reader.at_head(pending.old_path or pending.path) if history.revisions else None
         before = _snapshot(before_data, pending.path) if before_data is not None else None
         try:
-            after = _snapshot((root / pending.path).read_bytes(), pending.path)
+            file = root / pending.path
+            after = (
+                Snapshot(None, problem="a symbolic link, not compared")
+                if file.is_symlink()
+                else _snapshot(file.read_bytes(), pending.path)
+            )
         except OSError as exc:
             after = Snapshot(None, problem=f"cannot read the working-tree file ({exc.strerror or exc})")
         _compare(history, rules, pending, before, after, readable, now)
@@ -229,11 +239,12 @@ def _incident_flags(history: IncidentHistory) -> None:
     last = history.last_changed
     if history.deleted and last is not None and last.commit is not None:
         commit = last.commit
+        when = commit.authored_at.astimezone(UTC)
         history.flags.append(
             Flag(
                 "deleted",
                 history.id,
-                f"{last.path} was deleted by {commit.author} on {commit.authored_at:%Y-%m-%d %H:%M %z} "
+                f"{last.path} was deleted by {commit.author} on {when:%Y-%m-%d %H:%M} UTC "
                 f"(commit {commit.short}: {commit.subject}); the incident is absent from the working tree",
                 commit.sha,
                 commit.authored_at,

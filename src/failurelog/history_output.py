@@ -32,8 +32,16 @@ def show_time(moment: datetime | None) -> str:
 
 
 def field_line(change: FieldChange) -> str:
-    """``severity: P2-Medium -> P1-High``."""
-    return f"{change.field}: {show_value(change.old)} -> {show_value(change.new)}"
+    """``severity: P2-Medium -> P1-High``; long texts are shown around their first difference."""
+    old, new = show_value(change.old), show_value(change.new)
+    if old == new and isinstance(change.old, str) and isinstance(change.new, str):
+        same = next(
+            (i for i, (a, b) in enumerate(zip(change.old, change.new, strict=False)) if a != b),
+            min(len(change.old), len(change.new)),
+        )
+        start = max(0, same - 20)
+        old, new = ("…" + show_value(text[start:]) for text in (change.old, change.new))
+    return f"{change.field}: {old} -> {new}"
 
 
 def _who(commit: Commit) -> str:

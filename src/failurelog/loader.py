@@ -73,6 +73,9 @@ def _read_bytes(doc: Document, root: Path | None) -> bytes | None:
     except OSError as exc:
         doc.problem(1, "", f"cannot read file: {exc.strerror or exc}", "file")
         return None
+    except RuntimeError:  # Path.resolve() on a symbolic-link loop
+        doc.problem(1, "", "symbolic link loop: the link leads (through other links) back to itself", "file")
+        return None
 
 
 def _decode(doc: Document, data: bytes) -> str | None:
@@ -136,10 +139,23 @@ def load(path: Path, display: str | None = None, root: Path | None = None) -> Do
     data = _read_bytes(doc, root)
     if data is None:
         return doc
+    return parse_bytes(doc, data)
+
+
+def parse_bytes(doc: Document, data: bytes) -> Document:
+    """Fill ``doc`` from the bytes of an incident file (a file on disk, or a version from git)."""
+    if len(data) > MAX_BYTES:
+        doc.problem(
+            1,
+            "",
+            f"file is {len(data) / 1048576:.1f} MiB; an incident may be at most "
+            f"{MAX_BYTES // 1048576} MiB (trim the logs to the telling lines)",
+            "file",
+        )
+        return doc
     text = _decode(doc, data)
     if text is None:
         return doc
-    doc.text = text
     return parse_text(doc, text)
 
 

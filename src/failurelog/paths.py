@@ -23,19 +23,28 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def is_incident_path(relative: str) -> bool:
+    """Whether a path relative to the repository root (``/``-separated) names an incident file."""
+    folder, _, rest = relative.partition("/")
+    name = rest.rpartition("/")[2]
+    return folder == INCIDENTS_DIR.name and name.endswith(".md") and not name.startswith(".")
+
+
 def incident_files(root: Path) -> list[Path]:
-    """Every incident file under ``incidents/``, sorted."""
+    """Every incident file under ``incidents/`` (see :func:`is_incident_path`), sorted."""
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if not p.name.startswith("."))
+    return sorted(p for p in folder.rglob("*.md") if is_incident_path(p.relative_to(root).as_posix()))
 
 
 def display_path(path: Path, root: Path) -> str:
     """``path`` relative to the repository root where it lies inside it."""
-    for candidate, base in ((path.absolute(), root.absolute()), (path.resolve(), root.resolve())):
-        try:
-            return candidate.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return str(path)
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # not below root, or a symbolic-link loop
+        return str(path)

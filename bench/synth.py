@@ -83,14 +83,15 @@ def _object(rng: random.Random, schema: Schema, prefix: tuple[str, ...], when: d
 
 def incident(rng: random.Random, schema: Schema, day: datetime, seq: int, earlier: list[str]) -> dict[str, Any]:
     """One valid, closed incident for ``day`` with sequence number ``seq``."""
-    when = day + timedelta(seconds=rng.randint(0, 80_000), milliseconds=rng.randint(0, 999))
+    # later sequence numbers start later in the day, so "similar past incidents" are in the past
+    when = day + timedelta(hours=6 * (seq - 1), seconds=rng.randint(0, 5 * 3600), milliseconds=rng.randint(0, 999))
     data = _object(rng, schema, (), when)
     data["id"] = f"SYS-{day:%Y%m%d}-{seq:03d}"
     data["status"] = "closed"
     data["system"]["hostname"] = rng.choice(HOSTS)
     times = {}
     t = when
-    for name in schema.chronology:
+    for name in schema.chronology[0]:  # the main chain: incident, failure, fix, closing
         times[name] = t
         t += timedelta(minutes=rng.randint(1, 90), milliseconds=rng.randint(0, 999))
     for name, value in times.items():

@@ -41,7 +41,13 @@ def parse_when(text: str | None) -> datetime:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"--at {text!r} is not an ISO-8601 time (e.g. 2026-11-03T14:22:07.123Z)") from None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    try:
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except OverflowError:
+        when = datetime.min.replace(tzinfo=UTC)  # beyond what Python can hold: refused just below
+    if not 1000 <= when.year <= 9999:  # an id and a timestamp hold a four-digit year
+        raise UsageError(f"--at {text!r} is outside the years 1000 to 9999 (UTC)")
+    return when
 
 
 def format_timestamp(when: datetime) -> str:
@@ -112,9 +118,11 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
 
 
 def used_ids(root: Path, day: str) -> set[int]:
-    """Sequence numbers already taken on ``day`` (YYYYMMDD) by incident files in this checkout."""
+    """Sequence numbers already taken on ``day`` (YYYYMMDD) in this checkout or on any git branch."""
+    from failurelog.ids import numbers_on_branches
+
     pattern = re.compile(rf"^SYS-{day}-(\d{{3}})$")
-    taken = set()
+    taken = numbers_on_branches(root, day)
     folder = root / INCIDENTS_DIR
     if folder.is_dir():
         for path in folder.rglob(f"SYS-{day}-*.md"):

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from failurelog.checks import body_problems, schema_problems
 from failurelog.loader import Document, load
+from failurelog.outside_content import outside_content_problems
 from failurelog.paths import display_path, incident_files
 from failurelog.problems import Problem
 from failurelog.rules import consistency_problems, file_problems, repository_problems
 from failurelog.schema import Schema, load_schema
+from failurelog.secrets_scan import secret_problems
 
 
 @dataclass
@@ -39,7 +41,10 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> Non
 
     With ``quick``, the compiled yes/no check runs first and the full validator
     only on files it rejects: worth its 0.2 s of compiling for larger sets.
+    Probable credentials and images from other hosts are looked for even when the front matter is broken.
     """
+    doc.problems.extend(secret_problems(doc))
+    doc.problems.extend(outside_content_problems(doc))
     if doc.meta is None:
         return
     if not (quick and schema.quick_check(doc.meta)):

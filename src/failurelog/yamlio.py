@@ -199,6 +199,11 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
             message = " ".join(part for part in (exc.context, exc.problem) if part)
             result.problems.append(YamlProblem(line, f"invalid YAML: {message}"))
             return result
+        except yaml.reader.ReaderError as exc:  # a control character, e.g. a terminal colour code pasted in
+            line = line_offset + text.count("\n", 0, exc.position) + 1
+            shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+            result.problems.append(YamlProblem(line, f"invalid YAML: control character {shown} is not allowed"))
+            return result
         except (yaml.YAMLError, RecursionError) as exc:
             result.problems.append(YamlProblem(line_offset + 1, f"invalid YAML: {exc}"))
             return result

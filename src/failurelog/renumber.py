@@ -1,0 +1,252 @@
+"""``failurelog renumber OLD NEW``: give an incident another id and update every reference to it.
+
+The file moves to ``incidents/<NEW's year>/NEW.md``, its ``id:`` line is
+rewritten, and so is every line of another incident's front matter that
+refers to OLD through a reference field (``x-incident-ref`` in the schema).
+Edits are made to the text, line by line, so comments, quoting and layout
+are kept; every edited file is parsed again and must read back as before
+except for the id, or nothing is written. The new file is claimed with the
+same no-clobber write as ``new``; the other files are replaced atomically.
+
+The id's date is the day the incident began (UTC), so NEW must carry the date
+of ``occurred_at``: renumbering changes the number, and a wrong date is fixed
+by correcting ``occurred_at`` first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from pathlib import Path
+from typing import Any
+
+from failurelog.errors import FailurelogError, UsageError
+from failurelog.loader import Document, parse_text
+from failurelog.paths import INCIDENTS_DIR, display_path
+from failurelog.rules import parse_time, values_at
+from failurelog.scaffold import MAX_PER_DAY, write_new
+from failurelog.schema import Schema, load_schema
+from failurelog.yamlio import Path as YamlPath
+
+_ID = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-(\d{3})$")
+_ID_LINE = re.compile(r"""^(?P<key>\s*(?P<q>["']?)id(?P=q)\s*:[ \t]*)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$""")
+
+
+@dataclass
+class Renumbered:
+    """What ``renumber`` did, for the command to report."""
+
+    old_id: str
+    new_id: str
+    old_path: Path
+    new_path: Path
+    #: files whose references to OLD now name NEW
+    updated: list[Path] = field(default_factory=list)
+    #: files that could not be read, so were not searched for references
+    unreadable: list[Path] = field(default_factory=list)
+    #: files referring to OLD that were left alone because another incident still has OLD
+    ambiguous: list[Path] = field(default_factory=list)
+
+
+def _day(incident_id: str) -> str | None:
+    match = _ID.match(incident_id)
+    return "".join(match.groups()[:3]) if match else None
+
+
+def _check_new_id(new_id: str) -> None:
+    match = _ID.match(new_id)
+    if match is None:
+        raise UsageError(f"{new_id!r} is not an incident id: write SYS-YYYYMMDD-NNN, e.g. SYS-20261103-002")
+    year, month, day, number = (int(part) for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise UsageError(f"{new_id} names no calendar date") from None
+    if number == 0:
+        raise UsageError(f"{new_id}: numbers start at 001")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop
+        return False
+
+
+def _find(root: Path, docs: list[Document], old: str) -> Document:
+    """The document OLD names: an id held by exactly one file, or a path to an incident file."""
+    if _ID.match(old) or not old.endswith(".md"):
+        holders = [d for d in docs if d.meta is not None and d.meta.get("id") == old]
+        if not holders:
+            raise FailurelogError(f"no incident has the id {old} in {root / INCIDENTS_DIR}")
+        if len(holders) > 1:
+            files = ", ".join(d.display for d in holders)
+            raise FailurelogError(
+                f"{old} is the id of {len(holders)} files ({files}): name the file to renumber, "
+                f"e.g. failurelog renumber {holders[-1].display} NEW-ID"
+            )
+        return holders[0]
+    wanted = Path(old).absolute()
+    for doc in docs:
+        if doc.path.absolute() == wanted or _same_file(doc.path, wanted):
+            if doc.meta is None:
+                first = doc.problems[0].message if doc.problems else "unreadable"
+                raise FailurelogError(f"cannot renumber {doc.display}: {first} (fix it first)")
+            return doc
+    raise FailurelogError(f"{old} is not an incident file under {root / INCIDENTS_DIR}")
+
+
+def _expected_day(doc: Document, old_id: str) -> str | None:
+    """The date (YYYYMMDD) the id must carry: occurred_at's UTC date, else the old id's."""
+    when = parse_time((doc.meta or {}).get("occurred_at"))
+    if when is not None:
+        return when.astimezone(UTC).strftime("%Y%m%d")
+    return _day(old_id)
+
+
+def _taken(root: Path, docs: list[Document], branches: set[str]) -> set[str]:
+    ids = {str(d.meta["id"]) for d in docs if d.meta is not None and isinstance(d.meta.get("id"), str)}
+    return ids | {d.path.stem for d in docs} | branches
+
+
+def _next_free(day: str, taken: set[str]) -> str:
+    for number in range(1, MAX_PER_DAY + 1):
+        candidate = f"SYS-{day}-{number:03d}"
+        if candidate not in taken:
+            return candidate
+    raise FailurelogError(f"all {MAX_PER_DAY} incident numbers for {day} are taken")
+
+
+def _rewrite_id_line(doc: Document, new_id: str) -> str:
+    lines = doc.text.split("\n")
+    index = doc.lines.get(("id",), 0) - 1
+    match = _ID_LINE.match(lines[index]) if index >= 0 else None
+    if match is None:
+        raise FailurelogError(f"{doc.display}: cannot find the `id:` line to rewrite; edit it by hand")
+    value = match.group("value")
+    quote = value[0] if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0] else ""
+    lines[index] = match.group("key") + quote + new_id + quote + (match.group("tail") or "")
+    return "\n".join(lines)
+
+
+def _rewrite_references(doc: Document, paths: list[YamlPath], old_id: str, new_id: str) -> str:
+    lines = doc.text.split("\n")
+    token = re.compile(rf"(?<![\w-]){re.escape(old_id)}(?![\w-])")
+    for line in sorted({doc.lines[path] for path in paths}):
+        replaced, count = token.subn(new_id, lines[line - 1])
+        if count == 0:
+            raise FailurelogError(f"{doc.display}:{line}: cannot find {old_id} on the line; edit it by hand")
+        lines[line - 1] = replaced
+    return "\n".join(lines)
+
+
+def _with(meta: Any, path: YamlPath, value: str) -> Any:
+    """A copy of ``meta`` with the value at ``path`` replaced."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(meta, dict):
+        return {k: _with(v, rest, value) if k == head else v for k, v in meta.items()}
+    return [_with(v, rest, value) if i == head else v for i, v in enumerate(meta)]
+
+
+def _verified(doc: Document, text: str, expected: dict[str, Any]) -> str:
+    """``text`` if it reads back as ``expected`` with the same body; otherwise refuse."""
+    again = parse_text(Document(path=doc.path, display=doc.display), text)
+    if again.problems or again.meta != expected or again.body != doc.body:
+        raise FailurelogError(f"{doc.display}: the rewritten file would not read back as intended; nothing changed")
+    return text
+
+
+def _replace(path: Path, text: str) -> None:
+    """Replace ``path``'s content atomically, keeping its permissions."""
+    mode = path.stat().st_mode
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
+    """Give the incident ``old`` (an id, or a path to its file) the id ``new`` (default: next free that day)."""
+    from failurelog.ids import ids_on_branches
+    from failurelog.validate import load_all
+
+    if new is not None:
+        _check_new_id(new)
+    schema: Schema = load_schema(root)
+    docs = load_all(root, schema, check=False)
+    doc = _find(root, docs, old)
+    assert doc.meta is not None
+    old_id = str(doc.meta.get("id"))
+    day = _expected_day(doc, old_id)
+    taken = _taken(root, docs, ids_on_branches(root)) - {doc.path.stem}
+    if new is None:
+        if day is None:
+            raise UsageError(f"{doc.display} has no usable occurred_at or id date: give NEW explicitly")
+        new = _next_free(day, taken | {old_id, doc.path.stem})
+    if new == old_id:
+        raise UsageError(f"{doc.display} already has the id {new}")
+    if day is not None and _day(new) != day:
+        raise FailurelogError(
+            f"{new} names the date {_day(new)}, but {old_id} began on {day} (occurred_at, UTC): "
+            f"an id carries the day the incident began; choose SYS-{day}-NNN, or correct occurred_at first"
+        )
+    target = root / INCIDENTS_DIR / new[4:8] / f"{new}.md"
+    in_place = target.absolute() == doc.path.absolute()  # a copy that kept its original's id
+    if new in taken or (target.exists() and not in_place):
+        holder = next((d.display for d in docs if d.meta and d.meta.get("id") == new), None)
+        where = holder or (display_path(target, root) if target.exists() else "an incident on another git branch")
+        raise FailurelogError(f"{new} is already used by {where}; choose another, or leave NEW out for the next free")
+
+    result = Renumbered(old_id, new, doc.path, target)
+    moved = _verified(doc, _rewrite_id_line(doc, new), {**doc.meta, "id": new})
+    still_held = any(d is not doc and d.meta is not None and d.meta.get("id") == old_id for d in docs)
+    edits: list[tuple[Document, str]] = []
+    for other in docs:
+        if other is doc:
+            continue
+        if other.meta is None:
+            if old_id in other.text or not other.text:
+                result.unreadable.append(other.path)
+            continue
+        paths = [
+            path
+            for spec in schema.reference_fields
+            for path, value in values_at(other.meta, spec.name)
+            if value == old_id and path in other.lines
+        ]
+        if not paths:
+            continue
+        if still_held:
+            result.ambiguous.append(other.path)
+            continue
+        expected = other.meta
+        for path in paths:
+            expected = _with(expected, path, new)
+        edits.append((other, _verified(other, _rewrite_references(other, paths, old_id, new), expected)))
+
+    if in_place:
+        _replace(doc.path, moved)
+    else:
+        try:
+            write_new(target, moved)
+        except FileExistsError:
+            raise FailurelogError(f"{display_path(target, root)} appeared meanwhile; nothing changed") from None
+        os.chmod(target, doc.path.stat().st_mode & 0o7777)
+    for other, text in edits:
+        _replace(other.path, text)
+        result.updated.append(other.path)
+    if not in_place:
+        doc.path.unlink()
+    return result

@@ -17,13 +17,16 @@ from jsonschema.exceptions import ValidationError, best_match
 from failurelog.body import parse_body
 from failurelog.loader import Document
 from failurelog.problems import Problem, dotted, line_of
+from failurelog.rules import values_at
 from failurelog.schema import Schema
 
 FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    prefixed = [c for c in options if word and c.casefold().startswith(word.casefold())]
+    close = prefixed if len(prefixed) == 1 else difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -60,22 +63,40 @@ def _status_clause(error: ValidationError, schema: Schema, where: tuple[str | in
     return f" (required once status is {stages[0]!r} or later)"
 
 
+#: Values quoted in messages are cut to this many characters: a 1 MB title is not repeated.
+MAX_SHOWN = 80
+
+
+class _Shown(str):
+    """A value's repr, cut to :data:`MAX_SHOWN` characters and kept on one line."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: object) -> _Shown:
+        text = repr(value)
+        return super().__new__(cls, text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "\u2026")
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]) -> str:
     field = schema.field_at(path)
     label = f" ({field.title})" if field is not None and path else ""
-    value = error.instance
+    value = _Shown(error.instance)
+    raw = error.instance
     if error.validator == "enum":
         allowed = [str(v) for v in cast(list[Any], error.validator_value)]
-        hint = _suggest(str(value), allowed) or f"; choose one of: {', '.join(allowed)}"
+        hint = _suggest(str(raw), allowed) or f"; choose one of: {', '.join(allowed)}"
         return f"{value!r} is not an allowed value{label}{hint}"
     if error.validator == "type":
         wanted = error.validator_value
         wanted_text = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        shown = _describe(value)
+        shown = _describe(raw)
         hint = ""
-        if wanted_text in ("number", "integer") and isinstance(value, str):
+        if wanted_text in ("number", "integer") and isinstance(raw, str):
             hint = f"; write the number alone and keep the rest under `remarks: {{{dotted(path)}: ...}}`"
-        if wanted_text == "string" and not isinstance(value, (dict, list)):
+        if wanted_text == "string" and not isinstance(raw, (dict, list)):
             hint = "; put it in quotes"
         return f"expected {wanted_text}{label}, found {shown}{hint}"
     if error.validator == "format":
@@ -92,18 +113,18 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
     if error.validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         unit = f" {field.unit}" if field is not None and field.unit else ""
         return f"{value!r}{unit} is out of range{label}: {error.message.split(' is ', 1)[-1]}"
-    if error.validator == "minLength" and value == "":
+    if error.validator == "minLength" and raw == "":
         return f"empty text{label}: fill it in or remove the field"
-    return f"{error.message}{label}"
+    return f"{error.message.replace(repr(raw), str(value))}{label}"
 
 
 def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"boolean {value!r}"
     if isinstance(value, str):
-        return f"text {value!r}"
+        return f"text {_Shown(value)}"
     if isinstance(value, (int, float)):
-        return f"number {value!r}"
+        return f"number {_Shown(value)}"
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, dict):
@@ -131,7 +152,7 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
                         doc.display,
                         line_of(doc.lines, where, default_line),
                         dotted(where),
-                        f"unknown field {key!r}{_suggest(str(key), known)}",
+                        f"unknown field {_Shown(key)}{_suggest(str(key), known)}",
                         "schema",
                     )
                 )
@@ -167,9 +188,30 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
         )
     # jsonschema reports a missing property once per missing sibling, and a malformed
     # timestamp under both `pattern` and `format`: say each thing once, the form first.
+    out.extend(_line_breaks(doc, schema))
     unique = list(dict.fromkeys(out))
     patterned = {p.field for p in unique if "expected form" in p.message}
     return [p for p in unique if not (p.field in patterned and " is not a valid " in p.message)]
+
+
+def _line_breaks(doc: Document, schema: Schema) -> list[Problem]:
+    """A line break in a field with a pattern (ids, hashes, times): Python's ``$`` lets a trailing one through."""
+    out = []
+    for field in schema.fields.values():
+        if "pattern" not in field.schema:
+            continue
+        for path, value in values_at(doc.meta, field.name):
+            if isinstance(value, str) and any(ch in value for ch in "\n\r"):
+                out.append(
+                    Problem(
+                        doc.display,
+                        line_of(doc.lines, path, 2),
+                        dotted(path),
+                        f"a line break in a one-line field ({field.title}); write it on one line",
+                        "schema",
+                    )
+                )
+    return out
 
 
 def _section_hint(heading: str, schema: Schema) -> str:

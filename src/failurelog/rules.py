@@ -61,7 +61,7 @@ def file_problems(doc: Document) -> list[Problem]:
     meta = doc.meta or {}
     incident_id = meta.get("id")
     out: list[Problem] = []
-    if not isinstance(incident_id, str) or not _ID_DATE.match(incident_id):
+    if not isinstance(incident_id, str) or not _ID_DATE.fullmatch(incident_id):
         return out  # the schema reports a missing or malformed id
     line = line_of(doc.lines, ("id",), 2)
     if doc.path.stem != incident_id:

@@ -80,7 +80,6 @@ class SafeValueDumper(yaml.SafeDumper):
     """
 
 
-
 # a copy of SafeDumper's YAML 1.1 resolvers, then the 1.2 ones added to it
 SafeValueDumper.yaml_implicit_resolvers = {
     key: list(value) for key, value in yaml.SafeDumper.yaml_implicit_resolvers.items()

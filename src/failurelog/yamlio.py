@@ -51,21 +51,11 @@ StrictLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), 
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    text = str(loader.construct_scalar(node))
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text, 10)  # a leading zero is decimal in YAML 1.2, not octal
+    return _int_text(str(loader.construct_scalar(node)))
 
 
 def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
-    text = str(loader.construct_scalar(node)).lower()
-    if text.endswith(".inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if text == ".nan":
-        return float("nan")
-    return float(text)
+    return _float_text(str(loader.construct_scalar(node)))
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
@@ -118,67 +108,110 @@ def _cut_by_comment(node: yaml.Node, lines: list[str]) -> bool:
     return start.line == end.line < len(lines) and bool(_TRAILING_COMMENT.match(lines[end.line], end.column))
 
 
-def _check_tree(root: yaml.Node, offset: int, result: ParsedYaml, text: str = "") -> None:
-    """Map paths to lines, and find aliases, duplicate keys, non-text keys, cut values and deep nesting."""
-    lines = text.split("\n")
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            result.problems.append(
-                YamlProblem(
-                    result.lines.get(path, offset + node.start_mark.line + 1),
-                    "YAML anchors and aliases (&name / *name) are not allowed: write the value out",
-                    path,
-                )
-            )
-            continue
-        seen.add(id(node))
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_BOOLS = {"true": True, "false": False}
+
+
+def _int_text(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)  # a leading zero is decimal in YAML 1.2, not octal
+
+
+def _float_text(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    return float("nan") if lowered == ".nan" else float(lowered)
+
+
+_SCALARS: dict[str, Any] = {
+    _STR_TAG: str,
+    "tag:yaml.org,2002:int": _int_text,
+    "tag:yaml.org,2002:float": _float_text,
+    "tag:yaml.org,2002:bool": lambda text: _BOOLS[text.lower()],
+    "tag:yaml.org,2002:null": lambda text: None,
+}
+
+
+class _Builder:
+    """Build the value of a composed document in one walk, checking it on the way.
+
+    Maps every key and list item to its file line and reports aliases,
+    duplicate keys, non-text keys, values cut short by a `` #word`` comment and
+    nesting deeper than :data:`MAX_DEPTH`. Replaces PyYAML's constructor (a
+    second walk over the same nodes) for the plain YAML types; explicit tags
+    such as ``!!binary`` still go through it.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, offset: int, text: str, result: ParsedYaml) -> None:
+        self.loader = loader
+        self.offset = offset
+        self.lines = text.split("\n")
+        self.result = result
+        self.seen: set[int] = set()
+
+    def problem(self, line: int, message: str, path: Path) -> None:
+        self.result.problems.append(YamlProblem(line, message, path))
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        if id(node) in self.seen:
+            line = self.result.lines.get(path, self.offset + node.start_mark.line + 1)
+            self.problem(line, "YAML anchors and aliases (&name / *name) are not allowed: write the value out", path)
+            return None
+        self.seen.add(id(node))
         if len(path) > MAX_DEPTH:
-            result.problems.append(
-                YamlProblem(offset + node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels", path)
-            )
-            continue
-        if isinstance(node, yaml.MappingNode):
-            first_line: dict[str, int] = {}
-            children: list[tuple[yaml.Node, Path]] = []
-            for key_node, value_node in node.value:
-                line = offset + key_node.start_mark.line + 1
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
-                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else key_node.id
-                    result.problems.append(
-                        YamlProblem(line, f"key {shown!r} must be text (quote it, or use a field name)", path)
-                    )
-                    continue
-                key = str(key_node.value)
-                if key in first_line:
-                    result.problems.append(
-                        YamlProblem(
-                            line,
-                            f"duplicate key {key!r} (first defined on line {first_line[key]}); "
-                            "YAML would silently keep only the last one",
-                            (*path, key),
-                        )
-                    )
-                    continue
-                first_line[key] = line
-                result.lines[(*path, key)] = line
-                if _cut_by_comment(value_node, lines):
-                    result.problems.append(
-                        YamlProblem(
-                            line,
-                            f"the text after ' #' is a YAML comment, so {key!r} is only "
-                            f"{value_node.value!r}: quote the whole value, or put the comment on its own line",
-                            (*path, key),
-                        )
-                    )
-                children.append((value_node, (*path, key)))
-            stack.extend(reversed(children))  # visit in document order
-        elif isinstance(node, yaml.SequenceNode):
+            self.problem(self.offset + node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels", path)
+            return None
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            out = []
             for index, item in enumerate(node.value):
-                result.lines[(*path, index)] = offset + item.start_mark.line + 1
-            stack.extend((item, (*path, index)) for index, item in reversed(list(enumerate(node.value))))
+                self.result.lines[(*path, index)] = self.offset + item.start_mark.line + 1
+                out.append(self.build(item, (*path, index)))
+            return out
+        try:
+            if isinstance(node, yaml.ScalarNode) and node.tag in _SCALARS:
+                return _SCALARS[node.tag](node.value)
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, KeyError) as exc:
+            detail = getattr(exc, "problem", None) or f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+            self.problem(self.offset + node.start_mark.line + 1, f"invalid YAML: {detail}", path)
+            return None
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = self.offset + key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else key_node.id
+                self.problem(line, f"key {shown!r} must be text (quote it, or use a field name)", path)
+                continue
+            key = str(key_node.value)
+            if key in first_line:
+                self.problem(
+                    line,
+                    f"duplicate key {key!r} (first defined on line {first_line[key]}); "
+                    "YAML would silently keep only the last one",
+                    (*path, key),
+                )
+                continue
+            first_line[key] = line
+            self.result.lines[(*path, key)] = line
+            if _cut_by_comment(value_node, self.lines):
+                self.problem(
+                    line,
+                    f"the text after ' #' is a YAML comment, so {key!r} is only "
+                    f"{value_node.value!r}: quote the whole value, or put the comment on its own line",
+                    (*path, key),
+                )
+            out[key] = self.build(value_node, (*path, key))
+        return out
 
 
 def parse(text: str, line_offset: int = 0) -> ParsedYaml:
@@ -208,16 +241,9 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
             return result
         if node is None:
             return result
-        _check_tree(node, line_offset, result, text)
-        if result.problems:
-            return result
-        try:
-            result.data = loader.construct_document(node)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            result.problems.append(YamlProblem(offset_line(mark, line_offset), f"invalid YAML: {exc.problem}"))
-        except (yaml.YAMLError, ValueError, RecursionError) as exc:
-            result.problems.append(YamlProblem(line_offset + 1, f"invalid YAML: {exc}"))
+        data = _Builder(loader, line_offset, text, result).build(node, ())
+        if not result.problems:
+            result.data = data
     finally:
         loader.dispose()
     return result

@@ -49,6 +49,36 @@ for _tag, _pattern, _first in _CORE_RESOLVERS:
     StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
 
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> tag; incidents repeat most of their words
+
+
+def _fast_resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str:
+    """``Resolver.resolve`` without path resolvers, memoised: it runs once per node of every file."""
+    if kind is yaml.ScalarNode and implicit[0]:
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = _STR_TAG
+            for candidate, regexp in StrictLoader.yaml_implicit_resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    tag = candidate
+                    break
+            if len(_RESOLVED) > 100_000:
+                _RESOLVED.clear()
+            _RESOLVED[value] = tag
+        return tag
+    if kind is yaml.ScalarNode:
+        return _STR_TAG
+    return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+
+def _no_path_resolvers(self: Any, *args: Any) -> None:
+    """No path-based resolvers are registered, so there is nothing to track per level."""
+
+
+StrictLoader.resolve = _fast_resolve
+StrictLoader.descend_resolver = _no_path_resolvers
+StrictLoader.ascend_resolver = _no_path_resolvers
+
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return _int_text(str(loader.construct_scalar(node)))
@@ -100,12 +130,15 @@ class ParsedYaml:
 _TRAILING_COMMENT = re.compile(r"[ \t]+#[^\s#]")
 
 
-def _cut_by_comment(node: yaml.Node, lines: list[str]) -> bool:
-    """A one-line plain value followed by `` #word``: YAML silently dropped that part as a comment."""
-    if not isinstance(node, yaml.ScalarNode) or node.style or not node.value:
+def _cut_by_comment(node: yaml.Node, lines: list[str], hashed: set[int]) -> bool:
+    """A one-line plain value followed by `` #word``: YAML silently dropped that part as a comment.
+
+    ``hashed`` holds the numbers of the lines that have a ``#`` at all: most do not.
+    """
+    end = node.end_mark
+    if end.line not in hashed or not isinstance(node, yaml.ScalarNode) or node.style or not node.value:
         return False
-    start, end = node.start_mark, node.end_mark
-    return start.line == end.line < len(lines) and bool(_TRAILING_COMMENT.match(lines[end.line], end.column))
+    return node.start_mark.line == end.line and bool(_TRAILING_COMMENT.match(lines[end.line], end.column))
 
 
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -151,6 +184,7 @@ class _Builder:
         self.loader = loader
         self.offset = offset
         self.lines = text.split("\n")
+        self.hashed = {number for number, line in enumerate(self.lines) if "#" in line}
         self.result = result
         self.seen: set[int] = set()
 
@@ -203,7 +237,7 @@ class _Builder:
                 continue
             first_line[key] = line
             self.result.lines[(*path, key)] = line
-            if _cut_by_comment(value_node, self.lines):
+            if _cut_by_comment(value_node, self.lines, self.hashed):
                 self.problem(
                     line,
                     f"the text after ' #' is a YAML comment, so {key!r} is only "

@@ -67,6 +67,7 @@ def _load_and_check(path: Path) -> Document:
     root, schema, quick = _worker_state
     doc = load(path, display_path(path, root), root)
     check_document(doc, schema, quick=quick)
+    doc.text = ""  # the checks are done with it; not sending it back halves what crosses between processes
     return doc
 
 

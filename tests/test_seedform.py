@@ -111,6 +111,7 @@ def test_closed_p0_with_crlf_line_endings(repo: Path, capsys: pytest.CaptureFixt
     form = FORMS / "p0-kernel-panic-closed.txt"
     assert b"\r\n" in form.read_bytes()
     meta, sections, err = imported(repo, capsys, form)
+    assert err == ""  # a complete form imports without a single warning
     assert (repo / "incidents/2026/SYS-20260212-001.md").is_file()
     assert meta["id"] == "SYS-20260212-001"
     assert meta["occurred_at"] == "2026-02-12T09:31:07.412Z"

@@ -69,10 +69,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def row(schema: Schema, meta: dict[str, Any]) -> dict[str, str]:
-    """One incident as a CSV row keyed by dotted field name."""
+def row(schema: Schema, meta: dict[str, Any], fields: list[Field] | None = None) -> dict[str, str]:
+    """One incident as a CSV row keyed by dotted field name (``fields``: :func:`leaf_fields`, if known)."""
     out = {}
-    for spec in leaf_fields(schema):
+    for spec in leaf_fields(schema) if fields is None else fields:
         found = [value for _path, value in values_at(meta, spec.name)]
         out[spec.name] = _cell(found[0] if len(found) == 1 and "[]" not in spec.name else found)
     return out
@@ -81,11 +81,11 @@ def row(schema: Schema, meta: dict[str, Any]) -> dict[str, str]:
 def to_csv(schema: Schema, metas: list[dict[str, Any]]) -> str:
     """A header row of field names, then one row per incident."""
     buffer = io.StringIO()
-    names = [f.name for f in leaf_fields(schema)]
-    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    fields = leaf_fields(schema)
+    writer = csv.DictWriter(buffer, fieldnames=[f.name for f in fields], lineterminator="\n")
     writer.writeheader()
     for meta in metas:
-        writer.writerow(row(schema, meta))
+        writer.writerow(row(schema, meta, fields))
     return buffer.getvalue()
 
 

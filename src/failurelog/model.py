@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from failurelog import roles
-from failurelog.body import parse_body
+from failurelog.body import ParsedBody, parse_body
 from failurelog.loader import Document
 from failurelog.rules import parse_time, value_at, values_at
 from failurelog.schema import Field, Schema
@@ -76,10 +76,21 @@ class Incident:
         return None if name is None else _number(self.value(name))
 
     @cached_property
+    def parsed_body(self) -> ParsedBody:
+        """The body split at its ``##`` headings."""
+        return parse_body(self.body)
+
+    @property
+    def preamble(self) -> str:
+        """Body text before the first ``##`` heading, guidance comments removed."""
+        text = _COMMENT.sub("", self.parsed_body.preamble).strip("\n")
+        return text if text.strip() else ""
+
+    @cached_property
     def sections(self) -> dict[str, str]:
         """Body text by ``##`` heading, guidance comments removed, empty sections left out."""
         out: dict[str, str] = {}
-        for section in parse_body(self.body).sections:
+        for section in self.parsed_body.sections:
             text = _COMMENT.sub("", section.text).strip("\n")
             if text.strip():
                 out[section.heading] = text

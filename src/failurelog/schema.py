@@ -32,7 +32,7 @@ class Field:
     path: tuple[str, ...]
     schema: JSON = field(repr=False)
 
-    @property
+    @cached_property
     def name(self) -> str:
         """Dotted path, with ``[]`` for list items."""
         return ".".join(self.path).replace(".[]", "[]")
@@ -161,8 +161,14 @@ class Schema:
 
     def children(self, prefix: tuple[str, ...] = ()) -> list[Field]:
         """The direct sub-fields of the object (or list item) at ``prefix``."""
-        depth = len(prefix) + 1
-        return [f for f in self.fields.values() if len(f.path) == depth and f.path[:-1] == prefix]
+        return list(self._children.get(tuple(prefix), ()))
+
+    @cached_property
+    def _children(self) -> dict[tuple[str, ...], list[Field]]:
+        index: dict[tuple[str, ...], list[Field]] = {}
+        for spec in self.fields.values():
+            index.setdefault(spec.path[:-1], []).append(spec)
+        return index
 
     @cached_property
     def group_by_fields(self) -> list[Field]:

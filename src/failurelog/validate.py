@@ -108,6 +108,11 @@ def validate(root: Path, targets: Sequence[Path] = ()) -> Report:
     Cross-incident rules (unique ids, references) see every incident in the
     repository, but only problems in the targeted files are reported.
     """
+    return validate_documents(root, targets)[0]
+
+
+def validate_documents(root: Path, targets: Sequence[Path] = ()) -> tuple[Report, list[Document]]:
+    """:func:`validate`, also handing back the checked documents (the site builds from them)."""
     schema = load_schema(root)
     repository = incident_files(root)
     chosen = expand(targets) if targets else repository
@@ -121,4 +126,4 @@ def validate(root: Path, targets: Sequence[Path] = ()) -> Report:
     wanted = {d.display for d in docs}
     report.problems.extend(p for p in repository_problems(docs + context, schema) if p.file in wanted)
     report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
-    return report
+    return report, docs

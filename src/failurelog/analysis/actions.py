@@ -32,7 +32,8 @@ class ActionEntry:
         return self.source.field.title
 
 
-def _date(value: Any) -> date | None:
+def parse_date(value: Any) -> date | None:
+    """A ``YYYY-MM-DD`` string as a date, or None."""
     if not isinstance(value, str):
         return None
     try:
@@ -63,7 +64,7 @@ def all_actions(model: Model) -> list[ActionEntry]:
                 if not isinstance(item, dict):
                     continue
                 status = str(item.get(spec.status, ""))
-                due = _date(item.get(spec.due))
+                due = parse_date(item.get(spec.due))
                 done = status in spec.done
                 priority = item.get(spec.priority) if spec.priority else None
                 out.append(

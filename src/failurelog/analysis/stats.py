@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from statistics import fmean
 
 from failurelog import roles
@@ -30,11 +31,11 @@ class Series:
 
     field: Field
     kind: str  # sum, mean or share
-    by_month: dict[str, float] = field(default_factory=dict)  # sum/mean: value per month with data
-    shares: dict[str, dict[str, int]] = field(default_factory=dict)  # share: month -> value -> count
+    by_month: dict[str, float] = dataclass_field(default_factory=dict)  # sum/mean: value per month with data
+    shares: dict[str, dict[str, int]] = dataclass_field(default_factory=dict)  # share: month -> value -> count
     total: float | None = None  # sum: total; mean: overall mean
     known: int = 0  # incidents with a value
-    overall_shares: dict[str, int] = field(default_factory=dict)
+    overall_shares: dict[str, int] = dataclass_field(default_factory=dict)
 
 
 @dataclass

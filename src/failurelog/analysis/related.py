@@ -1,0 +1,159 @@
+"""Related incidents: explicit links in both directions, computed suggestions, recurring clusters."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from failurelog.analysis.similar import Index, Suggestion, build_index, channel_text, suggest, tokens
+from failurelog.model import Incident, Model
+from failurelog.roles import similarity_channels
+from failurelog.rules import values_at
+from failurelog.schema import Field
+
+#: Suggestions at least this close join two incidents into a recurring cluster.
+CLUSTER_SCORE = 0.5
+#: Smallest cluster worth a place on the clusters page.
+CLUSTER_MIN_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Link:
+    """``source`` names ``target`` in a reference field; ``note`` is what it says about it."""
+
+    source: Incident
+    target: Incident
+    field: Field
+    note: str
+
+
+def _note(model: Model, item: Any, ref_key: str, item_prefix: str) -> str:
+    if not isinstance(item, dict):
+        return ""
+    parts = []
+    for key, value in item.items():
+        spec = model.schema.field(f"{item_prefix}.{key}")
+        if key == ref_key or spec is None or spec.schema.get("format") or not isinstance(value, str):
+            continue
+        parts.append(value)
+    return "; ".join(parts)
+
+
+def explicit_links(model: Model) -> list[Link]:
+    """Every reference from one incident to another that exists, in incident order."""
+    out = []
+    for spec in model.schema.reference_fields:
+        prefix, _, ref_key = spec.name.rpartition(".")
+        for incident in model.incidents:
+            for path, value in values_at(incident.meta, spec.name):
+                target = model.by_id.get(value) if isinstance(value, str) else None
+                if target is None or target is incident:
+                    continue
+                item: Any = incident.meta
+                for part in path[:-1]:
+                    item = item[part]
+                out.append(Link(incident, target, spec, _note(model, item, ref_key, prefix)))
+    return out
+
+
+@dataclass
+class Cluster:
+    """Incidents that recur together: linked, or strongly similar, directly or through each other."""
+
+    incidents: list[Incident]  # newest first
+    traits: list[tuple[str, str, int]] = field(default_factory=list)  # (field title, value, members having it)
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def trend(self) -> str:
+        """The direction: rising, steady or falling (members in the later half of the span against the earlier)."""
+        first, last = self.incidents[-1].occurred_at, self.incidents[0].occurred_at
+        middle = first + (last - first) / 2
+        later = sum(1 for i in self.incidents if i.occurred_at > middle)
+        earlier = len(self.incidents) - later
+        if later >= 1.5 * earlier + 1:
+            return "rising"
+        if earlier >= 1.5 * later + 1:
+            return "falling"
+        return "steady"
+
+
+@dataclass
+class Related:
+    """Everything the related-incident parts of the site show."""
+
+    outgoing: dict[str, list[Link]]
+    incoming: dict[str, list[Link]]
+    suggestions: dict[str, list[Suggestion]]
+    clusters: list[Cluster]
+
+
+def _find(parent: dict[str, str], key: str) -> str:
+    while parent[key] != key:
+        parent[key] = parent[parent[key]]
+        key = parent[key]
+    return key
+
+
+def clusters(model: Model, links: list[Link], suggestions: dict[str, list[Suggestion]], index: Index) -> list[Cluster]:
+    """Connected groups of at least :data:`CLUSTER_MIN_SIZE` incidents, largest first.
+
+    Two incidents are joined by an explicit link, or by suggestions at least
+    :data:`CLUSTER_SCORE` close that each makes of the other.
+    """
+    parent = {i.id: i.id for i in model.incidents}
+
+    def join(a: str, b: str) -> None:
+        ra, rb = _find(parent, a), _find(parent, b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for link in links:
+        join(link.source.id, link.target.id)
+    strong = {(a, s.incident.id) for a, found in suggestions.items() for s in found if s.score >= CLUSTER_SCORE}
+    for a, b in strong:
+        if (b, a) in strong:
+            join(a, b)
+    groups: dict[str, list[Incident]] = defaultdict(list)
+    for incident in model.incidents:
+        groups[_find(parent, incident.id)].append(incident)
+    out = [Cluster(members) for members in groups.values() if len(members) >= CLUSTER_MIN_SIZE]
+    for cluster in out:
+        _describe(cluster, index)
+    out.sort(key=lambda c: (-len(c.incidents), -c.incidents[0].occurred_at.timestamp(), c.incidents[0].id))
+    return out
+
+
+def _describe(cluster: Cluster, index: Index) -> None:
+    """Values most members share, and words most members use (ties in alphabetical order)."""
+    size = len(cluster.incidents)
+    words: Counter[str] = Counter()
+    for channel in index.channels:
+        if channel.kind == "exact" and channel.field is not None:
+            counts = Counter(v for i in cluster.incidents for v in {str(x) for x in i.values(channel.field.name)})
+            for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                if n * 2 >= size:
+                    cluster.traits.append((channel.title, value, n))
+        else:
+            for incident in cluster.incidents:
+                words.update(tokens(channel_text(incident, channel)).keys())
+    cluster.traits.sort(key=lambda trait: (-trait[2], trait[0], trait[1]))
+    ranked = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))
+    cluster.terms = [w for w, n in ranked[:8] if n * 2 >= size]
+
+
+def related(model: Model, *, top_k: int = 5) -> Related:
+    """Links both ways, up to ``top_k`` suggestions per incident (linked ones left out), and clusters."""
+    links = explicit_links(model)
+    outgoing: dict[str, list[Link]] = defaultdict(list)
+    incoming: dict[str, list[Link]] = defaultdict(list)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        outgoing[link.source.id].append(link)
+        incoming[link.target.id].append(link)
+        linked[link.source.id].add(link.target.id)
+        linked[link.target.id].add(link.source.id)
+    index = build_index(model.incidents, similarity_channels(model.schema))
+    found = suggest(model, top_k=top_k, exclude=dict(linked), index=index)
+    return Related(dict(outgoing), dict(incoming), found, clusters(model, links, found, index))

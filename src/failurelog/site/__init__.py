@@ -1,0 +1,1 @@
+"""The published site: page generators (pure functions from incidents to Markdown), the build and the hooks."""

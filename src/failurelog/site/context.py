@@ -1,0 +1,120 @@
+"""What every page generator reads: the model, the analyses, and where each page lives in the tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import quote
+
+from failurelog import roles
+from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
+from failurelog.analysis.related import Related, related
+from failurelog.history_model import RepositoryHistory
+from failurelog.model import Incident, Model
+from failurelog.roles import ActionList
+from failurelog.schema import ITEMS, Field
+from failurelog.site import html
+
+#: Pages of the generated tree (paths relative to the docs folder).
+HOME = "index.md"
+INCIDENT_INDEX = "incidents/index.md"
+PATTERN_INDEX = "patterns/index.md"
+RELATED = "related/index.md"
+ACTIONS = "actions/index.md"
+STATISTICS = "statistics/index.md"
+DATA = "data/index.md"
+AUDIT = "audit/index.md"
+EXPORT_JSON = "data/incidents.json"
+EXPORT_CSV = "data/incidents.csv"
+ASSETS = "assets/failurelog"
+
+
+@dataclass
+class Context:
+    """The model plus its analyses, computed once and shared by every page."""
+
+    model: Model
+    related: Related
+    patterns: list[PatternIndex]
+    edit_base: str | None = None  # URL prefix of an incident's source file for editing
+    history: RepositoryHistory | None = None  # git history, read once per build (None: not read)
+    directory_urls: bool = True  # mkdocs.yml use_directory_urls: links in raw HTML depend on it
+
+    @cached_property
+    def pattern_lookup(self) -> dict[str, dict[str, PatternValue]]:
+        """Pattern value by field name and value text."""
+        return {p.field.name: {v.value: v for v in p.values} for p in self.patterns}
+
+    @cached_property
+    def pattern_by_field(self) -> dict[str, PatternIndex]:
+        """Pattern index by field name."""
+        return {p.field.name: p for p in self.patterns}
+
+    @cached_property
+    def _children(self) -> dict[tuple[str, ...], list[Field]]:
+        out: dict[tuple[str, ...], list[Field]] = {}
+        for spec in self.model.schema.fields.values():
+            out.setdefault(spec.path[:-1], []).append(spec)
+        return out
+
+    def children(self, prefix: tuple[str, ...]) -> list[Field]:
+        """The schema's direct sub-fields of ``prefix`` (cached: pages ask for them per incident)."""
+        return self._children.get(prefix, [])
+
+    @cached_property
+    def header_fields(self) -> list[Field]:
+        """Fields of an incident page's header: every ``x-summary`` field and every top-level value."""
+        out = []
+        for spec in self.model.schema.fields.values():
+            top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
+            if (spec.schema.get("x-summary") or top_leaf) and ITEMS not in spec.path:
+                out.append(spec)
+        return out
+
+    @cached_property
+    def action_lists(self) -> dict[str, ActionList]:
+        """The schema's action lists by field name."""
+        return {a.field.name: a for a in roles.action_lists(self.model.schema)}
+
+    def pattern_page(self, field_name: str, value: object) -> str | None:
+        """Tree path of the page of one value of a grouped field, or None."""
+        index = self.pattern_by_field.get(field_name)
+        found = self.pattern_lookup.get(field_name, {}).get(str(value))
+        if index is None or found is None:
+            return None
+        return value_page(index, found)
+
+    def href(self, target: str, here: str) -> str:
+        """Relative URL from page ``here`` to ``target`` (tree paths), for links inside raw HTML."""
+        return html.href(target, here, self.directory_urls)
+
+    def edit_url(self, incident: Incident) -> str | None:
+        """Where to edit the incident's source file, when ``repo_url``/``edit_uri`` are configured."""
+        return f"{self.edit_base}{quote(incident.source)}" if self.edit_base else None
+
+
+def field_page(index: PatternIndex) -> str:
+    """Tree path of a grouped field's index page."""
+    return f"patterns/{index.slug}/index.md"
+
+
+def value_page(index: PatternIndex, value: PatternValue) -> str:
+    """Tree path of one value's page."""
+    return f"patterns/{index.slug}/{value.slug}.md"
+
+
+def build_context(
+    model: Model,
+    edit_base: str | None = None,
+    directory_urls: bool = True,
+    history: RepositoryHistory | None = None,
+) -> Context:
+    """Run every analysis the pages need."""
+    return Context(
+        model=model,
+        related=related(model),
+        patterns=pattern_indexes(model),
+        edit_base=edit_base,
+        directory_urls=directory_urls,
+        history=history,
+    )

@@ -1,0 +1,267 @@
+"""Validate, analyse and write the site's Markdown tree: the one step MkDocs and Zensical both build from.
+
+:func:`render_tree` is pure (model in, ``{path: text}`` out); :func:`prepare`
+loads and validates the repository, renders, and writes the tree into
+``.failurelog-build/docs`` next to the hand-written pages from ``docs/``,
+touching only files whose content changed (so ``mkdocs serve`` does not
+rebuild in a loop) and removing files no longer generated. Within one process
+a second call with unchanged inputs returns at once, so ``failurelog build``
+and the MkDocs hook it triggers do the work once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from failurelog.errors import FailurelogError
+from failurelog.model import Model, build_model
+from failurelog.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.site import context as c
+from failurelog.site.history_pages import audit_page
+from failurelog.site.incident_page import incident_page
+from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
+from failurelog.site.report_pages import actions_page, data_page, related_page
+from failurelog.site.stats_page import statistics_page
+from failurelog.validate import Report
+
+#: Where the generated tree and its manifest live, relative to the repository root.
+BUILD_DIR = Path(".failurelog-build")
+DOCS_DIR = Path("docs")
+CONFIG_FILE = Path("mkdocs.yml")
+MANIFEST = "manifest.json"
+ASSET_FILES = ("failurelog.js", "failurelog.css")
+
+
+class ValidationFailed(FailurelogError):
+    """Some incidents are invalid; the site is not built. ``report`` holds the problems."""
+
+    def __init__(self, report: Report) -> None:
+        """Keep the report; the message counts the invalid files."""
+        self.report = report
+        count = len(report.invalid_files)
+        super().__init__(f"{count} invalid incident file{'s' if count != 1 else ''}: the site was not built")
+
+
+def build_date() -> date:
+    """Today in UTC, or the day of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return datetime.now(UTC).date()
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring ``!!python/name:`` and ``!ENV`` tags instead of failing on them."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def read_config(root: Path) -> dict[str, Any]:
+    """The repository's mkdocs.yml as data (empty when missing)."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except yaml.YAMLError as exc:
+        raise FailurelogError(f"{path}: not valid YAML: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def edit_base(config: dict[str, Any]) -> str | None:
+    """URL prefix for editing a repository file, from ``repo_url`` and ``edit_uri`` (repository-relative)."""
+    repo, edit = config.get("repo_url"), config.get("edit_uri")
+    if not isinstance(edit, str) or not edit:
+        return None
+    if edit.startswith(("http://", "https://")):
+        base = edit
+    elif isinstance(repo, str) and repo:
+        base = repo.rstrip("/") + "/" + edit.lstrip("/")
+    else:
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
+def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
+    """Every generated page and export as ``{tree path: text}``; pure."""
+    from failurelog import export
+
+    files: dict[str, str] = {}
+    for incident in ctx.model.incidents:
+        files[incident.page] = incident_page(ctx, incident)
+    files[c.INCIDENT_INDEX] = incident_index(ctx)
+    files[c.PATTERN_INDEX] = pattern_overview(ctx)
+    for index in ctx.patterns:
+        files[c.field_page(index)] = field_index(ctx, index)
+        for value in index.values:
+            files[c.value_page(index, value)] = value_page_text(ctx, index, value)
+    files[c.RELATED] = related_page(ctx)
+    files[c.ACTIONS] = actions_page(ctx)
+    files[c.STATISTICS] = statistics_page(ctx)
+    files[c.DATA] = data_page(ctx)
+    files[c.AUDIT] = audit_page(ctx)
+    metas = sorted((i.meta for i in ctx.model.incidents), key=lambda meta: str(meta.get("id", "")))
+    files[c.EXPORT_JSON] = export.to_json(metas)
+    files[c.EXPORT_CSV] = export.to_csv(ctx.model.schema, metas)
+    for name in ASSET_FILES:
+        files[f"{c.ASSETS}/{name}"] = (
+            resources.files("failurelog.site").joinpath("assets").joinpath(name).read_text("utf-8")
+        )
+    if with_home:
+        files[c.HOME] = default_home()
+    return files
+
+
+def default_home() -> str:
+    """A home page for a repository without ``docs/index.md``."""
+    from failurelog.site.markup import page_header, relative
+
+    links = [
+        ("Incidents", c.INCIDENT_INDEX, "every incident, newest first, sortable and filterable"),
+        ("Patterns", c.PATTERN_INDEX, "incidents grouped by component, failure type, host and more"),
+        ("Recurring clusters", c.RELATED, "incidents that recur together"),
+        ("Action items", c.ACTIONS, "open follow-up actions by owner, overdue ones marked"),
+        ("Statistics", c.STATISTICS, "incidents, downtime, recovery times and losses over time"),
+    ]
+    items = "\n".join(f"- [{label}]({relative(page, c.HOME)}): {what}" for label, page, what in links)
+    return page_header("System failure log") + f"# System failure log\n\n{items}\n"
+
+
+@dataclass
+class Written:
+    """What :func:`write_tree` did."""
+
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+def write_tree(files: dict[str, str | bytes], out: Path) -> Written:
+    """Make ``out`` hold exactly ``files``, rewriting only what changed (a manifest of hashes says what)."""
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out.parent / MANIFEST
+    try:
+        old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    except (OSError, ValueError):
+        old = {}
+    new: dict[str, str] = {}
+    done = Written()
+    for rel, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+        new[rel] = digest
+        target = out / rel
+        if old.get(rel) == digest and target.is_file():
+            done.unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        done.written += 1
+    for folder, _dirs, names in os.walk(out, topdown=False):
+        for name in names:
+            rel = Path(folder, name).relative_to(out).as_posix()
+            if rel not in new:
+                Path(folder, name).unlink()
+                done.removed += 1
+        if folder != str(out) and not os.listdir(folder):
+            os.rmdir(folder)
+    manifest_path.write_text(json.dumps(new, sort_keys=True), encoding="utf-8")
+    return done
+
+
+def hand_written(root: Path) -> dict[str, str | bytes]:
+    """Every file under ``docs/`` (hand-written pages, images, overrides of the home page)."""
+    folder = root / DOCS_DIR
+    files: dict[str, str | bytes] = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+@dataclass
+class Prepared:
+    """The outcome of :func:`prepare`."""
+
+    root: Path
+    docs_dir: Path
+    model: Model
+    written: Written = field(default_factory=Written)
+
+
+def load_model(root: Path, today: date | None = None) -> Model:
+    """Load and validate every incident; raise :class:`ValidationFailed` when any is invalid."""
+    from failurelog.schema import load_schema
+    from failurelog.validate import validate_documents
+
+    report, docs = validate_documents(root)
+    if not report.ok:
+        raise ValidationFailed(report)
+    schema = load_schema(root)
+    return build_model(docs, schema, today or build_date())
+
+
+def _signature(root: Path, today: date) -> tuple[Any, ...]:
+    stats = []
+    for base in (INCIDENTS_DIR, DOCS_DIR, SCHEMA_FILE, TEMPLATE_FILE, CONFIG_FILE):
+        path = root / base
+        paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in paths:
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            stats.append((str(p), st.st_mtime_ns, st.st_size))
+    return (today, tuple(stats))
+
+
+_MEMO: dict[Path, tuple[tuple[Any, ...], Prepared]] = {}
+
+
+def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -> Prepared:
+    """Validate, analyse and write the Markdown tree of the repository at ``root``.
+
+    Raises :class:`ValidationFailed` (nothing written) when an incident is invalid.
+    """
+    root = root.resolve()
+    day = today or build_date()
+    docs_dir = (out or root / BUILD_DIR / "docs").resolve()
+    key = _signature(root, day)
+    memo = _MEMO.get(docs_dir)
+    if memo is not None and memo[0] == key and docs_dir.is_dir():
+        return memo[1]
+    model = load_model(root, day)
+    config = read_config(root)
+    from failurelog.history import read_history
+
+    ctx = c.build_context(
+        model,
+        edit_base(config),
+        directory_urls=config.get("use_directory_urls") is not False,
+        history=read_history(root, schema=model.schema),
+    )
+    extra = hand_written(root)
+    files: dict[str, str | bytes] = dict(render_tree(ctx, with_home=c.HOME not in extra))
+    for rel, data in extra.items():
+        files.setdefault(rel, data)
+    result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
+    _MEMO[docs_dir] = (key, result)
+    return result
+
+
+def clean(root: Path) -> None:
+    """Remove the generated tree."""
+    shutil.rmtree(root / BUILD_DIR, ignore_errors=True)

@@ -1,0 +1,139 @@
+"""The incident index and the pattern indexes (one per grouped field, one page per value)."""
+
+from __future__ import annotations
+
+from failurelog import roles
+from failurelog.analysis.patterns import PatternIndex, PatternValue
+from failurelog.analysis.stats import month_range
+from failurelog.model import Incident
+from failurelog.rules import parse_time
+from failurelog.site import html as h
+from failurelog.site import markup as m
+from failurelog.site import svg
+from failurelog.site.context import INCIDENT_INDEX, PATTERN_INDEX, Context, field_page, value_page
+from failurelog.site.incident_page import value_html
+
+#: Marks the table after it as sortable and filterable (see assets/failurelog/failurelog.js).
+TABLE_MARKER = '<div class="fl-table-tools" data-fl-table></div>'
+
+
+def incident_table(ctx: Context, incidents: list[Incident], here: str) -> str:
+    """An HTML table of incidents: the id and title, then every ``x-index-column`` field; filterable."""
+    columns = roles.flagged(ctx.model.schema, "x-index-column")
+    header = ["Incident", *(h.esc(c.title) for c in columns)]
+    rows = []
+    for incident in incidents:
+        row = [f"{h.a(incident.id, ctx.href(incident.page, here))}<br>{h.esc(incident.title)}"]
+        for column in columns:
+            value = incident.value(column.name)
+            if value is None or value == []:
+                row.append("")
+            elif column.schema.get("format") == "date-time" and (moment := parse_time(value)) is not None:
+                row.append(moment.strftime("%Y-%m-%d %H:%M"))
+            else:
+                row.append(value_html(ctx, column, value, here))
+        rows.append(row)
+    return TABLE_MARKER + h.table(rows, header=header)
+
+
+def incident_index(ctx: Context) -> str:
+    """Every incident, newest first, in a table the browser can sort and filter."""
+    incidents = ctx.model.incidents
+    intro = (
+        f"{len(incidents)} incidents, newest first. Type in the filter box to narrow the list, "
+        "choose a value in a column's list, or click a column heading to sort."
+    )
+    return (
+        m.page_header("Incidents", hide=("navigation", "toc"), search=False)
+        + f"# Incidents\n\n{intro}\n\n{incident_table(ctx, incidents, INCIDENT_INDEX)}\n"
+    )
+
+
+def _figures_row(ctx: Context, value: PatternValue, index: PatternIndex, here: str, months: list[str]) -> list[str]:
+    trend = svg.sparkline([value.by_month.get(mo, 0) for mo in months])
+    return [
+        h.a(value.value, ctx.href(value_page(index, value), here)),
+        str(value.count),
+        h.esc(m.minutes(value.total_downtime)),
+        h.esc(m.minutes(value.mean_time_to_recover)),
+        value.first_seen.strftime("%Y-%m-%d"),
+        value.last_seen.strftime("%Y-%m-%d"),
+        f'<code class="fl-spark">{trend}</code>' if trend else "",
+    ]
+
+
+FIGURE_HEADER = ["Value", "Incidents", "Total downtime", "Mean time to recover", "First seen", "Last seen"]
+
+
+def _last_months(ctx: Context, count: int = 12) -> list[str]:
+    if not ctx.model.incidents:
+        return []
+    last = ctx.model.incidents[0].month
+    return month_range(ctx.model.incidents[-1].month, last)[-count:]
+
+
+def pattern_overview(ctx: Context) -> str:
+    """The list of grouped fields, each with its number of values and its most frequent one."""
+    rows = []
+    for index in ctx.patterns:
+        top = index.values[0] if index.values else None
+        rows.append(
+            [
+                m.link(index.field.title, field_page(index), PATTERN_INDEX),
+                str(len(index.values)),
+                str(index.incident_count),
+                f"{m.cell(top.value)} ({top.count})" if top else " ",
+            ]
+        )
+    intro = (
+        "Incidents grouped by every field the schema marks as worth grouping by. "
+        "Each value has a page with its incidents, total downtime, mean time to recover, "
+        "first and last occurrence, and trend by month."
+    )
+    table = m.table(["Field", "Values", "Incidents", "Most frequent"], rows)
+    return m.page_header("Patterns") + f"# Patterns\n\n{intro}\n\n{table}\n"
+
+
+def field_index(ctx: Context, index: PatternIndex) -> str:
+    """One grouped field: every value with its figures and a sparkline of the last twelve months."""
+    here = field_page(index)
+    months = _last_months(ctx)
+    rows = [_figures_row(ctx, v, index, here, months) for v in index.values]
+    span = f"{months[0]} to {months[-1]}" if months else ""
+    header = [*FIGURE_HEADER, f"Trend ({h.esc(span)})"]
+    description = f"{m.text(index.field.description)}\n\n" if index.field.description else ""
+    title = f"Patterns: {index.field.title}"
+    table = TABLE_MARKER + h.table(rows, header=header)
+    return m.page_header(title, hide=("toc",)) + f"# {m.text(title)}\n\n{description}{table}\n"
+
+
+def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> str:
+    """One value of a grouped field: its figures, its trend by month and its incidents."""
+    here = value_page(index, value)
+    title = f"{index.field.title}: {value.value}"
+    downtime_note = f" (from {value.downtime_known} of {value.count})" if value.downtime_known < value.count else ""
+    recover_note = f" (from {value.recover_known} of {value.count})" if value.recover_known < value.count else ""
+    figures = m.table(
+        ["Incidents", "Total downtime", "Mean time to recover", "First seen", "Last seen"],
+        [
+            [
+                str(value.count),
+                m.cell(m.minutes(value.total_downtime) + downtime_note),
+                m.cell(m.minutes(value.mean_time_to_recover) + recover_note),
+                m.cell(m.when(value.first_seen)),
+                m.cell(m.when(value.last_seen)),
+            ]
+        ],
+    )
+    months = month_range(min(value.by_month), max(value.by_month)) if value.by_month else []
+    chart = svg.bar_chart(
+        months,
+        [("Incidents", [float(value.by_month.get(mo, 0)) for mo in months])],
+        title=f"Incidents per month: {title}",
+    )
+    back = m.link(f"All values of {index.field.title}", field_page(index), here)
+    return (
+        m.page_header(title, search=False)
+        + f"# {m.text(title)}\n\n{back}\n\n{figures}\n\n## Trend by month\n\n{chart}\n\n"
+        + f"## Incidents\n\n{incident_table(ctx, value.incidents, here)}\n"
+    )

@@ -1,0 +1,194 @@
+"""The built site in a real headless Chromium: navigation, search, pattern pages, offline.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``/usr/bin/chromium``,
+``/usr/bin/chromedriver``) and the ``selenium`` package from the test extra.
+The site is served on 127.0.0.1 by ``http.server`` in a thread; every request
+the browser makes is logged, and any that is not for 127.0.0.1 fails the test
+(name resolution of other hosts is disabled as well, so none can succeed).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from failurelog.body import parse_body
+from failurelog.cli import main
+from failurelog.paths import incident_files
+from tests.site_helpers import ROOT, make_repo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs Debian's chromium and chromium-driver",
+    ),
+]
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    repo = make_repo(tmp_path_factory.mktemp("browser") / "repo", ROOT / "incidents")
+    site = repo / "site"
+    assert main(["--root", str(repo), "build", "--site-dir", str(site)]) == 0
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def _requests(driver: Any) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _check_clean(driver: Any, seen: list[str]) -> None:
+    """No console errors, and no request to anything but the local server."""
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors
+    seen.extend(_requests(driver))
+    network = [u for u in seen if not re.match(r"(data|blob|about|chrome|chrome-extension|devtools):", u)]
+    assert network, "no request was logged"
+    outside = [u for u in network if not u.startswith("http://127.0.0.1:")]
+    assert outside == [], outside
+
+
+def _wait(driver: Any) -> WebDriverWait:
+    return WebDriverWait(driver, 20)
+
+
+def _search_target() -> tuple[str, str]:
+    """An incident id and a phrase from its error messages that no other incident file contains."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in incident_files(ROOT)}
+    for ident, text in sorted(texts.items()):
+        body = parse_body(text.split("\n---\n", 1)[-1])
+        section = next((s for s in body.sections if s.heading == "Error Messages"), None)
+        if section is None:
+            continue
+        for line in section.text.splitlines():
+            words = re.findall(r"[A-Za-z][A-Za-z_]{4,}", line)
+            for i in range(len(words) - 1):
+                unique = [w for w in words[i : i + 2] if sum(w.lower() in t.lower() for t in texts.values()) == 1]
+                if unique:
+                    return ident, " ".join(words[i : i + 2])
+    pytest.skip("no example incident has a distinctive error message")
+
+
+def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str) -> None:
+    seen: list[str] = []
+    browser.get(site_url)
+    assert "System Failure Log" in browser.title
+    _check_clean(browser, seen)
+
+    # home -> incident index -> an incident
+    browser.find_element(By.LINK_TEXT, "Incidents").click()
+    _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "input.fl-filter")))
+    first = browser.find_element(By.CSS_SELECTOR, "article table tbody tr td a")
+    ident = first.text
+    first.click()
+    _wait(browser).until(ec.title_contains(ident))
+    assert ident in browser.find_element(By.TAG_NAME, "h1").text
+    _check_clean(browser, seen)
+
+    # the index filters in the browser
+    browser.get(site_url + "incidents/")
+    box = _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "input.fl-filter")))
+    rows = browser.find_elements(By.CSS_SELECTOR, "article table tbody tr")
+    box.send_keys(ident)
+    _wait(browser).until(lambda d: len([r for r in rows if r.is_displayed()]) == 1)
+    _check_clean(browser, seen)
+
+    # search a phrase from an incident's error messages and land on it
+    target, phrase = _search_target()
+    browser.get(site_url)
+    browser.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
+    field = _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
+    field.send_keys(phrase)
+    result = _wait(browser).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, ".md-search-result__item a, .md-search-result__link"))
+    )
+    assert target in result.text or target in (result.get_attribute("href") or "")
+    result.click()
+    _wait(browser).until(ec.title_contains(target))
+    _check_clean(browser, seen)
+
+    # patterns -> a field -> a value
+    browser.get(site_url)
+    browser.find_element(By.LINK_TEXT, "Patterns").click()
+    _wait(browser).until(ec.title_contains("Patterns"))
+    browser.find_element(By.CSS_SELECTOR, "article table tbody tr td a").click()
+    _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "article table tbody tr td a")))
+    browser.find_element(By.CSS_SELECTOR, "article table tbody tr td a").click()
+    _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "figure.fl-chart svg")))
+    assert browser.find_elements(By.CSS_SELECTOR, "article table tbody tr")
+    _check_clean(browser, seen)
+
+
+def test_statistics_charts_render_offline(browser: Any, site_url: str) -> None:
+    seen: list[str] = []
+    browser.get(site_url + "statistics/")
+    charts = _wait(browser).until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, "figure.fl-chart svg")))
+    assert len(charts) >= 5
+    assert all(chart.size["width"] > 300 for chart in charts)
+    _check_clean(browser, seen)

@@ -1,0 +1,275 @@
+"""The page generators, as pure functions: golden pages, escaping, and schema-driven content.
+
+Regenerate the golden files after an intended change with
+``FAILURELOG_UPDATE_GOLDEN=1 pytest tests/test_site_pages.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from failurelog.model import Model, build_model
+from failurelog.schema import Schema, load_schema
+from failurelog.site import context as c
+from failurelog.site import markup
+from failurelog.site.context import Context, build_context
+from failurelog.site.generate import edit_base, read_config, render_tree
+from failurelog.site.incident_page import incident_page
+from failurelog.site.index_pages import incident_index, value_page_text
+from failurelog.site.report_pages import actions_page, related_page
+from failurelog.site.sanitize import sanitize_markdown
+from failurelog.site.stats_page import statistics_page
+from failurelog.validate import load_all
+from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
+
+UPDATE = os.environ.get("FAILURELOG_UPDATE_GOLDEN") == "1"
+EXTENSIONS = ["tables", "toc", "admonition", "footnotes", "def_list", "pymdownx.superfences"]
+
+
+def _model(schema: Schema, folder: Path = SITE_FIXTURES) -> Model:
+    docs = load_all(folder, schema)
+    assert all(not d.problems for d in docs), [p for d in docs for p in d.problems]
+    return build_model(docs, schema, TODAY)
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    schema = load_schema(ROOT)
+    return build_context(_model(schema), edit_base(read_config(ROOT)))
+
+
+def _incident(ctx: Context, ident: str) -> str:
+    return incident_page(ctx, ctx.model.by_id[ident])
+
+
+def _nic_page(ctx: Context) -> str:
+    index = next(p for p in ctx.patterns if p.field.name == "components")
+    value = next(v for v in index.values if "NIC" in v.value)
+    return value_page_text(ctx, index, value)
+
+
+GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
+    "incident-full.md": lambda ctx: _incident(ctx, "SYS-20260115-001"),
+    "incident-linked.md": lambda ctx: _incident(ctx, "SYS-20260304-001"),
+    "incident-hostile.md": lambda ctx: _incident(ctx, "SYS-20260220-001"),
+    "incident-index.md": incident_index,
+    "pattern-components-nic.md": _nic_page,
+    "related.md": related_page,
+    "actions.md": actions_page,
+    "statistics.md": statistics_page,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_PAGES))
+def test_golden_page(ctx: Context, name: str) -> None:
+    text = GOLDEN_PAGES[name](ctx)
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; FAILURELOG_UPDATE_GOLDEN=1 regenerates it"
+
+
+def test_generated_pages_are_marked_and_titles_are_safe(ctx: Context) -> None:
+    tree = render_tree(ctx)
+    pages = {path: text for path, text in tree.items() if path.endswith(".md")}
+    assert len(pages) > len(ctx.model.incidents)
+    for path, text in pages.items():
+        assert markup.GENERATED in text, path
+        front = text.split("---\n")[1]
+        title = re.search(r"^title: (.*)$", front, re.MULTILINE)
+        assert title is not None, path
+        assert not set(title.group(1).strip("'\"")) & set("<>&`"), (path, title.group(1))
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def _html(md_text: str) -> _Text:
+    parser = _Text()
+    parser.feed(markdown.markdown(md_text, extensions=EXTENSIONS))
+    return parser
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "a | b || c",
+    "[click](javascript:alert(1))",
+    "*bold* _it_ `code` ~~gone~~",
+    "# not a heading",
+    "- not a list",
+    "1. not numbered",
+    "> not quoted",
+    "{: onclick=alert(1) }",
+    "&lt;script&gt; &amp; &#60;b&#62;",
+    "back\\slash \\| pipe",
+    "yes",
+    "emoji 🚨 and ünïcödé",
+    "line\nbreak",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_user_text_renders_literally_in_paragraphs_and_table_cells(value: str) -> None:
+    expected = " ".join(value.split("\n")).strip()
+    for md_text in (markup.text(value), "| h |\n|---|\n| " + markup.cell(value) + " |"):
+        parsed = _html(md_text)
+        allowed = {"p", "table", "thead", "tbody", "tr", "th", "td"}
+        assert {tag for tag, _a in parsed.tags} <= allowed, (value, parsed.tags)
+        assert parsed.text.strip().endswith(expected), (value, parsed.text)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_safe_title_has_no_html_characters(value: str) -> None:
+    title = markup.safe_title(value)
+    assert not set(title) & set("<>&\"'`\n")
+
+
+def test_sanitized_body_has_no_raw_html_or_script_links() -> None:
+    body = (
+        "Text <script>alert(1)</script> and <img src=x onerror=alert(1)>.\n"
+        "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](java&#x09;script:x) [ok](https://example.org/x)\n"
+        "<https://example.org/autolink>\n\n"
+        "[ref]: javascript:alert(3)\n\n"
+        "<!-- guidance -->\n"
+        "Inline `<b>code</b>` stays code.\n\n"
+        "```text\n<script>in a fence</script>\n```\n"
+    )
+    parsed = _html(sanitize_markdown(body))
+    tags = {tag for tag, _attrs in parsed.tags}
+    assert not tags & {"script", "img", "iframe"}
+    hrefs = [v for _t, attrs in parsed.tags for k, v in attrs if k == "href"]
+    assert hrefs and all(h == "#" or (h or "").startswith("https://example.org") for h in hrefs), hrefs
+    assert "<script>in a fence</script>" in parsed.text
+    assert "<b>code</b>" in parsed.text
+    assert "guidance" not in parsed.text
+
+
+def test_hostile_incident_page_publishes_no_markup(ctx: Context) -> None:
+    page = _incident(ctx, "SYS-20260220-001").split("-->", 1)[1]
+    parsed = _html(page)
+    tags = {tag for tag, _attrs in parsed.tags}
+    assert not tags & {"script", "img", "b", "iframe"}
+    assert '<script>alert("x")</script> | pipes & "quotes" yes' in parsed.text
+    assert all(v != "javascript:alert(1)" for _t, attrs in parsed.tags for _k, v in attrs)
+
+
+def test_incident_page_leaves_empty_fields_out_and_links_both_directions(ctx: Context) -> None:
+    draft = _incident(ctx, "SYS-20260210-001")
+    assert "Failover" not in draft and "Sign-Off" not in draft
+    linked_from = _incident(ctx, "SYS-20260115-001")
+    assert "**Named by:**" in linked_from and "SYS-20260304-001.md" in linked_from
+    assert "same NIC, same Tx unit hang signature" in linked_from
+    assert "overdue</strong> (due 2026-02-15)" in linked_from
+    assert "[Edit source](https://git.example.invalid/" in linked_from
+
+
+def test_suggestions_give_their_reasons(ctx: Context) -> None:
+    found = ctx.related.suggestions["SYS-20260301-001"]
+    assert found and found[0].incident.id == "SYS-20260115-001"
+    from failurelog.analysis.similar import describe
+
+    reasons = " ".join(describe(found[0].shared))
+    assert "same Hostname: md-gw-03" in reasons
+    assert "similar Error Messages" in reasons and "hang" in reasons
+
+
+def test_pattern_figures(ctx: Context) -> None:
+    hosts = next(p for p in ctx.patterns if p.field.key == "hostname")
+    gw = next(v for v in hosts.values if v.value == "md-gw-03")
+    assert gw.count == 3
+    assert gw.total_downtime == pytest.approx(14 + 42.5 + 6)
+    assert gw.mean_time_to_recover == pytest.approx((14 + 42.5) / 2)
+    assert gw.first_seen.date().isoformat() == "2026-01-15"
+    assert gw.by_month == {"2026-01": 1, "2026-03": 2}
+
+
+def test_a_field_added_to_the_schema_shows_up_without_code_changes(tmp_path: Path) -> None:
+    raw = copy.deepcopy(load_schema(ROOT).raw)
+    raw["properties"]["trading_venue"] = {
+        "type": "string",
+        "title": "Trading Venue",
+        "enum": ["Eurex", "CME", "LSE"],
+        "x-group-by": True,
+        "x-index-column": True,
+        "x-summary": True,
+    }
+    raw["properties"]["impact"]["properties"]["trading"]["properties"]["quotes_missed"] = {
+        "type": "integer",
+        "title": "Quotes Missed",
+        "minimum": 0,
+        "x-stat": "sum",
+    }
+    schema = Schema(raw)
+    folder = tmp_path / "repo"
+    (folder / "incidents" / "2026").mkdir(parents=True)
+    for source in (SITE_FIXTURES / "incidents" / "2026").glob("*.md"):
+        text = source.read_text(encoding="utf-8")
+        if source.stem == "SYS-20260115-001":
+            text = text.replace("severity: P1-High\n", "severity: P1-High\ntrading_venue: Eurex\n")
+            text = text.replace("    orders_lost: 212\n", "    orders_lost: 212\n    quotes_missed: 9000\n")
+        (folder / "incidents" / "2026" / source.name).write_text(text, encoding="utf-8")
+    ctx = build_context(_model(schema, folder))
+    tree = render_tree(ctx)
+    assert "patterns/trading-venue/eurex.md" in tree
+    assert "Trading Venue" in tree[c.INCIDENT_INDEX]
+    assert (
+        '<th>Trading Venue</th><td><a href="../../../patterns/trading-venue/eurex/">Eurex</a>'
+        in (tree["incidents/2026/SYS-20260115-001.md"])
+    )
+    assert "## Quotes Missed" in tree[c.STATISTICS] and "9,000" in tree[c.STATISTICS]
+    exported = json.loads(tree[c.EXPORT_JSON])
+    assert any(item.get("trading_venue") == "Eurex" for item in exported)
+    assert "trading_venue" in tree[c.EXPORT_CSV].splitlines()[0]
+
+
+def test_charts_escape_their_labels_and_need_nothing_from_outside() -> None:
+    from failurelog.site import svg
+
+    hostile = '<script>alert(1)</script>"'
+    charts = [
+        svg.bar_chart(["2026-01", hostile], [(hostile, [1.0, 2.0]), ("b", [0.0, 3.0])], title=hostile, unit="min"),
+        svg.line_chart(["2026-01", "2026-02"], [(hostile, [1.5, None])], title=hostile),
+        svg.hbar_chart([(hostile, 3.0)], title=hostile),
+    ]
+    for chart in charts:
+        assert "<script" not in chart and "&lt;script&gt;" in chart
+        assert "http" not in chart.replace("http://www.w3.org/2000/svg", "")
+    assert svg.sparkline([0, 1, 4, 0]) == "·▃█·" and svg.sparkline([0, 0]) == "··"
+
+
+@pytest.mark.parametrize(
+    ("target", "here", "directory", "flat"),
+    [
+        ("incidents/2026/A.md", "incidents/2026/B.md", "../A/", "A.html"),
+        ("patterns/host/x.md", "incidents/2026/B.md", "../../../patterns/host/x/", "../../patterns/host/x.html"),
+        ("patterns/host/index.md", "patterns/host/x.md", "../", "index.html"),
+        ("index.md", "patterns/index.md", "../", "../index.html"),
+        ("data/incidents.json", "statistics/index.md", "../data/incidents.json", "../data/incidents.json"),
+    ],
+)
+def test_links_inside_raw_html_follow_use_directory_urls(target: str, here: str, directory: str, flat: str) -> None:
+    from failurelog.site.html import href
+
+    assert href(target, here, True) == directory
+    assert href(target, here, False) == flat

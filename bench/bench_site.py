@@ -1,7 +1,7 @@
 """Site build benchmark (issue 3): failurelog build against a plain mkdocs build, 1,000 and 10,000 incidents.
 
 For each size N it generates N valid, full-schema synthetic incidents
-(bench/site_synth.py), then times, side by side in one run:
+(bench/synth.py), then times, side by side in one run:
 
 - ``failurelog build`` (validate, analyse, generate every page, MkDocs build),
 - a plain ``mkdocs build`` of the same incident files as they are (same theme,
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import site_synth  # noqa: E402
+import synth  # noqa: E402
 import yaml  # noqa: E402
 
 SECTION = "## Site build (issue 3)"
@@ -60,7 +60,7 @@ def prepare_repo(work: Path, count: int) -> Path:
     marker = repo / ".complete"
     if not marker.exists():
         shutil.rmtree(repo, ignore_errors=True)
-        site_synth.generate(repo, count)
+        synth.generate(repo, count)
         for name in ("mkdocs.yml", "scripts", "docs"):
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, repo / name)
@@ -137,7 +137,7 @@ def report(results: list[dict[str, float]]) -> str:
         "",
         f"Measured by `python bench/bench_site.py` on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}. Synthetic closed incidents with every "
-        "field of the schema filled (bench/site_synth.py). *failurelog build*: validate, analyse, generate all "
+        "field of the schema filled (bench/synth.py). *failurelog build*: validate, analyse, generate all "
         "pages, MkDocs + Material build. *plain mkdocs*: `mkdocs build` of the same incident files as they are, "
         "same theme, extensions and search, no hook and no generated page. Times are medians of the runs shown, "
         "wall clock, each build in a fresh process.",

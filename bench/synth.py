@@ -1,8 +1,12 @@
-"""Synthetic incidents that use the whole schema, for benchmarks.
+"""Synthetic, valid, full-schema incidents for the benchmarks (bench_validate.py, bench_site.py).
 
-Values are generated from the schema itself (enums, numeric bounds, formats),
-then the timestamps and derived figures are made consistent, so every
-generated incident is valid and closed.
+Values come from the schema itself (every field filled: enums, numbers within
+bounds, formats, lists of objects); a few dozen templates are checked with
+the real validator, and any field a rule still rejects is dropped, so the
+generator keeps working when rules change. Incidents are then made from the
+templates by shifting every date by whole days, and by drawing host names,
+titles, error messages, backtraces and root causes from a vocabulary with a
+Zipf-like spread, so related-incident suggestions see realistic overlap.
 
     python bench/synth.py OUT_DIR N [--seed S]
 """
@@ -10,144 +14,244 @@ generated incident is valid and closed.
 from __future__ import annotations
 
 import argparse
+import copy
 import random
+import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from failurelog import yamlio  # noqa: E402
+import yaml  # noqa: E402
+
+from failurelog.loader import Document, parse_text  # noqa: E402
+from failurelog.rules import _derive, repository_problems  # noqa: E402
 from failurelog.schema import ITEMS, Field, Schema, load_schema  # noqa: E402
+from failurelog.validate import check_document  # noqa: E402
 
-WORDS = (  # noqa: SIM905 -- a sentence of jargon reads better than 42 quoted words
-    "link flap on eth2 after firmware 8.1.2 retransmit storm kernel panic EDAC corrected error threshold exceeded "
-    "nvme media errors thermal throttle package temp segfault fixgw order book deadlock mutex risk limits journal "
-    "replay postgres invalid page checksum oom killer rss leak cgroup"
-).split()
-HOSTS = [
-    f"{role}-{site}-{n:02d}"
-    for role in ("md-gw", "fixgw", "risk", "oms", "db")
-    for site in ("ny4", "ld4", "ty3")
-    for n in range(1, 7)
-]
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
+TEMPLATES = 24
 
 
-def _text(rng: random.Random, n: int = 8) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
+def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
+    """Pronounceable pseudo-words, most frequent first."""
+    syllables = [
+        "ka",
+        "ro",
+        "mi",
+        "tse",
+        "ix",
+        "gbe",
+        "nvm",
+        "edac",
+        "sfc",
+        "tx",
+        "rx",
+        "irq",
+        "dma",
+        "pci",
+        "numa",
+        "lo",
+        "ck",
+        "re",
+        "set",
+        "hang",
+        "flap",
+        "oom",
+        "seg",
+        "fault",
+        "ring",
+        "mmu",
+        "tlb",
+        "io",
+        "q",
+    ]
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))))
+    ordered = sorted(words)
+    rng.shuffle(ordered)
+    return ordered
 
 
-def _value(rng: random.Random, schema: Schema, spec: Field, when: datetime) -> Any:
+_CUMULATIVE: dict[int, list[float]] = {}
+
+
+def zipf_words(rng: random.Random, vocab: list[str], n: int) -> str:
+    """``n`` words drawn with Zipf's law: the word of rank r is drawn in proportion to 1/r."""
+    weights = _CUMULATIVE.get(len(vocab))
+    if weights is None:
+        total, weights = 0.0, []
+        for rank in range(1, len(vocab) + 1):
+            total += 1 / rank
+            weights.append(total)
+        _CUMULATIVE[len(vocab)] = weights
+    return " ".join(rng.choices(vocab, cum_weights=weights, k=n))
+
+
+def _value(rng: random.Random, schema: Schema, spec: Field, when: datetime, vocab: list[str]) -> Any:
     s = spec.schema
     if spec.is_container and spec.type == "array":
-        return [_object(rng, schema, (*spec.path, ITEMS), when) for _ in range(rng.randint(1, 3))]
+        return [_object(rng, schema, (*spec.path, ITEMS), when, vocab) for _ in range(rng.randint(1, 3))]
     if spec.type == "object":
-        return _object(rng, schema, spec.path, when)
+        return _object(rng, schema, spec.path, when, vocab)
     if spec.choices is not None:
-        if spec.multiple:
-            choices = [c for c in spec.choices if c != "Other"]
-            return rng.sample(choices, rng.randint(1, min(3, len(choices))))
-        return rng.choice(spec.choices)
+        choices = [c for c in spec.choices if c != "Other"] or spec.choices
+        return rng.sample(choices, rng.randint(1, min(3, len(choices)))) if spec.multiple else rng.choice(choices)
     if spec.type == "array":
-        if s.get("minItems") == 3 and s.get("maxItems") == 3:
-            return [round(rng.uniform(0, 40), 2) for _ in range(3)]
-        return [_text(rng, 5) for _ in range(rng.randint(1, 3))]
+        if s.get("minItems") == s.get("maxItems") and s.get("minItems"):
+            return [round(rng.uniform(0, 40), 2) for _ in range(int(s["minItems"]))]
+        return [zipf_words(rng, vocab, 5) for _ in range(rng.randint(1, 3))]
     fmt = s.get("format")
     if fmt == "date-time":
         return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
     if fmt == "date":
-        return (when + timedelta(days=rng.randint(1, 30))).date().isoformat()
+        return when.date().isoformat()
     if spec.type == "integer":
-        return rng.randint(int(s.get("minimum", 0)), 100_000)
+        return rng.randint(int(s.get("minimum", 0)), 50_000)
     if spec.type == "number":
-        return round(rng.uniform(float(s.get("minimum", 0) or 0.1), float(s.get("maximum", 500))), 2)
+        low, high = float(s.get("minimum", 0) or 0), float(s.get("maximum", 500))
+        return round(rng.uniform(low, high), 2)
     if "pattern" in s:
-        return None  # ids, hashes, hostnames, times: filled in by _fix
-    if spec.key == "ip_address":
+        candidates = [
+            f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}",
+            f"{rng.getrandbits(160):040x}",
+            "host-00",
+        ]
+        return next((c for c in candidates if re.fullmatch(s["pattern"], c)), None)
+    if "anyOf" in s:
         return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-    return _text(rng)
+    return zipf_words(rng, vocab, 8)
 
 
-def _object(rng: random.Random, schema: Schema, prefix: tuple[str, ...], when: datetime) -> dict[str, Any]:
+def _object(rng: random.Random, schema: Schema, prefix: tuple[str, ...], when: datetime, vocab: list[str]) -> Any:
     out = {}
     for spec in schema.children(prefix):
-        if spec.key.endswith("_other") or spec.key in ("remarks", "similar_incidents"):
+        refs = spec.is_container and any(c.schema.get("x-incident-ref") for c in schema.children((*spec.path, ITEMS)))
+        if spec.key.endswith("_other") or refs or spec.key == "remarks":
             continue
-        value = _value(rng, schema, spec, when)
+        value = _value(rng, schema, spec, when, vocab)
         if value is not None:
             out[spec.key] = value
     return out
 
 
-def incident(rng: random.Random, schema: Schema, day: datetime, seq: int, earlier: list[str]) -> dict[str, Any]:
-    """One valid, closed incident for ``day`` with sequence number ``seq``."""
-    # later sequence numbers start later in the day, so "similar past incidents" are in the past
-    when = day + timedelta(hours=6 * (seq - 1), seconds=rng.randint(0, 5 * 3600), milliseconds=rng.randint(0, 999))
-    data = _object(rng, schema, (), when)
-    data["id"] = f"SYS-{day:%Y%m%d}-{seq:03d}"
-    data["status"] = "closed"
-    data["system"]["hostname"] = rng.choice(HOSTS)
-    times = {}
-    t = when
-    for name in schema.chronology[0]:  # the main chain: incident, failure, fix, closing
-        times[name] = t
-        t += timedelta(minutes=rng.randint(1, 90), milliseconds=rng.randint(0, 999))
-    for name, value in times.items():
-        parts = name.split(".")
-        target = data
-        for part in parts[:-1]:
-            target = target.setdefault(part, {})
-        spec = schema.field(name)
-        assert spec is not None
-        ms = spec.schema.get("pattern", "").find("\\.[0-9]{3}Z$") >= 0
-        target[parts[-1]] = value.strftime("%Y-%m-%dT%H:%M:%S") + (f".{value.microsecond // 1000:03d}Z" if ms else "Z")
-    failure = data["failure"]
-    span = times["failure.complete_failure_at"] - times["failure.first_indication_at"]
-    failure["degradation_duration_min"] = round(span.total_seconds() / 60, 2)
-    mem = data["metrics"]["memory"]
-    mem["total_gb"] = 512
-    mem["used_pct"] = round(100 * mem["used_gb"] / 512, 2)
-    mem["swap_total_gb"] = 64
-    mem["swap_used_gb"] = min(mem["swap_used_gb"], 64)
-    mem["swap_used_pct"] = round(100 * mem["swap_used_gb"] / 64, 2)
-    sla = data["impact"]["sla"]
-    sla["variance_min"] = round(sla["actual_recovery_min"] - sla["rto_min"], 2)
-    sla["met"] = "Yes" if sla["actual_recovery_min"] <= sla["rto_min"] else "No"
-    data["resolution"]["code_changes"]["commit"] = f"{rng.getrandbits(160):040x}"
-    data["response"]["emergency_timeline"] = [
-        {"time": f"{when.hour:02d}:{when.minute:02d}:{i * 7 % 60:02d}", "action": _text(rng)} for i in range(3)
-    ]
-    for person in data["sign_off"].values():
-        if isinstance(person, dict):
-            person["date"] = times["sign_off.closed_at"].date().isoformat()
-    data["related"]["similar_incidents"] = [
-        {"id": ref, "similarity": _text(rng, 4)} for ref in rng.sample(earlier, min(len(earlier), 2))
-    ]
-    if not data["related"]["similar_incidents"]:
-        del data["related"]["similar_incidents"]
-    data["remarks"] = {"system.cpu_cores": "2 x 16, HT off"}
-    return data
+def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        data = data.setdefault(part, {})
+    data[parts[-1]] = value
 
 
-def to_markdown(schema: Schema, data: dict[str, Any], rng: random.Random) -> str:
-    """Front matter in block style plus every body section."""
-    import yaml
+def _times(schema: Schema, data: dict[str, Any], start: datetime) -> None:
+    """Give every timestamp of the chronology chains a place in one consistent order."""
+    t = start
+    seen: set[str] = set()
+    chains = schema.raw.get("x-chronology", [])
+    for chain in chains if chains and isinstance(chains[0], list) else [chains]:
+        for name in chain:
+            spec = schema.field(name)
+            if spec is None or name in seen:
+                continue
+            seen.add(name)
+            t += timedelta(minutes=7)
+            fmt = spec.schema.get("format")
+            _set(data, name, t.date().isoformat() if fmt == "date" else t.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
 
-    fm = yaml.dump(data, Dumper=yamlio.SafeValueDumper, allow_unicode=True, sort_keys=False, width=100)
-    body = []
+
+def _body(schema: Schema, rng: random.Random, vocab: list[str]) -> str:
+    parts = []
     for section in schema.sections:
         if section.kind == "log":
-            lines = "\n".join(f"[{i:>8}.{rng.randint(0, 999999):06d}] {_text(rng, 10)}" for i in range(6))
-            body.append(f"## {section.heading}\n\n```text\n{lines}\n```\n")
+            lines = "\n".join(f"[{i:>6}.{rng.randint(0, 999999):06d}] {zipf_words(rng, vocab, 9)}" for i in range(4))
+            parts.append(f"## {section.heading}\n\n```text\n{lines}\n```\n")
         else:
-            body.append(f"## {section.heading}\n\n{_text(rng, 40)}.\n")
-    return f"---\n{fm}---\n\n" + "\n".join(body)
+            parts.append(f"## {section.heading}\n\n{zipf_words(rng, vocab, 30)}.\n")
+    return "\n".join(parts)
+
+
+def render(data: dict[str, Any], body: str) -> str:
+    """The incident file: block-style front matter, then the body."""
+    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return f"---\n{front}---\n\n{body}"
+
+
+def _check(schema: Schema, data: dict[str, Any], body: str) -> list[str]:
+    ident = data["id"]
+    doc = Document(path=Path(f"incidents/{ident[4:8]}/{ident}.md"), display=f"{ident}.md")
+    parse_text(doc, render(data, body))
+    check_document(doc, schema)
+    problems = doc.problems + repository_problems([doc], schema)
+    return [p.field for p in problems]
+
+
+def _drop(data: dict[str, Any], dotted: str) -> bool:
+    parts = [p for p in re.split(r"\.|\[(\d+)\]", dotted) if p]
+    node: Any = data
+    for part in parts[:-1]:
+        node = (
+            node[int(part)]
+            if part.isdigit() and isinstance(node, list)
+            else node.get(part)
+            if isinstance(node, dict)
+            else None
+        )
+        if node is None:
+            return False
+    last = parts[-1] if parts else ""
+    if isinstance(node, dict) and last in node:
+        del node[last]
+        return True
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        del node[int(last)]
+        return True
+    return False
+
+
+def template(rng: random.Random, schema: Schema, vocab: list[str], when: datetime) -> tuple[dict[str, Any], str] | None:
+    """One valid, closed incident on ``when``'s day, or None when the rules reject it even after dropping fields."""
+    data = _object(rng, schema, (), when, vocab)
+    data["id"] = f"SYS-{when:%Y%m%d}-001"
+    data["status"] = schema.statuses[-1]
+    data["system"]["hostname"] = "host-00"
+    _times(schema, data, when)
+    body = _body(schema, rng, vocab)
+    for spec in schema.derived_fields:
+        value = _derive(spec.schema["x-derived"], data)
+        if value is not None:
+            _set(data, spec.name, round(value, 2) if isinstance(value, float) else value)
+    for _round in range(8):
+        bad = _check(schema, data, body)
+        if not bad:
+            return data, body
+        dropped = False
+        for name in sorted(set(bad), key=len, reverse=True):
+            while name and not (dropped := _drop(data, name) or dropped):
+                name = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", name)
+        if not dropped:
+            return None
+    return None
+
+
+def _shift(value: Any, days: int) -> Any:
+    if isinstance(value, dict):
+        return {k: _shift(v, days) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift(v, days) for v in value]
+    if isinstance(value, str) and (match := _DATE.match(value)):
+        try:
+            day = date.fromisoformat(match.group(1)) + timedelta(days=days)
+        except ValueError:
+            return value
+        return day.isoformat() + match.group(2)
+    return value
 
 
 def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
-    """Write ``count`` incidents under ``out/incidents/YYYY/`` (a copy of schema/ beside them)."""
+    """Write ``count`` valid incidents under ``out/incidents/YYYY/``; copy schema/ and templates/ beside them."""
     import shutil
 
     rng = random.Random(seed)
@@ -155,23 +259,44 @@ def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
     for folder in ("schema", "templates"):
         if not (out / folder).exists():
             shutil.copytree(ROOT / folder, out / folder)
-    paths = []
-    ids: list[str] = []
-    start = datetime(2021, 1, 1, tzinfo=UTC)
-    per_day = 3
+    vocab = vocabulary(rng)
+    base = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
+    made = [t for t in (template(rng, schema, vocab, base) for _ in range(TEMPLATES)) if t is not None]
+    if not made:
+        raise SystemExit("no valid template: the schema's rules reject every generated incident")
+    hosts = [
+        f"{role}-{site}-{n:02d}"
+        for role in ("md-gw", "fixgw", "risk", "oms", "db", "strat")
+        for site in ("ny4", "ld4", "ty3", "ch2")
+        for n in range(1, 11)
+    ]
+    per_day, paths, ids = 3, [], []
     for n in range(count):
-        day = start + timedelta(days=n // per_day)
-        data = incident(rng, schema, day, n % per_day + 1, ids[-50:])
+        days = n // per_day
+        data, body = copy.deepcopy(rng.choice(made))
+        data = _shift(data, days)
+        day = base + timedelta(days=days)
+        data["id"] = f"SYS-{day:%Y%m%d}-{n % per_day + 1:03d}"
+        data["title"] = f"{zipf_words(rng, vocab, 3)} on {rng.choice(hosts)}"
+        data["system"]["hostname"] = rng.choice(hosts)
+        if "root_cause" in data:
+            data["root_cause"]["summary"] = zipf_words(rng, vocab, 12)
+        if len(ids) > per_day and rng.random() < 0.2:
+            earlier = rng.choice(ids[-30:-per_day] or ids[:1])
+            data.setdefault("related", {})["similar_incidents"] = [
+                {"id": earlier[0], "date": earlier[1], "similarity": zipf_words(rng, vocab, 4)}
+            ]
+        body = _body(schema, rng, vocab)
         path = out / "incidents" / f"{day:%Y}" / f"{data['id']}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_markdown(schema, data, rng), encoding="utf-8")
-        ids.append(data["id"])
+        path.write_text(render(data, body), encoding="utf-8")
+        ids.append((data["id"], day.date().isoformat()))
         paths.append(path)
     return paths
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)

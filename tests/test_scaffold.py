@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from failurelog.atomic import write_new
 from failurelog.errors import UsageError
 from failurelog.loader import load
-from failurelog.scaffold import NewIncident, create, resolve_choice, write_new
+from failurelog.scaffold import NewIncident, create, resolve_choice
 from failurelog.schema import Schema
 from failurelog.validate import validate
 

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
+from failurelog.atomic import replace as replace_file
+from failurelog.atomic import write_new
 from failurelog.errors import FailurelogError, UsageError
 from failurelog.loader import Document, parse_text
 from failurelog.paths import INCIDENTS_DIR, display_path
 from failurelog.rules import parse_time, values_at
-from failurelog.scaffold import MAX_PER_DAY, write_new
+from failurelog.scaffold import MAX_PER_DAY
 from failurelog.schema import Schema, load_schema
 from failurelog.yamlio import Path as YamlPath
 
@@ -161,22 +162,6 @@ def _verified(doc: Document, text: str, expected: dict[str, Any]) -> str:
     return text
 
 
-def _replace(path: Path, text: str) -> None:
-    """Replace ``path``'s content atomically, keeping its permissions."""
-    mode = path.stat().st_mode
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-
-
 def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
     """Give the incident ``old`` (an id, or a path to its file) the id ``new`` (default: next free that day)."""
     from failurelog.ids import ids_on_branches
@@ -237,7 +222,7 @@ def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
         edits.append((other, _verified(other, _rewrite_references(other, paths, old_id, new), expected)))
 
     if in_place:
-        _replace(doc.path, moved)
+        replace_file(doc.path, moved)
     else:
         try:
             write_new(target, moved)
@@ -245,7 +230,7 @@ def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
             raise FailurelogError(f"{display_path(target, root)} appeared meanwhile; nothing changed") from None
         os.chmod(target, doc.path.stat().st_mode & 0o7777)
     for other, text in edits:
-        _replace(other.path, text)
+        replace_file(other.path, text)
         result.updated.append(other.path)
     if not in_place:
         doc.path.unlink()

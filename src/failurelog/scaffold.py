@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from failurelog import yamlio
+from failurelog.atomic import write_new
 from failurelog.errors import FailurelogError, UsageError
 from failurelog.paths import INCIDENTS_DIR, TEMPLATE_FILE
 from failurelog.schema import Field, Schema, load_schema
@@ -146,20 +145,6 @@ def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
     template = env.get_template(TEMPLATE_FILE.name)
     ordered = {name: values[name] for name in (f.key for f in schema.children()) if name in values}
     return template.render(incident=ordered, schema=schema, top_fields=schema.children())
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically; raise FileExistsError rather than overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.link(temp, path)  # atomic, and fails if the name is taken
-    finally:
-        os.unlink(temp)
 
 
 def create(root: Path, request: NewIncident) -> Path:

@@ -104,7 +104,7 @@ def existing(root: Path, incident_id: str) -> Path | None:
 
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
     """Import one form; never raises for a problem with the form itself."""
-    from failurelog.scaffold import write_new
+    from failurelog.atomic import write_new
 
     outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
     schema = load_schema(root)

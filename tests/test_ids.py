@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from failurelog.ids import ids_on_branches, numbers_on_branches
 from failurelog.loader import load
 from failurelog.scaffold import NewIncident, create
@@ -26,7 +24,6 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from failurelog.body import parse_body
 from failurelog.loader import Document, parse_bytes
 from failurelog.problems import dotted
-from failurelog.rules import parse_time, value_at
+from failurelog.rules import parse_moment, parse_time, value_at
 from failurelog.schema import Schema
 
 #: The schema object holding the sign-off (the one field name this module knows).
@@ -209,15 +209,9 @@ class SignOff:
 
 
 def _day(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    moment = parse_time(value)
-    if moment is not None:
-        return moment.astimezone(UTC).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
+    """The UTC day of a timestamp or a YYYY-MM-DD date."""
+    moment = parse_moment(value)
+    return moment.astimezone(UTC).date() if isinstance(moment, datetime) else moment
 
 
 def _touches(changes: list[FieldChange], name: str) -> list[str]:

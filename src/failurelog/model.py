@@ -19,14 +19,10 @@ from typing import Any
 from failurelog import roles
 from failurelog.body import ParsedBody, parse_body
 from failurelog.loader import Document
-from failurelog.rules import parse_time, value_at, values_at
+from failurelog.rules import number, parse_time, value_at, values_at
 from failurelog.schema import Field, Schema
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 @dataclass
@@ -73,7 +69,7 @@ class Incident:
 
     def number(self, name: str | None) -> float | None:
         """The numeric value of a field, or None when absent or not a number."""
-        return None if name is None else _number(self.value(name))
+        return None if name is None else number(self.value(name))
 
     @cached_property
     def parsed_body(self) -> ParsedBody:
@@ -120,21 +116,21 @@ class Model:
         name = self.role_names.get(role)
         return self.schema.field(name) if name else None
 
-    def role_number(self, incident: Incident, role: str) -> float | None:
+    def rolenumber(self, incident: Incident, role: str) -> float | None:
         """The figure of ``incident`` in the field annotated ``x-role: role``."""
         return incident.number(self.role_names.get(role))
 
     def downtime(self, incident: Incident) -> float | None:
         """Downtime in the unit of the ``downtime`` field (minutes in the shipped schema)."""
-        return self.role_number(incident, "downtime")
+        return self.rolenumber(incident, "downtime")
 
     def time_to_recover(self, incident: Incident) -> float | None:
         """Time to recover, from the ``time_to_recover`` field."""
-        return self.role_number(incident, "time_to_recover")
+        return self.rolenumber(incident, "time_to_recover")
 
     def time_to_detect(self, incident: Incident) -> float | None:
         """Time to detect, from the ``time_to_detect`` field."""
-        return self.role_number(incident, "time_to_detect")
+        return self.rolenumber(incident, "time_to_detect")
 
     @cached_property
     def severity_order(self) -> dict[str, int]:

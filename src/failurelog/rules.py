@@ -52,7 +52,8 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """A YAML number as a float; None for anything else (booleans included)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
@@ -140,7 +141,7 @@ def _derived_problem(doc: Document, field: Field) -> Problem | None:
             return None
         message = f"{field.title} is {raw!r} but {sources} say {expected!r}"
     else:
-        stated = _number(raw)
+        stated = number(raw)
         if stated is None or abs(stated - expected) <= float(rule.get("tolerance", 0)):
             return None
         unit = f" {field.unit}" if field.unit else ""
@@ -148,7 +149,7 @@ def _derived_problem(doc: Document, field: Field) -> Problem | None:
     return Problem(doc.display, line_of(doc.lines, field.path, 2), field.name, message, "consistency")
 
 
-def _moment(value: Any) -> datetime | date | None:
+def parse_moment(value: Any) -> datetime | date | None:
     """A timestamp as an aware datetime, a YYYY-MM-DD date as a date, else None."""
     when = parse_time(value)
     if when is not None or not isinstance(value, str):
@@ -173,7 +174,7 @@ def _chain_problems(doc: Document, chain: list[str]) -> list[Problem]:
     out: list[Problem] = []
     previous: tuple[str, datetime | date] | None = None
     for name in chain:
-        when = _moment(value_at(meta, name))
+        when = parse_moment(value_at(meta, name))
         if when is None:
             continue
         if previous is not None and _before(when, previous[1]):
@@ -196,7 +197,7 @@ def _derive(rule: dict[str, Any], meta: dict[str, Any]) -> float | str | None:
     if op == "minutes_between":
         start, end = (parse_time(value_at(meta, n)) for n in names)
         return None if start is None or end is None else (end - start).total_seconds() / 60
-    a, b = (_number(value_at(meta, n)) for n in names)
+    a, b = (number(value_at(meta, n)) for n in names)
     if a is None or b is None:
         return None
     if op == "difference":

@@ -25,7 +25,6 @@ GIT_ENV = {
 }
 
 
-
 def git(cwd: Path, *args: str) -> str:
     result = subprocess.run(
         ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env={**os.environ, **GIT_ENV}

@@ -234,7 +234,7 @@ def test_a_field_added_to_the_schema_shows_up_without_code_changes(tmp_path: Pat
     assert "patterns/trading-venue/eurex.md" in tree
     assert "Trading Venue" in tree[c.INCIDENT_INDEX]
     assert (
-        '<th>Trading Venue</th><td><a href="../../../patterns/trading-venue/eurex/">Eurex</a>'
+        '<th>Trading Venue</th> <td><a href="../../../patterns/trading-venue/eurex/">Eurex</a>'
         in (tree["incidents/2026/SYS-20260115-001.md"])
     )
     assert "## Quotes Missed" in tree[c.STATISTICS] and "9,000" in tree[c.STATISTICS]

@@ -37,12 +37,12 @@ class Field:
         """Dotted path, with ``[]`` for list items."""
         return ".".join(self.path).replace(".[]", "[]")
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The last part of the path."""
         return self.path[-1]
 
-    @property
+    @cached_property
     def title(self) -> str:
         """The seed form's label for this field."""
         return str(self.schema.get("title", self.key))
@@ -69,7 +69,7 @@ class Field:
         group = self.schema.get("x-form-group")
         return str(group) if group else None
 
-    @property
+    @cached_property
     def type(self) -> str:
         """``object``, ``array``, ``string``, ``number``, ``integer`` or ``boolean`` (first if several)."""
         kind = self.schema.get("type", "string")
@@ -90,12 +90,12 @@ class Field:
         """True for a checkbox group where several boxes may be ticked."""
         return self.type == "array" and self.choices is not None
 
-    @property
+    @cached_property
     def group_by(self) -> bool:
         """Worth a pattern index (``x-group-by``)."""
         return bool(self.schema.get("x-group-by"))
 
-    @property
+    @cached_property
     def is_container(self) -> bool:
         """An object, or a list of objects: holds other fields."""
         if self.type == "object":

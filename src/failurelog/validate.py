@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from failurelog.checks import body_problems, schema_problems
 from failurelog.loader import Document, load
 from failurelog.outside_content import outside_content_problems
+from failurelog.parallel import PARALLEL_MIN_ITEMS, fork_map
 from failurelog.paths import display_path, incident_files
 from failurelog.problems import Problem
 from failurelog.rules import consistency_problems, file_problems, repository_problems
@@ -54,17 +54,11 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> Non
     doc.problems.extend(consistency_problems(doc, schema))
 
 
-#: Below this many files a worker pool costs more than it saves.
-PARALLEL_MIN_FILES = 200
 #: From this many files on, compiling the quick check pays for itself.
 QUICK_CHECK_MIN_FILES = 50
 
-_worker_state: tuple[Path, Schema, bool] | None = None
 
-
-def _load_and_check(path: Path) -> Document:
-    assert _worker_state is not None
-    root, schema, quick = _worker_state
+def _load_and_check(root: Path, schema: Schema, quick: bool, path: Path) -> Document:
     doc = load(path, display_path(path, root), root)
     check_document(doc, schema, quick=quick)
     doc.text = ""  # the checks are done with it; not sending it back halves what crosses between processes
@@ -77,18 +71,14 @@ def load_all(root: Path, schema: Schema, files: Sequence[Path] | None = None, *,
     Large sets are spread over the CPUs with forked workers that inherit the
     compiled validators; YAML parsing is most of the cost and is CPU-bound.
     """
-    global _worker_state
     paths = list(files if files is not None else incident_files(root))
     if not check:
         return [load(path, display_path(path, root), root) for path in paths]
-    _worker_state = (root, schema, len(paths) >= QUICK_CHECK_MIN_FILES)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [_load_and_check(path) for path in paths]
-    schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
-    schema.validator  # noqa: B018
-    with mp.get_context("fork").Pool(workers) as pool:
-        return pool.map(_load_and_check, paths, chunksize=max(1, len(paths) // (workers * 8)))
+    quick = len(paths) >= QUICK_CHECK_MIN_FILES
+    if len(paths) >= PARALLEL_MIN_ITEMS:
+        schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
+        schema.validator  # noqa: B018
+    return fork_map(partial(_load_and_check, root, schema, quick), paths)
 
 
 def expand(targets: Sequence[Path]) -> list[Path]:

@@ -15,8 +15,10 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ import yaml
 
 from failurelog.errors import FailurelogError
 from failurelog.model import Model, build_model
+from failurelog.parallel import fork_map
 from failurelog.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.site import context as c
 from failurelog.site.history_pages import audit_page
@@ -94,19 +97,27 @@ def edit_base(config: dict[str, Any]) -> str | None:
     return base if base.endswith("/") else base + "/"
 
 
+def _render_page(job: tuple[str, Callable[[], str]]) -> str:
+    return job[1]()
+
+
 def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
     """Every generated page and export as ``{tree path: text}``; pure."""
     from failurelog import export
 
     files: dict[str, str] = {}
-    for incident in ctx.model.incidents:
-        files[incident.page] = incident_page(ctx, incident)
+    # One page per incident and per grouped value: most of the work, spread over the CPUs.
+    pages: list[tuple[str, Callable[[], str]]] = [
+        (incident.page, partial(incident_page, ctx, incident)) for incident in ctx.model.incidents
+    ]
+    for index in ctx.patterns:
+        pages += [(c.value_page(index, value), partial(value_page_text, ctx, index, value)) for value in index.values]
+    for (path, _render), text in zip(pages, fork_map(_render_page, pages), strict=True):
+        files[path] = text
     files[c.INCIDENT_INDEX] = incident_index(ctx)
     files[c.PATTERN_INDEX] = pattern_overview(ctx)
     for index in ctx.patterns:
         files[c.field_page(index)] = field_index(ctx, index)
-        for value in index.values:
-            files[c.value_page(index, value)] = value_page_text(ctx, index, value)
     files[c.RELATED] = related_page(ctx)
     files[c.ACTIONS] = actions_page(ctx)
     files[c.STATISTICS] = statistics_page(ctx)

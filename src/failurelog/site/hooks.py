@@ -2,8 +2,13 @@
 
 ``on_config`` validates and writes the generated tree (see
 :func:`failurelog.site.generate.prepare`), then points MkDocs at it.
-``on_serve`` makes the live server watch the sources (incidents, schema,
-templates, hand-written docs) instead of the generated tree.
+It also adds :mod:`failurelog.site.mdext`, which passes the generated HTML
+blocks through Python-Markdown unparsed. ``on_page_context`` shows the search
+plugin the page with each generated block as plain text
+(:func:`failurelog.site.search_text.search_view`) and puts the page's HTML
+back before the theme renders it. ``on_serve`` makes the live server watch the
+sources (incidents, schema, templates, hand-written docs) instead of the
+generated tree.
 """
 
 from __future__ import annotations
@@ -14,10 +19,18 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure.pages import Page
 
 from failurelog.site.generate import DOCS_DIR, ValidationFailed, prepare
+from failurelog.site.search_text import search_view
+
+__all__ = ["on_config", "on_page_context", "on_serve"]
 
 log = logging.getLogger("mkdocs.hooks.failurelog")
+
+#: The Python-Markdown extension that passes the generated HTML blocks through unparsed.
+GENERATED_BLOCKS = "failurelog.site.mdext"
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -44,7 +57,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         written.removed,
     )
     config.docs_dir = str(prepared.docs_dir)
+    if GENERATED_BLOCKS not in config.markdown_extensions:
+        config.markdown_extensions.append(GENERATED_BLOCKS)
     return config
+
+
+#: A page's own HTML while the search plugin reads its search view, by ``id(page)``.
+_SHOWN: dict[int, str | None] = {}
+
+
+@event_priority(100)  # before Material's search plugin (priority 0) reads page.content
+def _search_reads_text(context: dict[str, Any], /, *, page: Page, **_: Any) -> dict[str, Any]:
+    _SHOWN[id(page)] = page.content
+    if page.content:
+        page.content = search_view(page.content)
+    return context
+
+
+@event_priority(-100)  # after the search plugin, before the theme renders page.content
+def _page_shows_html(context: dict[str, Any], /, *, page: Page, **_: Any) -> dict[str, Any]:
+    if id(page) in _SHOWN:
+        page.content = _SHOWN.pop(id(page))
+        context["page"] = page
+    return context
+
+
+on_page_context = CombinedEvent(_search_reads_text, _page_shows_html)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -10,12 +10,15 @@ are computed here from the page paths, for ``use_directory_urls`` on or off.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
+
+#: Every generated raw-HTML block is one line from BLOCK_START to BLOCK_END (see :mod:`failurelog.site.mdext`).
+BLOCK_START = '<div class="fl-'
+BLOCK_END = "</div>"
 
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,10 +44,19 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-@lru_cache(maxsize=8192)
-def _relative_folder(target_folder: str, here_folder: str) -> str:
-    rel = posixpath.relpath(target_folder or ".", here_folder or ".")
-    return "" if rel == "." else rel + "/"
+@lru_cache(maxsize=65536)
+def relative_folder(target_folder: str, here_folder: str) -> str:
+    """The relative path from tree folder ``here_folder`` to ``target_folder``, ending in ``/`` (empty when the same).
+
+    ``posixpath.relpath`` for tree folders (which hold no ``..``), without its calls to the file system.
+    """
+    to = target_folder.split("/") if target_folder else []
+    at = here_folder.split("/") if here_folder else []
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    parts = [".."] * (len(at) - common) + to[common:]
+    return "/".join(parts) + "/" if parts else ""
 
 
 def href(target: str, here: str, directory_urls: bool = True) -> str:
@@ -52,8 +64,15 @@ def href(target: str, here: str, directory_urls: bool = True) -> str:
     to, at = page_url(target, directory_urls), page_url(here, directory_urls)
     here_folder = at.rpartition("/")[0]
     folder, _, name = to.rpartition("/")
-    url = _relative_folder(folder, here_folder) + name
+    url = relative_folder(folder, here_folder) + name
     return quote(url or "./", safe="/#.-_~")
+
+
+def block(css: str, inner: str) -> str:
+    """A generated raw-HTML block: ``inner`` (one line of HTML) in a ``<div class="fl-<css>">``."""
+    if "\n" in inner:
+        raise ValueError("a generated HTML block must be one line")
+    return f'{BLOCK_START}{esc(css)}">{inner}{BLOCK_END}'
 
 
 def a(label: str, url: str) -> str:
@@ -70,18 +89,19 @@ def table(
     row_headers: bool = False,
 ) -> str:
     """One line of HTML: a table of already-escaped cells (the first cell a ``<th>`` when ``row_headers``)."""
-    out = [f'<table class="{esc(css)}">' if css else "<table>"]
+    head = [f'<table class="{esc(css)}">' if css else "<table>"]
     if caption:
-        out.append(f"<caption>{esc(caption)}</caption>")
+        head.append(f"<caption>{esc(caption)}</caption>")
     if header:
-        out.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr></thead>")
-    out.append("<tbody>")
+        head.append("<thead><tr>" + " ".join(f"<th>{h}</th>" for h in header) + "</tr></thead>")
+    head.append("<tbody>")
+    lines = []
     for row in rows:
         cells = (
             [f"<th>{row[0]}</th>", *(f"<td>{c}</td>" for c in row[1:])]
             if row_headers
             else [f"<td>{c}</td>" for c in row]
         )
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+        lines.append("<tr>" + " ".join(cells) + "</tr>")
+    # Spaces between cells and rows: search indexers read the cells' text one after the other.
+    return "".join(head) + " ".join(lines) + "</tbody></table>"

@@ -44,7 +44,7 @@ def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
             shown.append(h.a(str(v), ctx.href(page, here)) if page else h.esc(m.display(spec, v)))
         return ", ".join(shown)
     if isinstance(value, list) and spec is not None and spec.choices is None and any(isinstance(v, str) for v in value):
-        return "<br>".join(h.esc(m.display(spec, v)) for v in value)
+        return "<br> ".join(h.esc(m.display(spec, v)) for v in value)
     return h.esc(m.display(spec, value))
 
 
@@ -69,7 +69,7 @@ def header(ctx: Context, incident: Incident) -> str:
         if not _empty(value):
             shown = value_html(ctx, spec, value, incident.page)
             rows.append([h.esc(spec.title), _with_remark(shown, _remark(incident, spec.name))])
-    return f'<div class="fl-fields">{h.table(rows, row_headers=True)}</div>'
+    return h.block("fields", h.table(rows, row_headers=True))
 
 
 def related_section(ctx: Context, incident: Incident) -> str:
@@ -156,7 +156,7 @@ def _object(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dic
             if items:
                 tag = "ol" if child.schema.get("x-ordered") else "ul"
                 label = f'<p class="fl-caption">{h.esc(child.title)}</p>' if prefix else ""
-                blocks.append(f'{label}<{tag} class="fl-list">{"".join(items)}</{tag}>')
+                blocks.append(f'{label}<{tag} class="fl-list">{" ".join(items)}</{tag}>')
         else:
             shown = "" if _empty(value) else value_html(ctx, child, value, here)
             rows.append([h.esc(child.title), _with_remark(shown, remark) or " "])
@@ -176,7 +176,7 @@ def fields_section(ctx: Context, incident: Incident) -> str:
             continue
         blocks = _object(ctx, incident, (), {top.key: value}, "")
         if blocks:
-            out.append(f'{m.heading(2, top.title)}\n\n<div class="fl-fields">{"".join(blocks)}</div>')
+            out.append(f"{m.heading(2, top.title)}\n\n{h.block('fields', ' '.join(blocks))}")
     return "\n\n".join(out)
 
 

@@ -23,7 +23,7 @@ def incident_table(ctx: Context, incidents: list[Incident], here: str) -> str:
     header = ["Incident", *(h.esc(c.title) for c in columns)]
     rows = []
     for incident in incidents:
-        row = [f"{h.a(incident.id, ctx.href(incident.page, here))}<br>{h.esc(incident.title)}"]
+        row = [f"{h.a(incident.id, ctx.href(incident.page, here))}<br> {h.esc(incident.title)}"]
         for column in columns:
             value = incident.value(column.name)
             if value is None or value == []:
@@ -33,7 +33,7 @@ def incident_table(ctx: Context, incidents: list[Incident], here: str) -> str:
             else:
                 row.append(value_html(ctx, column, value, here))
         rows.append(row)
-    return TABLE_MARKER + h.table(rows, header=header)
+    return h.block("index", TABLE_MARKER + h.table(rows, header=header))
 
 
 def incident_index(ctx: Context) -> str:
@@ -103,7 +103,7 @@ def field_index(ctx: Context, index: PatternIndex) -> str:
     header = [*FIGURE_HEADER, f"Trend ({h.esc(span)})"]
     description = f"{m.text(index.field.description)}\n\n" if index.field.description else ""
     title = f"Patterns: {index.field.title}"
-    table = TABLE_MARKER + h.table(rows, header=header)
+    table = h.block("index", TABLE_MARKER + h.table(rows, header=header))
     return m.page_header(title, hide=("toc",)) + f"# {m.text(title)}\n\n{description}{table}\n"
 
 

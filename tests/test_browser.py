@@ -19,6 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import frontmatter
 import pytest
 
 from failurelog.body import parse_body
@@ -133,6 +134,28 @@ def _search_target() -> tuple[str, str]:
     raise AssertionError("no example incident has a distinctive error-message phrase to search for")
 
 
+def _host_search_target() -> tuple[str, str]:
+    """An incident id and its host name, where only that incident's field table names the host."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in incident_files(ROOT)}
+    for ident, text in sorted(texts.items()):
+        meta = frontmatter.loads(text).metadata
+        host = str(meta.get("system", {}).get("hostname", ""))
+        others = [t for other, t in texts.items() if other != ident and host in t]
+        if "-" in host and host not in str(meta.get("title", "")) and not others:
+            return ident, host
+    raise AssertionError("no example incident has a host name that only its field table shows")
+
+
+def _first_search_result(driver: Any, site_url: str, query: str) -> Any:
+    driver.get(site_url)
+    driver.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
+    field = _wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
+    field.send_keys(query)
+    return _wait(driver).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, ".md-search-result__item a, .md-search-result__link"))
+    )
+
+
 def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str) -> None:
     seen: list[str] = []
     browser.get(site_url)
@@ -159,13 +182,7 @@ def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str
 
     # search a phrase from an incident's error messages and land on it
     target, phrase = _search_target()
-    browser.get(site_url)
-    browser.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
-    field = _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
-    field.send_keys(phrase)
-    result = _wait(browser).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, ".md-search-result__item a, .md-search-result__link"))
-    )
+    result = _first_search_result(browser, site_url, phrase)
     assert target in result.text or target in (result.get_attribute("href") or "")
     result.click()
     _wait(browser).until(ec.title_contains(target))
@@ -180,6 +197,17 @@ def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str
     browser.find_element(By.CSS_SELECTOR, "article table tbody tr td a").click()
     _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "figure.fl-chart svg")))
     assert browser.find_elements(By.CSS_SELECTOR, "article table tbody tr")
+    _check_clean(browser, seen)
+
+
+def test_search_finds_an_incident_by_a_host_name_in_its_fields(browser: Any, site_url: str) -> None:
+    seen: list[str] = []
+    target, host = _host_search_target()
+    result = _first_search_result(browser, site_url, host)
+    assert target in (result.get_attribute("href") or ""), f"{host!r}: first result {result.get_attribute('href')}"
+    result.click()
+    _wait(browser).until(ec.title_contains(target))
+    assert host in browser.find_element(By.TAG_NAME, "article").text
     _check_clean(browser, seen)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import frontmatter
 import pytest
 
 from failurelog.cli import main
@@ -191,3 +194,41 @@ def test_serve_hook_watches_the_sources_not_the_generated_tree(tmp_path: Path) -
     hooks.on_serve(server, config, builder=None)
     assert config.docs_dir not in server.watched
     assert {str(repo.resolve() / name) for name in ("incidents", "schema", "templates", "docs")} <= server.watched
+
+
+def _search_entries(site: Path) -> list[dict[str, str]]:
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return list(data["docs"])
+
+
+def test_search_reads_field_tables_as_label_value_words(mkdocs_site: Path, examples: Path) -> None:
+    meta = frontmatter.load(examples / "incidents/2026/SYS-20260304-001.md").metadata
+    host, address = meta["system"]["hostname"], meta["system"]["ip_address"]
+    specs = next(
+        e
+        for e in _search_entries(mkdocs_site)
+        if e["location"] == "incidents/2026/SYS-20260304-001/#system-specifications"
+    )
+    assert f"Hostname: {host} · IP Address: {address}" in specs["text"]
+    incident_text = " ".join(e["text"] for e in _search_entries(mkdocs_site) if e["location"].startswith("incidents/2"))
+    assert "<td>" not in incident_text and "<th>" not in incident_text
+    assert f"Hostname{host}" not in incident_text  # no label run into its value
+
+
+def test_the_page_keeps_its_tables_after_search_read_its_text(mkdocs_site: Path) -> None:
+    page = (mkdocs_site / "incidents/2026/SYS-20260304-001/index.html").read_text(encoding="utf-8")
+    assert '<div class="fl-fields"><table><tbody><tr><th>Hostname</th> <td>' in page
+    assert "Hostname: md-gw-03 ·" not in page  # the search text is never shown
+
+
+def test_search_keeps_hyphenated_host_names_whole(mkdocs_site: Path) -> None:
+    data = json.loads((mkdocs_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(data["config"]["separator"])
+    assert separator.split("md-gw-03.ny4 10.20.3.13 5.14.0-427.el9_4.x86_64") == [
+        "md-gw-03",
+        "ny4",
+        "10.20.3.13",
+        "5.14.0-427",
+        "el9_4",
+        "x86_64",
+    ]

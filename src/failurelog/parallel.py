@@ -29,11 +29,11 @@ def _run(index: int) -> Any:
     return func(items[index])
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], *, min_items: int = PARALLEL_MIN_ITEMS) -> list[R]:
+def fork_map(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """``[func(item) for item in items]``, in order; over forked workers when there are enough items and CPUs."""
     global _job
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(items) < min_items or workers < 2 or "fork" not in mp.get_all_start_methods():
+    if len(items) < PARALLEL_MIN_ITEMS or workers < 2 or "fork" not in mp.get_all_start_methods():
         return [func(item) for item in items]
     _job = (func, items)
     try:

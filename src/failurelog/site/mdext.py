@@ -37,7 +37,8 @@ class _StashGeneratedBlocks(Preprocessor):
         out: list[str] = []
         for line in lines:
             if is_generated_block(line):
-                out.extend(("", self.md.htmlStash.store(line), ""))
+                # stored with its line end, exactly as Python-Markdown's raw-HTML parser stores a block
+                out.extend(("", self.md.htmlStash.store(line + "\n"), ""))
             else:
                 out.append(line)
         return out

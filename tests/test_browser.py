@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +36,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 pytestmark = [pytest.mark.browser]
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -146,14 +148,38 @@ def _host_search_target() -> tuple[str, str]:
     raise AssertionError("no example incident has a host name that only its field table shows")
 
 
-def _first_search_result(driver: Any, site_url: str, query: str) -> Any:
+RESULT = ".md-search-result__item a, .md-search-result__link"
+
+
+def _first_search_result(driver: Any, site_url: str, query: str, target: str) -> Any:
+    """Type ``query`` into the site search; the first result once it is ``target``'s page and stays so.
+
+    Results refresh with every key typed, so an earlier partial query's list can
+    show first; the test waits for the full query's list (and fails after the
+    timeout with the first result it saw if that never names ``target``).
+    """
     driver.get(site_url)
     driver.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__input").click()
     field = _wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
     field.send_keys(query)
-    return _wait(driver).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, ".md-search-result__item a, .md-search-result__link"))
-    )
+
+    def first_is_target(d: Any) -> Any:
+        found = d.find_elements(By.CSS_SELECTOR, RESULT)
+        return found[0] if found and target in (found[0].get_attribute("href") or "") else False
+
+    # a list being redrawn leaves stale elements behind: look again rather than fail
+    wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
+    try:
+        wait.until(first_is_target)
+        time.sleep(0.5)  # the last key's search has run: the list no longer changes
+        return wait.until(first_is_target)
+    except TimeoutException:
+        try:
+            found = driver.find_elements(By.CSS_SELECTOR, RESULT)
+            shown = found[0].get_attribute("href") if found else "no result"
+        except StaleElementReferenceException:
+            shown = "a list still being redrawn"
+        raise AssertionError(f"search {query!r}: first result {shown}, expected {target}") from None
 
 
 def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str) -> None:
@@ -182,8 +208,7 @@ def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str
 
     # search a phrase from an incident's error messages and land on it
     target, phrase = _search_target()
-    result = _first_search_result(browser, site_url, phrase)
-    assert target in result.text or target in (result.get_attribute("href") or "")
+    result = _first_search_result(browser, site_url, phrase, target)
     result.click()
     _wait(browser).until(ec.title_contains(target))
     _check_clean(browser, seen)
@@ -203,8 +228,7 @@ def test_home_index_incident_search_and_pattern_page(browser: Any, site_url: str
 def test_search_finds_an_incident_by_a_host_name_in_its_fields(browser: Any, site_url: str) -> None:
     seen: list[str] = []
     target, host = _host_search_target()
-    result = _first_search_result(browser, site_url, host)
-    assert target in (result.get_attribute("href") or ""), f"{host!r}: first result {result.get_attribute('href')}"
+    result = _first_search_result(browser, site_url, host, target)
     result.click()
     _wait(browser).until(ec.title_contains(target))
     assert host in browser.find_element(By.TAG_NAME, "article").text

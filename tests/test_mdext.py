@@ -13,7 +13,8 @@ import yaml
 from failurelog.site import html as h
 from failurelog.site.context import build_context
 from failurelog.site.generate import load_model, render_tree
-from failurelog.site.mdext import GeneratedBlocks, is_generated_block
+from failurelog.site.html import is_generated_block
+from failurelog.site.mdext import GeneratedBlocks
 
 ROOT = Path(__file__).resolve().parent.parent
 

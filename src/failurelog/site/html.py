@@ -68,6 +68,11 @@ def href(target: str, here: str, directory_urls: bool = True) -> str:
     return quote(url or "./", safe="/#.-_~")
 
 
+def is_generated_block(line: str) -> bool:
+    """Whether ``line`` is one of the generated one-line HTML blocks (see :func:`block`)."""
+    return line.startswith(BLOCK_START) and line.endswith(BLOCK_END)
+
+
 def block(css: str, inner: str) -> str:
     """A generated raw-HTML block: ``inner`` (one line of HTML) in a ``<div class="fl-<css>">``."""
     if "\n" in inner:

@@ -21,15 +21,10 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from failurelog.site.html import BLOCK_END, BLOCK_START
+from failurelog.site.html import is_generated_block
 
 #: Between the fenced-code preprocessors (25) and MkDocs' raw-HTML scan (21) and Python-Markdown's (20).
 PRIORITY = 23
-
-
-def is_generated_block(line: str) -> bool:
-    """Whether ``line`` is one of the generated one-line HTML blocks."""
-    return line.startswith(BLOCK_START) and line.endswith(BLOCK_END)
 
 
 class _StashGeneratedBlocks(Preprocessor):

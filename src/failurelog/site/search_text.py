@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from failurelog.site.html import BLOCK_END, BLOCK_START
+from failurelog.site.html import BLOCK_START, is_generated_block
 
 _LABEL_END = re.compile(r"</th>\s*<td>")
 _ITEM_END = re.compile(r"<br>|</(?:td|th|li|p|caption|tr)>")
@@ -36,7 +36,7 @@ def search_view(content: str) -> str:
         return content
     lines = content.split("\n")
     for number, line in enumerate(lines):
-        if line.startswith(BLOCK_START) and line.endswith(BLOCK_END):
+        if is_generated_block(line):
             text = flatten(line)
             lines[number] = f"<p>{text}</p>" if text else ""
     return "\n".join(lines)

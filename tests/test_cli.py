@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -13,9 +12,9 @@ import pytest
 
 from failurelog.schema import Schema
 from failurelog.validate import validate
+from tests.cli_helpers import run_cli
 
 # the console script pip installed beside this interpreter: the real entry point
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
 NEGATIVE = Path(__file__).parent / "cases" / "negative"
 GOOD = (
     "---\nid: {id}\ntitle: {title}\noccurred_at: '{at}'\nstatus: draft\nseverity: P1-High\n{extra}---\n\n"
@@ -33,8 +32,7 @@ def incident(repo: Path, incident_id: str, *, extra: str = "", name: str | None 
 
 
 def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([ENTRY_POINT, *args], cwd=repo, capture_output=True, text=True, check=False, env=env)
+    return run_cli(repo, *args)
 
 
 def test_help_starts_fast_without_heavy_imports() -> None:

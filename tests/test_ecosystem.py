@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,9 @@ import pytest
 import yaml
 
 from failurelog.cli import build_parser
+from tests.cli_helpers import ENTRY_POINT
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
 
 
 def load_yaml(relative: str) -> Any:

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -33,11 +32,11 @@ from failurelog.loader import load
 from failurelog.scaffold import NewIncident, create, format_timestamp
 from failurelog.schema import Schema
 from failurelog.validate import check_document, validate
+from tests.cli_helpers import run_cli
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 FILES = HOSTILE / "files"
 EXPECTED: dict[str, list[list[int | str]]] = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
 TARGET = "incidents/2026/SYS-20261103-001.md"
 TIMEOUT = 60  # seconds; a run that takes longer is a hang
 GOOD = (FILES / "utf8_bom.md").read_bytes()[3:]  # the corpus' well-formed incident, without its BOM
@@ -45,15 +44,7 @@ GOOD = (FILES / "utf8_bom.md").read_bytes()[3:]  # the corpus' well-formed incid
 
 def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     start = time.perf_counter()
-    result = subprocess.run(
-        [ENTRY_POINT, *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=TIMEOUT,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    result = run_cli(repo, *args, timeout=TIMEOUT)
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     assert time.perf_counter() - start < TIMEOUT
     return result

@@ -12,9 +12,9 @@ from pathlib import Path
 from failurelog.ids import ids_on_branches, numbers_on_branches
 from failurelog.loader import load
 from failurelog.scaffold import NewIncident, create
+from tests.cli_helpers import ENTRY_POINT
 
 AT = "2026-11-03T14:22:07.123Z"
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.com",

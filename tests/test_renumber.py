@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from failurelog.validate import validate
-
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
+from tests.cli_helpers import run_cli
 
 TEMPLATE = (
     "---\n"
@@ -57,15 +55,7 @@ def block_ref(target: str, date: str) -> str:
 
 
 def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [ENTRY_POINT, *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    return run_cli(repo, *args)
 
 
 def snapshot(repo: Path) -> dict[str, bytes]:

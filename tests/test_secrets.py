@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,9 +10,9 @@ import pytest
 from failurelog.scaffold import NewIncident, create
 from failurelog.secrets_scan import MAX_FINDINGS, mask, scan
 from failurelog.validate import validate
+from tests.cli_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
 
 HEAD = (
     "---\nid: SYS-20261103-001\ntitle: Kernel panic\noccurred_at: '2026-11-03T14:22:07.123Z'\n"
@@ -185,15 +182,7 @@ def test_hostile_megabyte_is_scanned_quickly(text: str) -> None:
 
 def test_cli_reports_secret_with_exit_1(repo: Path) -> None:
     incident(repo, "```\nDSN postgres://trader:S3cr3tPa55@db01:5432/orders\n```")
-    result = subprocess.run(
-        [ENTRY_POINT, "validate"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    result = run_cli(repo, "validate")
     assert result.returncode == 1
     assert result.stdout.startswith(
         f"incidents/2026/SYS-20261103-001.md:{BODY_LINE + 1}: body: probable password in a URL"

@@ -12,19 +12,17 @@ another host.
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from tests.cli_helpers import run_cli
 from tests.site_helpers import make_repo
 
-ENTRY_POINT = str(Path(sys.executable).parent / "failurelog")
 IDENT = "SYS-20260221-001"
 
 PAYLOADS = [
@@ -175,15 +173,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (incidents / "2026" / f"{IDENT}.md").write_text(hostile_incident(), encoding="utf-8")
     repo = make_repo(tmp_path_factory.mktemp("hostile-site") / "repo", incidents)
     site = repo.parent / "site"
-    result = subprocess.run(
-        [ENTRY_POINT, "build", "--site-dir", str(site)],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1773100800", "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"},
-    )
+    result = run_cli(repo, "build", "--site-dir", str(site), timeout=600, env={"SOURCE_DATE_EPOCH": "1773100800"})
     if result.returncode != 0 and "Traceback" not in result.stderr:
         pytest.fail(f"build refused the hostile incident:\n{result.stdout}\n{result.stderr}")
     assert result.returncode == 0, result.stderr
@@ -234,15 +224,7 @@ def _write(repo: Path, body: str) -> Path:
 
 
 def _run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [ENTRY_POINT, *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return run_cli(repo, *args, timeout=600)
 
 
 @pytest.mark.parametrize(("body", "line", "shown"), [c[1:] for c in EXTERNAL], ids=[c[0] for c in EXTERNAL])

@@ -77,22 +77,16 @@ def related_section(ctx: Context, incident: Incident) -> str:
     here = incident.page
     rel = ctx.related
     parts = []
-    outgoing = rel.outgoing.get(incident.id, [])
-    incoming = rel.incoming.get(incident.id, [])
-    if outgoing:
-        parts.append("**This incident names:**\n")
-        parts.extend(
-            f"- {_incident_link(ctx, link.target.id, here)}" + (f" — {m.text(link.note)}" if link.note else "")
-            for link in outgoing
-        )
-        parts.append("")
-    if incoming:
-        parts.append("**Named by:**\n")
-        parts.extend(
-            f"- {_incident_link(ctx, link.source.id, here)}" + (f" — {m.text(link.note)}" if link.note else "")
-            for link in incoming
-        )
-        parts.append("")
+    both_ways = (
+        ("This incident names", [(link.target.id, link.note) for link in rel.outgoing.get(incident.id, [])]),
+        ("Named by", [(link.source.id, link.note) for link in rel.incoming.get(incident.id, [])]),
+    )
+    for label, links in both_ways:
+        if links:
+            parts.append(f"**{label}:**\n")
+            for ident, note in links:
+                parts.append(f"- {_incident_link(ctx, ident, here)}" + (f" — {m.text(note)}" if note else ""))
+            parts.append("")
     suggestions = rel.suggestions.get(incident.id, [])
     if suggestions:
         parts.append("**Incidents like this one** (computed):\n")

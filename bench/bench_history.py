@@ -12,7 +12,7 @@ Then, alternating, RUNS times each:
   of files, extrapolated linearly to COUNT files (the per-file way of getting
   each incident's commits, authors and dates; no ``--follow``, so it is the
   cheaper variant and does not even follow renames);
-* ``one pass``: :func:`failurelog.history.read_history` with ``only=set()``,
+* ``one pass``: :func:`failurelog.history.read.read_history` with ``only=set()``,
   which gives every incident's creation, last change, revisions,
   contributors, renames and deletions (one ``git log``, one ``git status``);
 * ``full``: :func:`read_history` for all incidents, which also reads every
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from failurelog.history import read_history  # noqa: E402
+from failurelog.history.read import read_history  # noqa: E402
 
 PEOPLE = [
     ("Alice Example", "alice@example.com"),

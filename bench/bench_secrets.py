@@ -26,9 +26,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from synth import generate  # noqa: E402
 
 from failurelog import validate as validate_module  # noqa: E402
-from failurelog.loader import load  # noqa: E402
-from failurelog.schema import load_schema  # noqa: E402
-from failurelog.secrets_scan import scan  # noqa: E402
+from failurelog.core.loader import load  # noqa: E402
+from failurelog.core.schema import load_schema  # noqa: E402
+from failurelog.validate.secrets import scan  # noqa: E402
 
 
 def per_file_us(paths: list[Path], root: Path, *, with_scan: bool) -> float:

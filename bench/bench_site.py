@@ -92,7 +92,7 @@ def prepare_plain(work: Path, repo: Path, count: int) -> Path:
 def time_suggestions(repo: Path, repeat: int) -> tuple[float, float, int]:
     """Median seconds of (index + suggestions) and of the reasons for every suggestion; incident count."""
     from failurelog.analysis.similar import build_index, suggest
-    from failurelog.roles import similarity_channels
+    from failurelog.core.roles import similarity_channels
     from failurelog.site.generate import load_model
 
     model = load_model(repo)

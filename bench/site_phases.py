@@ -67,7 +67,7 @@ def run_mode(mode: str, folder: Path) -> dict[str, float]:
         build(load_config(str(folder / "mkdocs.yml")))
     else:
         import failurelog.site.generate as generate
-        import failurelog.validate as validate
+        import failurelog.validate.run as validate
         from failurelog.site import markup
         from failurelog.site.build import build_site
         from failurelog.site.incident_page import body_section

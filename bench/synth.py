@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import yaml  # noqa: E402
 
-from failurelog.loader import Document, parse_text  # noqa: E402
-from failurelog.rules import _derive, repository_problems  # noqa: E402
-from failurelog.schema import ITEMS, Field, Schema, load_schema  # noqa: E402
-from failurelog.validate import check_document  # noqa: E402
+from failurelog.core.loader import Document, parse_text  # noqa: E402
+from failurelog.core.schema import ITEMS, Field, Schema, load_schema  # noqa: E402
+from failurelog.validate.rules import _derive, repository_problems  # noqa: E402
+from failurelog.validate.run import check_document  # noqa: E402
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
 TEMPLATES = 24

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from failurelog.schema import Schema, load_schema
+from failurelog.core.schema import Schema, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -23,9 +23,9 @@ from typing import Any
 import frontmatter
 import pytest
 
-from failurelog.body import parse_body
-from failurelog.cli import main
-from failurelog.paths import incident_files
+from failurelog.cli.main import main
+from failurelog.core.body import parse_body
+from failurelog.core.paths import incident_files
 from tests.site_helpers import ROOT, make_repo
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from failurelog.validate import validate
+from failurelog.validate.run import validate
 
 CASES = Path(__file__).resolve().parent / "cases"
 EXPECTED: dict[str, dict[str, object]] = json.loads((CASES / "negative" / "expected.json").read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from failurelog.schema import Schema
-from failurelog.validate import validate
+from failurelog.core.schema import Schema
+from failurelog.validate.run import validate
 from tests.cli_helpers import run_cli
 
 # the console script pip installed beside this interpreter: the real entry point
@@ -37,7 +37,7 @@ def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_help_starts_fast_without_heavy_imports() -> None:
     code = (
-        "import sys, failurelog.cli as c\n"
+        "import sys, failurelog.cli.main as c\n"
         "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('jsonschema', 'jinja2', 'git', 'fastjsonschema', 'yaml') if m in sys.modules))"
     )
@@ -151,7 +151,7 @@ def test_color_always_and_no_color(repo: Path) -> None:
 
 
 def _with_front_matter() -> list[Path]:
-    from failurelog.loader import load
+    from failurelog.core.loader import load
 
     return [p for p in sorted(NEGATIVE.glob("*.md")) if load(p).meta is not None]
 
@@ -159,7 +159,7 @@ def _with_front_matter() -> list[Path]:
 @pytest.mark.parametrize("case", _with_front_matter(), ids=lambda p: p.stem)
 def test_quick_check_agrees_with_the_full_validator(schema: Schema, case: Path) -> None:
     """The fast path may only skip the full validator when the full validator finds nothing."""
-    from failurelog.loader import load
+    from failurelog.core.loader import load
 
     meta = load(case).meta
     full_ok = not list(schema.validator.iter_errors(meta))
@@ -167,7 +167,7 @@ def test_quick_check_agrees_with_the_full_validator(schema: Schema, case: Path) 
 
 
 def test_quick_check_cases_cover_both_answers(schema: Schema) -> None:
-    from failurelog.loader import load
+    from failurelog.core.loader import load
 
     answers = {schema.quick_check(load(p).meta) for p in _with_front_matter()}
     assert answers == {True, False}

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from failurelog.cli import build_parser
+from failurelog.cli.main import build_parser
 from tests.cli_helpers import ENTRY_POINT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ def load_toml_scripts() -> dict[str, str]:
 
 def test_hook_entry_runs_on_named_files(repo: Path) -> None:
     """What pre-commit does: the entry with the staged incident files appended."""
-    from failurelog.scaffold import NewIncident, create
+    from failurelog.authoring.scaffold import NewIncident, create
 
     path = create(repo, NewIncident(title="x", at="2026-11-03T14:22:07.123Z"))
     (hook,) = load_yaml(".pre-commit-hooks.yaml")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from failurelog.body import parse_body
-from failurelog.loader import load
-from failurelog.paths import incident_files
-from failurelog.rules import values_at
-from failurelog.schema import Schema
-from failurelog.validate import validate
+from failurelog.core.body import parse_body
+from failurelog.core.loader import load
+from failurelog.core.paths import incident_files
+from failurelog.core.schema import Schema
+from failurelog.validate.rules import values_at
+from failurelog.validate.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [load(p) for p in incident_files(ROOT)]

@@ -11,10 +11,10 @@ from typing import Any
 import git
 import pytest
 
-from failurelog.audit import FieldChange, SectionChange, SignOff
-from failurelog.cli import main
-from failurelog.history import read_history
-from failurelog.history_output import render_text
+from failurelog.cli.main import main
+from failurelog.history.audit import FieldChange, SectionChange, SignOff
+from failurelog.history.read import read_history
+from failurelog.history.report import render_text
 from tests.history_helpers import ALICE, BOB, CAROL, GitRepo, git_env, incident, signed
 
 ID = "SYS-20260301-001"
@@ -208,7 +208,7 @@ def test_signing_in_turn_is_not_flagged(gitrepo: GitRepo) -> None:
 
 
 def test_sign_off_rules_come_from_the_schema(repo: Path) -> None:
-    from failurelog.schema import load_schema
+    from failurelog.core.schema import load_schema
 
     rules = SignOff.from_schema(load_schema(repo))
     assert rules.closing == "sign_off.closed_at"
@@ -410,7 +410,7 @@ def test_empty_repository_without_commits(repo: Path) -> None:
 
 
 def test_long_texts_are_shown_around_their_first_difference() -> None:
-    from failurelog.history_output import field_line
+    from failurelog.history.report import field_line
 
     before = "Alert fired on md-gw-05 " + "x" * 80 + " then paged"
     line = field_line(FieldChange("failure.summary", before, before.replace("paged", "called")))

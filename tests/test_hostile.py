@@ -27,11 +27,11 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from failurelog.errors import UsageError
-from failurelog.loader import load
-from failurelog.scaffold import NewIncident, create, format_timestamp
-from failurelog.schema import Schema
-from failurelog.validate import check_document, validate
+from failurelog.authoring.scaffold import NewIncident, create, format_timestamp
+from failurelog.core.errors import UsageError
+from failurelog.core.loader import load
+from failurelog.core.schema import Schema
+from failurelog.validate.run import check_document, validate
 from tests.cli_helpers import run_cli
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from failurelog.ids import ids_on_branches, numbers_on_branches
-from failurelog.loader import load
-from failurelog.scaffold import NewIncident, create
+from failurelog.authoring.scaffold import NewIncident, create
+from failurelog.core.ids import ids_on_branches, numbers_on_branches
+from failurelog.core.loader import load
 from tests.cli_helpers import ENTRY_POINT
 
 AT = "2026-11-03T14:22:07.123Z"
@@ -111,8 +111,9 @@ def test_without_git_installed_new_still_works_silently(repo: Path) -> None:
 
 STARTER = (
     "import sys, time\n"
-    "from failurelog.cli import main\n"
-    "import failurelog.scaffold, failurelog.ids, git, jinja2, jsonschema\n"  # everything loaded before the start line
+    "from failurelog.cli.main import main\n"
+    # everything loaded before the start line
+    "import failurelog.authoring.scaffold, failurelog.core.ids, git, jinja2, jsonschema\n"
     "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )

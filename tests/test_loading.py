@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from failurelog import yamlio
-from failurelog.loader import MAX_BYTES, load
-from failurelog.validate import validate
+from failurelog.core import yamlio
+from failurelog.core.loader import MAX_BYTES, load
+from failurelog.validate.run import validate
 
 GOOD = (
     "---\nid: SYS-20261103-001\ntitle: Kernel panic\noccurred_at: '2026-11-03T14:22:07.123Z'\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from failurelog import parallel
+from failurelog.core import parallel
 from failurelog.site.context import build_context
 from failurelog.site.generate import load_model, render_tree
-from failurelog.validate import validate
+from failurelog.validate.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

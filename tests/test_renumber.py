@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from failurelog.validate import validate
+from failurelog.validate.run import validate
 from tests.cli_helpers import run_cli
 
 TEMPLATE = (

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from failurelog.atomic import write_new
-from failurelog.errors import UsageError
-from failurelog.loader import load
-from failurelog.scaffold import NewIncident, create, resolve_choice
-from failurelog.schema import Schema
-from failurelog.validate import validate
+from failurelog.authoring.scaffold import NewIncident, create, resolve_choice
+from failurelog.core.atomic import write_new
+from failurelog.core.errors import UsageError
+from failurelog.core.loader import load
+from failurelog.core.schema import Schema
+from failurelog.validate.run import validate
 
 AT = "2026-11-03T14:22:07.123Z"
 

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 from jsonschema import Draft202012Validator
 
-from failurelog.schema import Schema
+from failurelog.core.schema import Schema
 
 UNIT_SUFFIX = {
     "%": "_pct",

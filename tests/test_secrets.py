@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from failurelog.scaffold import NewIncident, create
-from failurelog.secrets_scan import MAX_FINDINGS, mask, scan
-from failurelog.validate import validate
+from failurelog.authoring.scaffold import NewIncident, create
+from failurelog.validate.run import validate
+from failurelog.validate.secrets import MAX_FINDINGS, mask, scan
 from tests.cli_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent

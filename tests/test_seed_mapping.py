@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from failurelog.schema import Schema
+from failurelog.core.schema import Schema
 
 from .conftest import SEED
 

@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 
-from failurelog.cli import main
-from failurelog.loader import load
-from failurelog.schema import Schema
+from failurelog.cli.main import main
+from failurelog.core.loader import load
+from failurelog.core.schema import Schema
 from failurelog.seedform import api, extras, layout
 from failurelog.seedform.markdown import read_sections
 from failurelog.seedform.render import form_order, render_form
 from failurelog.seedform.template import template_text
 from failurelog.seedform.values import parse_text
-from failurelog.validate import validate
+from failurelog.validate.run import validate
 
 from .conftest import FIXTURES, ROOT, SEED
 
@@ -48,7 +48,7 @@ def imported(repo: Path, capsys: pytest.CaptureFixture[str], form: Path) -> tupl
     path = repo / out.strip()
     doc = load(path)
     assert doc.meta is not None, doc.problems
-    from failurelog.schema import load_schema
+    from failurelog.core.schema import load_schema
 
     return doc.meta, read_sections(load_schema(repo), doc.body), err
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from failurelog.cli import main
+from failurelog.cli.main import main
 from tests.site_helpers import ROOT, SITE_FIXTURES, external_assets, make_repo
 
 EPOCH = "1773100800"  # 2026-03-10: the build date of every build here

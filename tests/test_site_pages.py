@@ -17,8 +17,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from failurelog.model import Model, build_model
-from failurelog.schema import Schema, load_schema
+from failurelog.core.schema import Schema, load_schema
+from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site import markup
 from failurelog.site.context import Context, build_context
@@ -28,7 +28,7 @@ from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
 from failurelog.site.sanitize import sanitize_markdown
 from failurelog.site.stats_page import statistics_page
-from failurelog.validate import load_all
+from failurelog.validate.run import load_all
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
 
 UPDATE = os.environ.get("FAILURELOG_UPDATE_GOLDEN") == "1"

@@ -2,6 +2,6 @@
 
 import sys
 
-from failurelog.cli import main
+from failurelog.cli.main import main
 
 sys.exit(main())

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from failurelog import roles
-from failurelog.model import Incident, Model
-from failurelog.roles import ActionList
-from failurelog.schema import ITEMS
+from failurelog.core import roles
+from failurelog.core.roles import ActionList
+from failurelog.core.schema import ITEMS
+from failurelog.model.incident import Incident, Model
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
 
-from failurelog import roles
-from failurelog.model import Incident, Model
-from failurelog.schema import Field
+from failurelog.core import roles
+from failurelog.core.schema import Field
+from failurelog.model.incident import Incident, Model
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from failurelog.analysis.similar import Index, Suggestion, build_index, channel_text, suggest, tokens
-from failurelog.model import Incident, Model
-from failurelog.roles import similarity_channels
-from failurelog.rules import values_at
-from failurelog.schema import Field
+from failurelog.core.roles import similarity_channels
+from failurelog.core.schema import Field
+from failurelog.model.incident import Incident, Model
+from failurelog.validate.rules import values_at
 
 #: Suggestions at least this close join two incidents into a recurring cluster.
 CLUSTER_SCORE = 0.5

@@ -27,8 +27,8 @@ from functools import cached_property
 from itertools import chain
 from operator import itemgetter
 
-from failurelog.model import Incident, Model
-from failurelog.roles import Channel, similarity_channels
+from failurelog.core.roles import Channel, similarity_channels
+from failurelog.model.incident import Incident, Model
 
 #: Words of two or more letters, digits or underscores starting with a letter; hex noise
 #: (addresses such as ``ffff8881deadbeef``) is skipped.

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from statistics import fmean
 
-from failurelog import roles
-from failurelog.model import Model
-from failurelog.schema import Field
+from failurelog.core import roles
+from failurelog.core.schema import Field
+from failurelog.model.incident import Model
 
 
 def month_range(first: str, last: str) -> list[str]:

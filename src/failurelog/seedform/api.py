@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from failurelog.errors import FailurelogError
-from failurelog.loader import load
-from failurelog.paths import INCIDENTS_DIR, display_path, incident_files
-from failurelog.schema import Schema, load_schema
+from failurelog.core.errors import FailurelogError
+from failurelog.core.loader import load
+from failurelog.core.paths import INCIDENTS_DIR, display_path, incident_files
+from failurelog.core.schema import Schema, load_schema
 from failurelog.seedform import extras, layout, parse, settle, to_incident
 from failurelog.seedform.draft import Draft, Note
 from failurelog.seedform.markdown import read_sections
@@ -79,7 +79,7 @@ def _missing(schema: Schema, draft: Draft) -> None:
 
 
 def _allocate(root: Path, draft: Draft, reserved: set[str]) -> str:
-    from failurelog.scaffold import MAX_PER_DAY, used_ids
+    from failurelog.authoring.scaffold import MAX_PER_DAY, used_ids
 
     day = str(draft.meta["occurred_at"])[:10].replace("-", "")
     taken = used_ids(root, day)
@@ -104,7 +104,7 @@ def existing(root: Path, incident_id: str) -> Path | None:
 
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
     """Import one form; never raises for a problem with the form itself."""
-    from failurelog.atomic import write_new
+    from failurelog.core.atomic import write_new
 
     outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
     schema = load_schema(root)

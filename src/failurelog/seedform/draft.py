@@ -6,7 +6,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from failurelog.schema import Schema
+from failurelog.core.schema import Schema
 
 InstancePath = tuple[str | int, ...]
 

@@ -19,8 +19,8 @@ import re
 from itertools import pairwise
 from typing import Any
 
-from failurelog import yamlio
-from failurelog.schema import ITEMS, Schema
+from failurelog.core import yamlio
+from failurelog.core.schema import ITEMS, Schema
 
 TAG = "[failurelog]"
 _LINE = re.compile(r"^\s*\[failurelog\]\s+(?P<path>[A-Za-z0-9_.\[\]]+):\s?(?P<value>.*)$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from failurelog.schema import ITEMS, Field, Schema
+from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform.template import Box, Lit, TLine, labels_in, norm
 
 Scope = tuple[str, ...]

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from failurelog.schema import ITEMS, Field, Schema
+from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform import slots
 from failurelog.seedform.labels import Scope, Target, children_of, find, resolve_blanks, section_for
 from failurelog.seedform.template import Box, Lit, TLine, labels_in, norm, template_lines

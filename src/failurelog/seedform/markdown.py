@@ -7,10 +7,10 @@ from typing import Any
 
 import yaml
 
-from failurelog import yamlio
-from failurelog.body import parse_body
-from failurelog.errors import FailurelogError
-from failurelog.schema import ITEMS, Schema
+from failurelog.core import yamlio
+from failurelog.core.body import parse_body
+from failurelog.core.errors import FailurelogError
+from failurelog.core.schema import ITEMS, Schema
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 

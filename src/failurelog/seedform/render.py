@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from failurelog.schema import ITEMS, Field, Schema
+from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform.draft import NOTES_SECTION
 from failurelog.seedform.labels import Target
 from failurelog.seedform.layout import Entry, Layout, OptionLine

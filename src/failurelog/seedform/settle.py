@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from failurelog.errors import FailurelogError
-from failurelog.loader import Document, parse_text
-from failurelog.problems import Problem
-from failurelog.rules import value_at
-from failurelog.schema import Schema
+from failurelog.core.errors import FailurelogError
+from failurelog.core.loader import Document, parse_text
+from failurelog.core.problems import Problem
+from failurelog.core.schema import Schema
 from failurelog.seedform import extras
 from failurelog.seedform.draft import Draft, Note
 from failurelog.seedform.markdown import incident_text
-from failurelog.validate import check_document
+from failurelog.validate.rules import value_at
+from failurelog.validate.run import check_document
 
 _LIFECYCLE = "required once status is"
 #: Which filled-in parts of the form show that it reached a stage (field names and body sections).

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from failurelog.schema import ITEMS, Schema
+from failurelog.core.schema import ITEMS, Schema
 from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, norm
 
 if TYPE_CHECKING:

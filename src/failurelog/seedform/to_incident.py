@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from failurelog.schema import ITEMS, Field, Schema
+from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform import extras
 from failurelog.seedform.draft import NOTES_SECTION, Draft, InstancePath, Note, section_text
 from failurelog.seedform.labels import Target

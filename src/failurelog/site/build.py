@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from failurelog.errors import FailurelogError
+from failurelog.core.errors import FailurelogError
 from failurelog.site.generate import BUILD_DIR, CONFIG_FILE, Prepared, prepare, read_config
 
 ENGINES = ("mkdocs", "zensical")

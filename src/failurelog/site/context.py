@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
-from failurelog import roles
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
-from failurelog.history_model import RepositoryHistory
-from failurelog.model import Incident, Model
-from failurelog.roles import ActionList
-from failurelog.schema import ITEMS, Field
+from failurelog.core import roles
+from failurelog.core.roles import ActionList
+from failurelog.core.schema import ITEMS, Field
+from failurelog.history.model import RepositoryHistory
+from failurelog.model.incident import Incident, Model
 from failurelog.site import html
 
 #: Pages of the generated tree (paths relative to the docs folder).

@@ -25,17 +25,17 @@ from typing import Any
 
 import yaml
 
-from failurelog.errors import FailurelogError
-from failurelog.model import Model, build_model
-from failurelog.parallel import fork_map
-from failurelog.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.core.errors import FailurelogError
+from failurelog.core.parallel import fork_map
+from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site.history_pages import audit_page
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
 from failurelog.site.report_pages import actions_page, data_page, related_page
 from failurelog.site.stats_page import statistics_page
-from failurelog.validate import Report
+from failurelog.validate.run import Report
 
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
@@ -103,7 +103,7 @@ def _render_page(job: tuple[str, Callable[[], str]]) -> str:
 
 def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
     """Every generated page and export as ``{tree path: text}``; pure."""
-    from failurelog import export
+    from failurelog.model import export
 
     files: dict[str, str] = {}
     # One page per incident and per grouped value: most of the work, spread over the CPUs.
@@ -215,8 +215,8 @@ class Prepared:
 
 def load_model(root: Path, today: date | None = None) -> Model:
     """Load and validate every incident; raise :class:`ValidationFailed` when any is invalid."""
-    from failurelog.schema import load_schema
-    from failurelog.validate import validate_documents
+    from failurelog.core.schema import load_schema
+    from failurelog.validate.run import validate_documents
 
     report, docs = validate_documents(root)
     if not report.ok:
@@ -256,7 +256,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         return memo[1]
     model = load_model(root, day)
     config = read_config(root)
-    from failurelog.history import read_history
+    from failurelog.history.read import read_history
 
     ctx = c.build_context(
         model,

@@ -1,15 +1,15 @@
 """The audit trail on the site: a History section per incident and the audit page.
 
 Pure functions of the history read once per build by
-:func:`failurelog.history.read_history` (kept on the build context); every
+:func:`failurelog.history.read.read_history` (kept on the build context); every
 piece of user or commit text is escaped for Markdown.
 """
 
 from __future__ import annotations
 
-from failurelog.history_model import ACTIONS, IncidentHistory, RepositoryHistory, Revision
-from failurelog.history_output import field_line, show_time
-from failurelog.model import Incident
+from failurelog.history.model import ACTIONS, IncidentHistory, RepositoryHistory, Revision
+from failurelog.history.report import field_line, show_time
+from failurelog.model.incident import Incident
 from failurelog.site import markup as m
 from failurelog.site.context import AUDIT, Context
 

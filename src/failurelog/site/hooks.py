@@ -40,7 +40,7 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog import output
+    from failurelog.validate import output
 
     root = _root(config)
     try:
@@ -87,7 +87,7 @@ on_page_context = CombinedEvent(_search_reads_text, _page_shows_html)
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     """Watch the sources of the generated pages rather than the pages themselves."""
-    from failurelog.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+    from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 
     root = _root(config)
     server.unwatch(config.docs_dir)

@@ -11,8 +11,8 @@ from typing import Any
 
 from failurelog.analysis.actions import parse_date
 from failurelog.analysis.similar import describe
-from failurelog.model import Incident
-from failurelog.schema import ITEMS, Field
+from failurelog.core.schema import ITEMS, Field
+from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.context import Context

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import yaml
 
-from failurelog.schema import Field
+from failurelog.core.schema import Field
 from failurelog.site.html import relative_folder
 
 #: Marker at the top of every generated page.

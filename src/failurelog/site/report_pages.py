@@ -97,7 +97,7 @@ def actions_page(ctx: Context) -> str:
 
 def data_page(ctx: Context) -> str:
     """Where the data exports are, and what their columns are."""
-    from failurelog.export import leaf_fields
+    from failurelog.model.export import leaf_fields
     from failurelog.site.context import DATA, EXPORT_CSV, EXPORT_JSON
 
     count = len(ctx.model.incidents)

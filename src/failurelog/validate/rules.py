@@ -12,9 +12,9 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from failurelog.loader import Document
-from failurelog.problems import Problem, dotted, line_of
-from failurelog.schema import ITEMS, Field, Schema
+from failurelog.core.loader import Document
+from failurelog.core.problems import Problem, dotted, line_of
+from failurelog.core.schema import ITEMS, Field, Schema
 
 _ID_DATE = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-\d{3}$")
 

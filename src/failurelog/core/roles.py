@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from failurelog.schema import Field, Schema
+from failurelog.core.schema import Field, Schema
 
 #: Kinds of ``x-stat`` the statistics page can chart.
 STAT_KINDS = ("sum", "mean", "share")

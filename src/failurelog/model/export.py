@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from failurelog.loader import load
-from failurelog.paths import display_path, incident_files
-from failurelog.rules import values_at
-from failurelog.schema import Field, Schema
+from failurelog.core.loader import load
+from failurelog.core.paths import display_path, incident_files
+from failurelog.core.schema import Field, Schema
+from failurelog.validate.rules import values_at
 
 #: What joins the values of a list in one CSV cell.
 JOIN = "; "

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from failurelog.body import parse_body
-from failurelog.loader import Document, parse_bytes
-from failurelog.problems import dotted
-from failurelog.rules import parse_moment, parse_time, value_at
-from failurelog.schema import Schema
+from failurelog.core.body import parse_body
+from failurelog.core.loader import Document, parse_bytes
+from failurelog.core.problems import dotted
+from failurelog.core.schema import Schema
+from failurelog.validate.rules import parse_moment, parse_time, value_at
 
 #: The schema object holding the sign-off (the one field name this module knows).
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from failurelog import yamlio
-from failurelog.atomic import write_new
-from failurelog.errors import FailurelogError, UsageError
-from failurelog.paths import INCIDENTS_DIR, TEMPLATE_FILE
-from failurelog.schema import Field, Schema, load_schema
+from failurelog.core import yamlio
+from failurelog.core.atomic import write_new
+from failurelog.core.errors import FailurelogError, UsageError
+from failurelog.core.paths import INCIDENTS_DIR, TEMPLATE_FILE
+from failurelog.core.schema import Field, Schema, load_schema
 
 #: The lifecycle stage a new incident starts in.
 INITIAL_STATUS_INDEX = 0
@@ -103,7 +103,7 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
     """Captured facts, keeping only those the schema's System Specifications accept."""
     from jsonschema import Draft202012Validator
 
-    from failurelog.capture import capture
+    from failurelog.authoring.capture import capture
 
     wanted = {f.key: f for f in schema.children(("system",))}
     out = {}
@@ -118,7 +118,7 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
 
 def used_ids(root: Path, day: str) -> set[int]:
     """Sequence numbers already taken on ``day`` (YYYYMMDD) in this checkout or on any git branch."""
-    from failurelog.ids import numbers_on_branches
+    from failurelog.core.ids import numbers_on_branches
 
     pattern = re.compile(rf"^SYS-{day}-(\d{{3}})$")
     taken = numbers_on_branches(root, day)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from failurelog.errors import RepositoryNotFound
+from failurelog.core.errors import RepositoryNotFound
 
 SCHEMA_FILE = Path("schema") / "incident.schema.json"
 TEMPLATE_FILE = Path("templates") / "incident.md.j2"

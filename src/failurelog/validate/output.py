@@ -6,7 +6,7 @@ import json
 import os
 from typing import IO
 
-from failurelog.validate import Report
+from failurelog.validate.run import Report
 
 FORMATS = ("text", "json", "github")
 

@@ -11,18 +11,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from failurelog.errors import UsageError
+from failurelog.core.errors import UsageError
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from failurelog.paths import find_root
+    from failurelog.core.paths import find_root
 
     return find_root(args.root)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import filled-in forms; exit 0 when every form was imported, 1 otherwise."""
-    from failurelog.paths import display_path
+    from failurelog.core.paths import display_path
     from failurelog.seedform.api import import_files
 
     root = _root(args)
@@ -50,8 +50,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Print one incident as the filled-in form, or incidents as JSON or CSV."""
-    from failurelog import export
-    from failurelog.schema import load_schema
+    from failurelog.core.schema import load_schema
+    from failurelog.model import export
 
     root = _root(args)
     fmt = args.format or ("text" if args.id else None)
@@ -69,7 +69,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for skipped in incidents.skipped:
         print(f"WARNING {skipped}: left out (fix it with failurelog validate)", file=sys.stderr)
     if args.id and not incidents.metas:
-        from failurelog.errors import FailurelogError
+        from failurelog.core.errors import FailurelogError
 
         raise FailurelogError(f"no readable incident {args.id} under incidents/")
     metas: list[dict[str, Any]] = incidents.metas

@@ -1,6 +1,6 @@
 """The ``failurelog renumber`` subcommand: argument parsing and the report; the work is in :mod:`renumber`.
 
-Kept apart from :mod:`failurelog.renumber` so that building the parser imports nothing heavy.
+Kept apart from :mod:`failurelog.authoring.renumber` so that building the parser imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 def cmd_renumber(args: argparse.Namespace) -> int:
     """Renumber one incident and print what changed."""
-    from failurelog.paths import display_path, find_root
-    from failurelog.renumber import renumber
+    from failurelog.authoring.renumber import renumber
+    from failurelog.core.paths import display_path, find_root
 
     root = find_root(args.root)
     done = renumber(root, args.old, args.new)

@@ -1,6 +1,6 @@
 """The audit trail as data: revisions, per-incident histories and the repository-wide view.
 
-Built by :func:`failurelog.history.read_history`; the CLI and the site render
+Built by :func:`failurelog.history.read.read_history`; the CLI and the site render
 these objects (``as_dict`` gives the JSON form).
 """
 
@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from failurelog.audit import FieldChange, Flag, SectionChange
-from failurelog.gitread import Commit, Person
+from failurelog.history.audit import FieldChange, Flag, SectionChange
+from failurelog.history.gitread import Commit, Person
 
 #: What each :attr:`Revision.action` means to a reader.
 ACTIONS = {

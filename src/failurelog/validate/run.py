@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from failurelog.checks import body_problems, schema_problems
-from failurelog.loader import Document, load
-from failurelog.outside_content import outside_content_problems
-from failurelog.parallel import PARALLEL_MIN_ITEMS, fork_map
-from failurelog.paths import display_path, incident_files
-from failurelog.problems import Problem
-from failurelog.rules import consistency_problems, file_problems, repository_problems
-from failurelog.schema import Schema, load_schema
-from failurelog.secrets_scan import secret_problems
+from failurelog.core.loader import Document, load
+from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_map
+from failurelog.core.paths import display_path, incident_files
+from failurelog.core.problems import Problem
+from failurelog.core.schema import Schema, load_schema
+from failurelog.validate.checks import body_problems, schema_problems
+from failurelog.validate.outside_content import outside_content_problems
+from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
+from failurelog.validate.secrets import secret_problems
 
 
 @dataclass

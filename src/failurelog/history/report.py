@@ -7,9 +7,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from failurelog.audit import FieldChange
-from failurelog.gitread import Commit
-from failurelog.history import ACTIONS, IncidentHistory, RepositoryHistory, Revision
+from failurelog.history.audit import FieldChange
+from failurelog.history.gitread import Commit
+from failurelog.history.read import ACTIONS, IncidentHistory, RepositoryHistory, Revision
 
 _PLAIN = re.compile(r"[^\s\"'\[{(][^\n]*[^\s]|[^\s\"'\[{(]")
 _WIDTH = 72

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from failurelog.paths import INCIDENTS_DIR
+from failurelog.core.paths import INCIDENTS_DIR
 
 #: The branches looked at: local ones and remote-tracking ones (tags name released history, not new work).
 REF_PATTERNS = ("refs/heads", "refs/remotes")

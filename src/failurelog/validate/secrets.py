@@ -29,9 +29,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from failurelog.loader import Document
-from failurelog.problems import Problem, dotted
-from failurelog.yamlio import Path
+from failurelog.core.loader import Document
+from failurelog.core.problems import Problem, dotted
+from failurelog.core.yamlio import Path
 
 #: Values that stand for a secret without being one.
 _PLACEHOLDER = re.compile(

@@ -22,15 +22,15 @@ from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
-from failurelog.atomic import replace as replace_file
-from failurelog.atomic import write_new
-from failurelog.errors import FailurelogError, UsageError
-from failurelog.loader import Document, parse_text
-from failurelog.paths import INCIDENTS_DIR, display_path
-from failurelog.rules import parse_time, values_at
-from failurelog.scaffold import MAX_PER_DAY
-from failurelog.schema import Schema, load_schema
-from failurelog.yamlio import Path as YamlPath
+from failurelog.authoring.scaffold import MAX_PER_DAY
+from failurelog.core.atomic import replace as replace_file
+from failurelog.core.atomic import write_new
+from failurelog.core.errors import FailurelogError, UsageError
+from failurelog.core.loader import Document, parse_text
+from failurelog.core.paths import INCIDENTS_DIR, display_path
+from failurelog.core.schema import Schema, load_schema
+from failurelog.core.yamlio import Path as YamlPath
+from failurelog.validate.rules import parse_time, values_at
 
 _ID = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-(\d{3})$")
 _ID_LINE = re.compile(r"""^(?P<key>\s*(?P<q>["']?)id(?P=q)\s*:[ \t]*)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$""")
@@ -164,8 +164,8 @@ def _verified(doc: Document, text: str, expected: dict[str, Any]) -> str:
 
 def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
     """Give the incident ``old`` (an id, or a path to its file) the id ``new`` (default: next free that day)."""
-    from failurelog.ids import ids_on_branches
-    from failurelog.validate import load_all
+    from failurelog.core.ids import ids_on_branches
+    from failurelog.validate.run import load_all
 
     if new is not None:
         _check_new_id(new)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from failurelog.yamlio import Path
+from failurelog.core.yamlio import Path
 
 
 def dotted(path: Iterable[str | int]) -> str:

@@ -22,8 +22,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from failurelog.loader import Document
-from failurelog.problems import Problem
+from failurelog.core.loader import Document
+from failurelog.core.problems import Problem
 
 #: Python-Markdown extensions that change what is code and what is text, as on the site.
 EXTENSIONS = ("tables", "footnotes", "def_list", "admonition", "pymdownx.superfences")

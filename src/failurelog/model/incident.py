@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
-from failurelog import roles
-from failurelog.body import ParsedBody, parse_body
-from failurelog.loader import Document
-from failurelog.rules import number, parse_time, value_at, values_at
-from failurelog.schema import Field, Schema
+from failurelog.core import roles
+from failurelog.core.body import ParsedBody, parse_body
+from failurelog.core.loader import Document
+from failurelog.core.schema import Field, Schema
+from failurelog.validate.rules import number, parse_time, value_at, values_at
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 

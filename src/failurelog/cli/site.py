@@ -13,13 +13,13 @@ from typing import Any
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from failurelog.paths import find_root
+    from failurelog.core.paths import find_root
 
     return find_root(args.root)
 
 
 def _invalid(exc: Any) -> int:
-    from failurelog import output
+    from failurelog.validate import output
 
     sys.stdout.write(output.render_text(exc.report, color=output.use_color("auto", sys.stdout)))
     print(f"ERROR {exc}", file=sys.stderr)

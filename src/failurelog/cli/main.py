@@ -12,21 +12,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from failurelog import __version__
-from failurelog.errors import FailurelogError
+from failurelog.core.errors import FailurelogError
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from failurelog.paths import find_root
+    from failurelog.core.paths import find_root
 
     return find_root(args.root)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate incidents; exit 0 when all are valid, 1 otherwise."""
-    from failurelog import output
-    from failurelog.validate import validate
+    from failurelog.validate import output
+    from failurelog.validate.run import validate
 
     root = _root(args)
     missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
@@ -46,7 +46,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Scaffold a new incident and print its path."""
-    from failurelog.scaffold import NewIncident, create
+    from failurelog.authoring.scaffold import NewIncident, create
 
     root = _root(args)
     request = NewIncident(
@@ -64,8 +64,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Show one incident's git history: who changed what, when, and the auditor's flags."""
-    from failurelog.history import read_history
-    from failurelog.history_output import render_json, render_text
+    from failurelog.history.read import read_history
+    from failurelog.history.report import render_json, render_text
 
     root = _root(args)
     repository = read_history(root, only={args.id, Path(args.id).stem})
@@ -168,15 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     hist.set_defaults(handler=cmd_history)
 
-    from failurelog.renumber_cli import add_command as add_renumber
+    from failurelog.cli.renumber import add_command as add_renumber
 
     add_renumber(sub)  # renumber OLD [NEW]
 
-    from failurelog.seedform.commands import add_commands
+    from failurelog.cli.forms import add_commands
 
     add_commands(sub)  # import FILE... and export [ID] --format text|json|csv
 
-    from failurelog.site.commands import add_commands as add_site_commands
+    from failurelog.cli.site import add_commands as add_site_commands
 
     add_site_commands(sub)  # build [--site-dir DIR] [--engine mkdocs|zensical], serve
     return parser

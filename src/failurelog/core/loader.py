@@ -3,7 +3,7 @@
 python-frontmatter finds the front-matter block; everything it would swallow
 silently (a byte-order mark, an unclosed ``---``, a list or scalar instead of
 a mapping, non-UTF-8 bytes, a binary file) is reported here instead, and the
-YAML itself is read by :mod:`failurelog.yamlio`.
+YAML itself is read by :mod:`failurelog.core.yamlio`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 import frontmatter
 
-from failurelog import yamlio
-from failurelog.problems import Problem
+from failurelog.core import yamlio
+from failurelog.core.problems import Problem
 
 #: Incidents larger than this are refused unread: logs that size belong in an attachment store.
 MAX_BYTES = 1024 * 1024
@@ -184,6 +184,6 @@ def parse_text(doc: Document, text: str) -> Document:
 
 
 def _dotted(path: yamlio.Path) -> str:
-    from failurelog.problems import dotted
+    from failurelog.core.problems import dotted
 
     return dotted(path)

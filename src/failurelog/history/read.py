@@ -3,7 +3,7 @@
 :func:`read_history` is the entry point for the CLI and the site. It reads the
 whole log once (renames and moves followed), then the contents of the
 revisions of the incidents asked for through one ``git cat-file --batch``, and
-returns a :class:`RepositoryHistory` (see :mod:`failurelog.history_model`).
+returns a :class:`RepositoryHistory` (see :mod:`failurelog.history.model`).
 Nothing here raises for a missing git or a folder outside a repository: the
 result carries the message instead.
 """
@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from failurelog import gitread
-from failurelog.audit import FieldChange, Flag, SectionChange, SignOff, Snapshot, diff_fields, diff_sections
-from failurelog.audit import revision_flags as _revision_flags
-from failurelog.audit import snapshot as _snapshot
-from failurelog.history_model import (
+from failurelog.core.schema import Schema
+from failurelog.history import gitread
+from failurelog.history.audit import FieldChange, Flag, SectionChange, SignOff, Snapshot, diff_fields, diff_sections
+from failurelog.history.audit import revision_flags as _revision_flags
+from failurelog.history.audit import snapshot as _snapshot
+from failurelog.history.model import (
     ACTIONS,
     Change,
     Contributor,
@@ -27,7 +28,6 @@ from failurelog.history_model import (
     RepositoryHistory,
     Revision,
 )
-from failurelog.schema import Schema
 
 __all__ = [
     "ACTIONS",
@@ -148,7 +148,7 @@ def read_history(
 
 
 def _schema(root: Path) -> Schema | None:
-    from failurelog.schema import load_schema
+    from failurelog.core.schema import load_schema
 
     try:
         return load_schema(root)

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from failurelog.paths import INCIDENTS_DIR, is_incident_path
+from failurelog.core.paths import INCIDENTS_DIR, is_incident_path
 
 _ZERO = "0" * 40
 _RECORD = "\x1e"

@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from failurelog.paths import SCHEMA_FILE
+from failurelog.core.paths import SCHEMA_FILE
 
 JSON = dict[str, Any]
 

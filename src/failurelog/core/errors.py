@@ -1,7 +1,7 @@
 """The small exception hierarchy whose ``str()`` is the message a user reads.
 
 Bad *incident* content is never raised: it is collected as
-:class:`failurelog.problems.Problem` data. These exceptions are for a command
+:class:`failurelog.core.problems.Problem` data. These exceptions are for a command
 that cannot run at all (wrong arguments, not inside a repository, a file that
 would be overwritten).
 """

@@ -1,0 +1,1 @@
+"""Writing incident files: scaffolding a new one (with machine capture) and renumbering."""

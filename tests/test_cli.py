@@ -17,7 +17,8 @@ from tests.cli_helpers import run_cli
 # the console script pip installed beside this interpreter: the real entry point
 NEGATIVE = Path(__file__).parent / "cases" / "negative"
 GOOD = (
-    "---\nid: {id}\ntitle: {title}\noccurred_at: '{at}'\nstatus: draft\nseverity: P1-High\n{extra}---\n\n"
+    "---\nid: {id}\ntitle: {title}\noccurred_at: '{at}'\nstatus: draft\nseverity: P1-High\n"
+    "schema_version: 2\n{extra}---\n\n"
     "## Initial Symptoms\n\nFeed stopped.\n"
 )
 

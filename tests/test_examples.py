@@ -31,7 +31,7 @@ def test_at_least_twelve_examples_all_valid() -> None:
         "components",
         "failure_types",
         "failure.failure_modes",
-        "response.detection_method",
+        "response.detection_methods",
         "resolution.fix_types",
         "impact.data_loss",
         "root_cause.investigation_methods",

@@ -13,7 +13,7 @@ from failurelog.validate.run import validate
 
 GOOD = (
     "---\nid: SYS-20261103-001\ntitle: Kernel panic\noccurred_at: '2026-11-03T14:22:07.123Z'\n"
-    "status: draft\nseverity: P1-High\n---\n\n## Initial Symptoms\n\nFeed stopped.\n"
+    "status: draft\nseverity: P1-High\nschema_version: 2\n---\n\n## Initial Symptoms\n\nFeed stopped.\n"
 )
 
 

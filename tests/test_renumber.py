@@ -18,6 +18,7 @@ TEMPLATE = (
     "occurred_at: '{at}'\n"
     "status: draft\n"
     "severity: P1-High\n"
+    "schema_version: 2\n"
     "{extra}"
     "---\n\n"
     "## Initial Symptoms\n\n"

@@ -24,7 +24,13 @@ UNIT_SUFFIX = {
     "/s": "_per_sec",
     "IOPS": "_iops",
 }
-DRAFT = {"id": "SYS-20261103-001", "title": "x", "occurred_at": "2026-11-03T14:22:07.123Z", "severity": "P1-High"}
+DRAFT = {
+    "schema_version": 2,
+    "id": "SYS-20261103-001",
+    "title": "x",
+    "occurred_at": "2026-11-03T14:22:07.123Z",
+    "severity": "P1-High",
+}
 
 
 def test_schema_is_valid_2020_12(schema: Schema) -> None:

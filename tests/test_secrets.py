@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEAD = (
     "---\nid: SYS-20261103-001\ntitle: Kernel panic\noccurred_at: '2026-11-03T14:22:07.123Z'\n"
-    "status: draft\nseverity: P1-High\n---\n\n## Initial Symptoms\n\nFeed stopped.\n\n## Error Messages\n\n"
+    "status: draft\nseverity: P1-High\nschema_version: 2\n"
+    "---\n\n## Initial Symptoms\n\nFeed stopped.\n\n## Error Messages\n\n"
 )
 BODY_LINE = HEAD.count("\n") + 1  # the first line written after HEAD
 

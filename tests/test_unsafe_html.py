@@ -62,6 +62,7 @@ title: {_quoted(TITLE)}
 occurred_at: '2026-02-21T10:00:00.000Z'
 status: draft
 severity: P3-Low
+schema_version: 2
 components: [Other]
 components_other: {q}
 failure_types: [Other]
@@ -211,7 +212,7 @@ LOCAL = [
 ]
 HEAD = (
     "---\nid: SYS-20261103-001\ntitle: x\noccurred_at: '2026-11-03T14:22:07.123Z'\nstatus: draft\n"
-    "severity: P1-High\n---\n\n## Initial Symptoms\n\n"
+    "severity: P1-High\nschema_version: 2\n---\n\n## Initial Symptoms\n\n"
 )
 FIRST_BODY_LINE = HEAD.count("\n") + 1
 

@@ -12,6 +12,7 @@ from failurelog.core import yamlio
 from failurelog.core.atomic import write_new
 from failurelog.core.errors import FailurelogError, UsageError
 from failurelog.core.paths import INCIDENTS_DIR, TEMPLATE_FILE
+from failurelog.core.primary import primary_from_system
 from failurelog.core.schema import Field, Schema, load_schema
 
 #: The lifecycle stage a new incident starts in.
@@ -165,6 +166,9 @@ def create(root: Path, request: NewIncident) -> Path:
         system = _captured_system(schema)
         if system:
             values["system"] = system
+            values.update(primary_from_system(schema, values))
+    if schema.version_field is not None:
+        values[schema.version_field.key] = schema.version
     day = when.strftime("%Y%m%d")
     taken = used_ids(root, day)
     folder = root / INCIDENTS_DIR / when.strftime("%Y")

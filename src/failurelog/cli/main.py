@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_renumber(sub)  # renumber OLD [NEW]
 
+    from failurelog.cli.migrate import add_command as add_migrate
+
+    add_migrate(sub)  # migrate [PATH...]
+
     from failurelog.cli.forms import add_commands
 
     add_commands(sub)  # import FILE... and export [ID] --format text|json|csv

@@ -190,6 +190,17 @@ class Schema:
         """Fields holding a UTC timestamp."""
         return [f for f in self.fields.values() if f.schema.get("format") == "date-time"]
 
+    @cached_property
+    def version_field(self) -> Field | None:
+        """The field holding the schema version a file was written for (``x-schema-version``)."""
+        return next((f for f in self.fields.values() if f.schema.get("x-schema-version")), None)
+
+    @cached_property
+    def version(self) -> int:
+        """The version of this schema: the ``const`` of :attr:`version_field` (1 when the schema has none)."""
+        spec = self.version_field
+        return int(spec.schema["const"]) if spec is not None else 1
+
     # -- lifecycle and body ---------------------------------------------
     @cached_property
     def statuses(self) -> list[str]:

@@ -121,8 +121,11 @@ class Model:
         return incident.number(self.role_names.get(role))
 
     def downtime(self, incident: Incident) -> float | None:
-        """Downtime in the unit of the ``downtime`` field (minutes in the shipped schema)."""
-        return self.rolenumber(incident, "downtime")
+        """Downtime: the ``outage`` field (minutes trading stopped in the shipped schema).
+
+        Degradation and lost redundancy have roles of their own and are not downtime.
+        """
+        return self.rolenumber(incident, "outage")
 
     def time_to_recover(self, incident: Incident) -> float | None:
         """Time to recover, from the ``time_to_recover`` field."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from failurelog.core.primary import primary_from_system
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform import extras
 from failurelog.seedform.draft import NOTES_SECTION, Draft, InstancePath, Note, section_text
@@ -226,6 +227,13 @@ def _split_words(text: str, word: str, count: int) -> list[str]:
     return re.split(rf"\s+{word}\s+", text, maxsplit=count - 1, flags=re.IGNORECASE)
 
 
+def _schema_facts(schema: Schema, draft: Draft) -> None:
+    """What the form implies without a box: the schema version, and the System Specifications' primary asset."""
+    draft.meta.update(primary_from_system(schema, draft.meta))
+    if schema.version_field is not None:
+        draft.meta[schema.version_field.key] = schema.version
+
+
 def build(layout: Layout, reading: Reading) -> Draft:
     """Front matter, body sections and warnings from what was read."""
     builder = _Builder(layout)
@@ -252,6 +260,7 @@ def build(layout: Layout, reading: Reading) -> Draft:
     _finish_items(builder, layout.schema)
     for key, texts in builder.remarks.items():
         draft.meta.setdefault("remarks", {})[key] = "; ".join(texts)
+    _schema_facts(layout.schema, draft)
     draft.status_given = extras.apply(layout.schema, draft.meta, found, draft.notes)
     _unplaced_defaults(builder, layout)
     return draft

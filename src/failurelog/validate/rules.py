@@ -244,12 +244,15 @@ def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Proble
                         Problem(doc.display, line, dotted(path), "an incident cannot be related to itself", "reference")
                     )
                 elif value not in by_id:
+                    if _kept_elsewhere(schema, meta, path):
+                        continue
                     out.append(
                         Problem(
                             doc.display,
                             line,
                             dotted(path),
-                            f"related incident {value} does not exist in this repository",
+                            f"related incident {value} does not exist in this repository "
+                            "(if it is kept elsewhere, say where beside it)",
                             "reference",
                         )
                     )
@@ -259,6 +262,18 @@ def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Proble
                     if field.schema.get("x-incident-ref") == "earlier":
                         out.extend(_check_ref_earlier(doc, path, target))
     return out
+
+
+def _kept_elsewhere(schema: Schema, meta: dict[str, Any], path: tuple[str | int, ...]) -> bool:
+    """The reference at ``path`` sits beside a filled-in ``x-incident-external`` field (the record lives elsewhere)."""
+    parent = path_value_in(meta, path[:-1])
+    if not isinstance(parent, dict):
+        return False
+    for key, value in parent.items():
+        spec = schema.field_at((*path[:-1], key))
+        if spec is not None and spec.schema.get("x-incident-external") and isinstance(value, str) and value.strip():
+            return True
+    return False
 
 
 def _check_ref_earlier(doc: Document, path: tuple[str | int, ...], target: Document) -> list[Problem]:
@@ -303,7 +318,12 @@ def _check_ref_date(doc: Document, path: tuple[str | int, ...], target: Document
 
 def path_value(doc: Document, path: tuple[str | int, ...]) -> Any:
     """The value at an instance path of ``doc``'s front matter."""
-    node: Any = doc.meta
+    return path_value_in(doc.meta, path)
+
+
+def path_value_in(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at an instance path of ``data``."""
+    node: Any = data
     for part in path:
         node = node[part]
     return node

@@ -12,6 +12,7 @@ from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_map
 from failurelog.core.paths import display_path, incident_files
 from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema, load_schema
+from failurelog.validate.assets import primary_problems
 from failurelog.validate.checks import body_problems, schema_problems
 from failurelog.validate.outside_content import outside_content_problems
 from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
@@ -52,6 +53,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> Non
     doc.problems.extend(body_problems(doc, schema))
     doc.problems.extend(file_problems(doc))
     doc.problems.extend(consistency_problems(doc, schema))
+    doc.problems.extend(primary_problems(doc, schema))
 
 
 #: From this many files on, compiling the quick check pays for itself.

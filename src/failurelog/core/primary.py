@@ -1,0 +1,65 @@
+"""The primary affected asset and the form's System Specifications, from the ``x-primary`` annotation.
+
+The annotation sits on a list of assets and names the item field holding the
+role, the role of the primary asset, and which item fields mirror which
+System Specifications fields::
+
+    "x-primary": {"role": "role", "value": "Primary",
+                  "mirrors": {"name": "system.hostname", "os": "system.os", ...}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from failurelog.core.schema import Field, Schema
+from failurelog.validate.rules import value_at  # moves to core when the value helpers do
+
+
+@dataclass(frozen=True)
+class PrimarySpec:
+    """One ``x-primary`` list: its field, the role key and value, and the mirrored fields."""
+
+    field: Field
+    role: str
+    value: str
+    mirrors: dict[str, str]
+
+
+def primary_specs(schema: Schema) -> list[PrimarySpec]:
+    """Every list field annotated ``x-primary``."""
+    out = []
+    for f in schema.fields.values():
+        spec = f.schema.get("x-primary")
+        if isinstance(spec, dict):
+            out.append(PrimarySpec(f, str(spec["role"]), str(spec["value"]), dict(spec.get("mirrors", {}))))
+    return out
+
+
+def primary_item(items: Any, spec: PrimarySpec) -> tuple[int, dict[str, Any]] | None:
+    """The index and value of the first item whose role is the primary one, or None."""
+    if not isinstance(items, list):
+        return None
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get(spec.role) == spec.value:
+            return index, item
+    return None
+
+
+def primary_from_system(schema: Schema, meta: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The asset lists to add so that the System Specifications in ``meta`` have their primary asset.
+
+    Empty when the lists are already there, or when the mirrored fields say nothing.
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    for spec in primary_specs(schema):
+        if spec.field.path[0] in meta or len(spec.field.path) != 1:
+            continue
+        found = {key: value_at(meta, source) for key, source in spec.mirrors.items()}
+        keys = [k for k, v in found.items() if v is not None]
+        if keys and keys[0] == next(iter(spec.mirrors)):  # the asset's name is known
+            asset: dict[str, Any] = {keys[0]: found[keys[0]], spec.role: spec.value}
+            asset.update({k: found[k] for k in keys[1:]})
+            out[spec.field.key] = [asset]
+    return out

@@ -1,0 +1,51 @@
+"""The primary affected asset agrees with the form's System Specifications (``x-primary``)."""
+
+from __future__ import annotations
+
+from failurelog.core.loader import Document
+from failurelog.core.primary import primary_item, primary_specs
+from failurelog.core.problems import Problem, dotted, line_of
+from failurelog.core.schema import Schema
+from failurelog.validate.rules import value_at
+
+
+def primary_problems(doc: Document, schema: Schema) -> list[Problem]:
+    """A primary asset exists when assets are listed beside System Specifications, and it agrees with them."""
+    meta = doc.meta or {}
+    out: list[Problem] = []
+    for spec in primary_specs(schema):
+        items = value_at(meta, spec.field.name)
+        if not isinstance(items, list):
+            continue
+        found = primary_item(items, spec)
+        if found is None:
+            stated = {m: value_at(meta, m) for m in spec.mirrors.values() if value_at(meta, m) is not None}
+            if stated:
+                said = ", ".join(f"{k} {v}" for k, v in stated.items())
+                out.append(
+                    Problem(
+                        doc.display,
+                        line_of(doc.lines, spec.field.path, 2),
+                        spec.field.name,
+                        f"no asset has {spec.role} {spec.value!r}, but the System Specifications ({said}) "
+                        f"describe the {spec.value} asset: list it with {spec.role}: {spec.value}",
+                        "consistency",
+                    )
+                )
+            continue
+        index, item = found
+        for key, other in spec.mirrors.items():
+            mine, theirs = item.get(key), value_at(meta, other)
+            if mine is None or theirs is None or mine == theirs:
+                continue
+            path: tuple[str | int, ...] = (*spec.field.path, index, key)
+            out.append(
+                Problem(
+                    doc.display,
+                    line_of(doc.lines, path, 2),
+                    dotted(path),
+                    f"the {spec.value} asset says {mine!r} but {other} says {theirs!r}; both describe the same machine",
+                    "consistency",
+                )
+            )
+    return out

@@ -94,6 +94,8 @@ def zipf_words(rng: random.Random, vocab: list[str], n: int) -> str:
 
 def _value(rng: random.Random, schema: Schema, spec: Field, when: datetime, vocab: list[str]) -> Any:
     s = spec.schema
+    if "const" in s:
+        return s["const"]
     if spec.is_container and spec.type == "array":
         return [_object(rng, schema, (*spec.path, ITEMS), when, vocab) for _ in range(rng.randint(1, 3))]
     if spec.type == "object":
@@ -149,17 +151,23 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
 def _times(schema: Schema, data: dict[str, Any], start: datetime) -> None:
     """Give every timestamp of the chronology chains a place in one consistent order."""
     t = start
-    seen: set[str] = set()
     chains = schema.raw.get("x-chronology", [])
-    for chain in chains if chains and isinstance(chains[0], list) else [chains]:
-        for name in chain:
-            spec = schema.field(name)
-            if spec is None or name in seen:
-                continue
-            seen.add(name)
-            t += timedelta(minutes=7)
-            fmt = spec.schema.get("format")
-            _set(data, name, t.date().isoformat() if fmt == "date" else t.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+    chains = chains if chains and isinstance(chains[0], list) else [chains]
+    before: dict[str, set[str]] = {}  # each field and the fields that must come first
+    for chain in chains:
+        for index, name in enumerate(chain):
+            before.setdefault(name, set()).update(chain[:index])
+    done: list[str] = []
+    while len(done) < len(before):  # the chains never loop, so some field is always free
+        free = next(n for n in before if n not in done and before[n] <= set(done))
+        done.append(free)
+    for name in done:
+        spec = schema.field(name)
+        if spec is None:
+            continue
+        t += timedelta(minutes=7)
+        fmt = spec.schema.get("format")
+        _set(data, name, t.date().isoformat() if fmt == "date" else t.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
 
 
 def _body(schema: Schema, rng: random.Random, vocab: list[str]) -> str:
@@ -194,7 +202,9 @@ def _drop(data: dict[str, Any], dotted: str) -> bool:
     for part in parts[:-1]:
         node = (
             node[int(part)]
-            if part.isdigit() and isinstance(node, list)
+            if part.isdigit() and isinstance(node, list) and int(part) < len(node)
+            else None
+            if isinstance(node, list)
             else node.get(part)
             if isinstance(node, dict)
             else None

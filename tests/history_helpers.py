@@ -85,7 +85,7 @@ def incident(
     occurred = f"{day[:4]}-{day[4:6]}-{day[6:]}T08:00:00.000Z"
     front = (
         f"---\nid: {incident_id}\ntitle: {title}\noccurred_at: '{occurred}'\n"
-        f"status: {status}\nseverity: {severity}\nschema_version: 2\n{extra}---\n"
+        f"status: {status}\nseverity: {severity}\n{extra}schema_version: 2\n---\n"
     )
     body = "".join(f"\n## {heading}\n\n{text}\n" for heading, text in (sections or {}).items())
     return front + body

@@ -18,7 +18,7 @@ from tests.cli_helpers import run_cli
 NEGATIVE = Path(__file__).parent / "cases" / "negative"
 GOOD = (
     "---\nid: {id}\ntitle: {title}\noccurred_at: '{at}'\nstatus: draft\nseverity: P1-High\n"
-    "schema_version: 2\n{extra}---\n\n"
+    "{extra}schema_version: 2\n---\n\n"
     "## Initial Symptoms\n\nFeed stopped.\n"
 )
 
@@ -125,7 +125,12 @@ def test_related_incident_must_exist_and_have_its_date(repo: Path) -> None:
     found = [(p.line, p.field, p.message) for p in validate(repo).problems]
     assert found == [
         (10, "related.similar_incidents[0].date", "SYS-20261101-001 occurred on 2026-11-01, not 2026-11-02"),
-        (12, "related.similar_incidents[1].id", "related incident SYS-20261102-009 does not exist in this repository"),
+        (
+            12,
+            "related.similar_incidents[1].id",
+            "related incident SYS-20261102-009 does not exist in this repository "
+            "(if it is kept elsewhere, say where beside it)",
+        ),
         (14, "related.similar_incidents[2].id", "an incident cannot be related to itself"),
     ]
 

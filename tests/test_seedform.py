@@ -65,8 +65,19 @@ def test_every_blank_and_box_of_the_form_has_a_field(schema: Schema) -> None:
     shape = layout.build(schema)
     assert shape.unresolved == []
     leaves = {f.name for f in schema.fields.values() if f.type != "object" and not f.is_container}
-    # what the paper form has no place for: they travel as [failurelog] lines
-    assert leaves - shape.placed() == {"status", "prevention.immediate_actions[].status"}
+    first = Schema(json.loads((FIXTURES / "schema1" / "incident.schema.json").read_text(encoding="utf-8")))
+    first_leaves = {f.name for f in first.fields.values() if f.type != "object" and not f.is_container}
+    # what the paper form has no place for travels as [failurelog] lines: the status, the status of a
+    # preventive action, and the fields schema 2 added beyond the form (per-core figures have a box, but
+    # their list of records has no one-line form)
+    unplaced = leaves - shape.placed()
+    formless = {"status", "prevention.immediate_actions[].status"}
+    assert formless <= unplaced
+    assert unplaced - formless <= leaves - first_leaves
+    # the form's own boxes for the renamed fields still fill them
+    assert {"response.detection_methods", "impact.trading.outage_min", "impact.trading.loss_estimated_usd"} <= (
+        shape.placed()
+    )
 
 
 def test_shipped_form_is_the_seed_and_an_empty_incident_prints_it_unchanged(schema: Schema) -> None:
@@ -79,10 +90,10 @@ def test_shipped_form_is_the_seed_and_an_empty_incident_prints_it_unchanged(sche
     [
         ("system.total_ram_gb", "64 GB", 64, None),
         ("metrics.network.errors_drops", "1,204", 1204, None),
-        ("impact.trading.financial_loss_usd", "$12,500", 12500, None),
-        ("impact.trading.downtime_min", "14 min", 14, None),
-        ("impact.trading.downtime_min", "2h 5m", 125, None),
-        ("impact.trading.downtime_min", "00:14:30", 14.5, None),
+        ("impact.trading.loss_estimated_usd", "$12,500", 12500, None),
+        ("impact.trading.outage_min", "14 min", 14, None),
+        ("impact.trading.outage_min", "2h 5m", 125, None),
+        ("impact.trading.outage_min", "00:14:30", 14.5, None),
         ("response.failover.failover_time_s", "350 ms", 0.35, None),
         ("system.cpu_cores", "32 (2 x 16, HT off)", 32, "2 x 16, HT off"),
         ("system.total_storage_tb", "3840 GB", 3.84, None),
@@ -92,7 +103,7 @@ def test_shipped_form_is_the_seed_and_an_empty_incident_prints_it_unchanged(sche
         ("metrics.cpu.load_average", "3.1 / 2.8 / 2.5", [3.1, 2.8, 2.5], None),
         ("severity", "P1", "P1-High", None),
         ("response.emergency_timeline[].time", "9:05", "09:05:00", None),
-        ("impact.trading.downtime_min", "about 40 min", None, "about 40 min"),
+        ("impact.trading.outage_min", "about 40 min", None, "about 40 min"),
         ("metrics.cpu.overall_pct", "197", None, "197"),
         ("action_items[].due", "next week", None, "next week"),
     ],
@@ -111,7 +122,14 @@ def test_closed_p0_with_crlf_line_endings(repo: Path, capsys: pytest.CaptureFixt
     form = FORMS / "p0-kernel-panic-closed.txt"
     assert b"\r\n" in form.read_bytes()
     meta, sections, err = imported(repo, capsys, form)
-    assert err == ""  # a complete form imports without a single warning
+    # a complete form imports with two warnings only: per-core figures as free text (schema 2 types them
+    # as a list), and a similar incident that is not in this repository (marked as kept elsewhere)
+    warnings = err.splitlines()
+    assert len(warnings) == 2, err
+    assert (
+        ":113: metrics.cpu.per_core: 'cores 2-5 (isolated) 100%, others 12-30%' is not a valid Per Core" in warnings[0]
+    )
+    assert ":543: related.similar_incidents[0].id: SYS-20251104-002 is not in this repository" in warnings[1]
     assert (repo / "incidents/2026/SYS-20260212-001.md").is_file()
     assert meta["id"] == "SYS-20260212-001"
     assert meta["occurred_at"] == "2026-02-12T09:31:07.412Z"
@@ -143,10 +161,10 @@ def test_closed_p0_with_crlf_line_endings(repo: Path, capsys: pytest.CaptureFixt
     assert meta["root_cause"]["problematic_code_location"].endswith("\n(ixgbe_clean_rx_irq)")
     impact = meta["impact"]
     assert impact["trading"] == {
-        "downtime_min": 14,
+        "outage_min": 14,
         "strategies_affected": ["opt-mm-spx-01", "opt-mm-spx-02"],
         "orders_lost": 1204,
-        "financial_loss_usd": 12500,
+        "loss_estimated_usd": 12500,
     }
     assert impact["recovery"]["detection_min"] == 0.5 and impact["recovery"]["diagnosis_min"] == 14.5
     assert impact["sla"] == {"rto_min": 15, "actual_recovery_min": 24, "met": "No", "variance_min": 9}
@@ -169,7 +187,12 @@ def test_closed_p0_with_crlf_line_endings(repo: Path, capsys: pytest.CaptureFixt
     assert "status" not in meta["prevention"]["immediate_actions"][0]  # the form has no box for it: no guess
     assert meta["prevention"]["testing"] == {"coverage_from_pct": 62, "coverage_to_pct": 71}
     assert meta["related"]["similar_incidents"] == [
-        {"id": "SYS-20251104-002", "date": "2025-11-04", "similarity": "same ixgbe rx ring panic signature"}
+        {
+            "id": "SYS-20251104-002",
+            "date": "2025-11-04",
+            "similarity": "same ixgbe rx ring panic signature",
+            "external": api.KEPT_ELSEWHERE,  # not in this repository: marked, so that validate accepts it
+        }
     ]
     items = meta["action_items"]
     assert [(i["priority"], i["status"]) for i in items] == [
@@ -219,11 +242,10 @@ def test_odd_spacing_other_boxes_and_values_that_do_not_fit(repo: Path, capsys: 
     timeline = meta["response"]["emergency_timeline"]
     assert timeline[0] == {"time": "10:02:00", "action": "Equities desk reports slow risk checks."}
     assert timeline[1]["action"] == "Heap dump taken with jcmd; riskd restarted with a larger heap."  # wrapped
-    assert meta["response"]["detection_method"] == "Manual Discovery"
-    assert meta["remarks"]["response.detection_method"] == "also ticked: User Report"
-    assert "Detection Method takes one box" in err
-    assert meta["remarks"]["impact.trading.downtime_min"] == "about 40 min"
-    assert ":291: impact.trading.downtime_min: 'about 40 min' is not a valid Downtime Duration" in err
+    assert meta["response"]["detection_methods"] == ["Manual Discovery", "User Report"]  # both boxes kept
+    assert "response.detection_methods" not in meta["remarks"] and "Detection Method" not in err
+    assert meta["remarks"]["impact.trading.outage_min"] == "about 40 min"
+    assert ":291: impact.trading.outage_min: 'about 40 min' is not a valid Downtime Duration" in err
     assert "action_items" not in meta  # its due date is not a date, so the item is kept as text
     assert "Cap the position cache at 2 million entries" in meta["remarks"]["action_items"]
     assert sections["initial_symptoms"].startswith("riskd latency p99 rose")  # text on the label's own line
@@ -242,8 +264,8 @@ def test_resolved_p1_with_conversions_and_more_repetitions(repo: Path, capsys: p
     assert meta["failure"]["degradation_duration_min"] == 125  # "2h 5m"
     assert meta["failure"]["crash_dump"] == {"available": "Partial"}
     assert len(meta["root_cause"]["contributing_factors"]) == 4  # the paper has room for three
-    assert meta["impact"]["trading"]["financial_loss_usd"] == 0
-    assert meta["remarks"]["impact.trading.financial_loss_usd"] == "bookings replayed from the drop copy"
+    assert meta["impact"]["trading"]["loss_estimated_usd"] == 0
+    assert meta["remarks"]["impact.trading.loss_estimated_usd"] == "bookings replayed from the drop copy"
     assert meta["resolution"]["fix_types"] == ["Hardware Replacement", "Other"]
     assert meta["resolution"]["fix_types_other"] == "vendor RMA for the controller"
     assert "'Other' is not ticked but has 'vendor RMA for the controller' written beside it" in err
@@ -351,11 +373,16 @@ def round_trip(schema: Schema, first: Path, second: Path, incident_id: str, caps
     return text
 
 
-def second_repo(repo: Path) -> Path:
+def second_repo(repo: Path, holding: list[Path] = ()) -> Path:  # type: ignore[assignment]
+    """A second repository with the same schema, holding copies of ``holding`` (incident files)."""
     other = repo.parent / "second"
     shutil.copytree(repo / "schema", other / "schema")
     shutil.copytree(repo / "templates", other / "templates")
     (other / "incidents").mkdir()
+    for path in holding:
+        target = other / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
     return other
 
 
@@ -372,7 +399,9 @@ def test_round_trip_of_shipped_examples(repo: Path, schema: Schema, example: Pat
     target = repo / example.relative_to(ROOT)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(example, target)
-    round_trip(schema, repo, second_repo(repo), example.stem, capsys)
+    # the incidents it names are in the archive it is imported into, as they were where it was exported
+    others = [p for p in EXAMPLES if p != example]
+    round_trip(schema, repo, second_repo(repo, others), example.stem, capsys)
     assert unexplained_extras(schema, repo, example.stem) == []
 
 
@@ -393,6 +422,8 @@ def unexplained_extras(schema: Schema, repo: Path, incident_id: str) -> list[str
             continue
         if isinstance(value, list) and any(";" in str(item) for item in value):
             continue
+        if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            continue  # a list of records (per-core figures) has no one-line form on the paper
         out.append(f"{extras.format_path(path)}: {value!r}")
     return out
 
@@ -416,7 +447,9 @@ def test_export_json_and_csv_of_every_incident(repo: Path, schema: Schema, capsy
     p0 = next(r for r in rows if r["id"] == "SYS-20260212-001")
     assert p0["components"] == "Network Interface Card (NIC); Operating System (Kernel)"
     assert p0["action_items[].owner"] == "Priya Raman; Tomasz Kowalczyk; Mei Lin Tan; Elena Petrova"
-    assert p0["system.cpu_cores"] == "32" and p0["remarks"] == "system.cpu_cores: 2 x 16, HT off"
+    assert p0["system.cpu_cores"] == "32" and p0["remarks"] == (
+        "system.cpu_cores: 2 x 16, HT off; metrics.cpu.per_core: cores 2-5 (isolated) 100%, others 12-30%"
+    )
     code, out, _ = run(capsys, "--root", str(repo), "export", "SYS-20260212-001", "--format", "json")
     assert [d["id"] for d in json.loads(out)] == ["SYS-20260212-001"]
 
@@ -446,13 +479,14 @@ system:
   network_cards: ["ConnectX-6, port 1", "X710"]
 metrics:
   cpu:
-    per_core: "Overall: 100% on core 3"
+    per_core: [{cores: "3", utilisation_pct: 100, note: "Overall: 100% on core 3"}]
 resolution:
   code_changes:
     files_modified: ["a, b.c"]
 remarks:
   system.os: "upgraded the day before"
   system.hostname: "renamed since"
+schema_version: 2
 ---
 
 ## Initial Symptoms

@@ -62,7 +62,6 @@ title: {_quoted(TITLE)}
 occurred_at: '2026-02-21T10:00:00.000Z'
 status: draft
 severity: P3-Low
-schema_version: 2
 components: [Other]
 components_other: {q}
 failure_types: [Other]
@@ -81,6 +80,7 @@ action_items:
     due: '2026-03-01'
     priority: High
     status: Not Started
+schema_version: 2
 ---
 
 ## Initial Symptoms

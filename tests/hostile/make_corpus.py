@@ -24,7 +24,7 @@ HEAD = (
     "status: draft\n"
     "severity: P1-High\n"
 )
-BODY = "---\n\n## Initial Symptoms\n\nFeed stopped.\n"
+BODY = "schema_version: 2\n---\n\n## Initial Symptoms\n\nFeed stopped.\n"
 GOOD = HEAD + BODY
 
 
@@ -52,7 +52,7 @@ WRONG_TYPES = (
     "impact:\n"
     "  trading:\n"
     "    orders_lost: -5\n"
-    "    downtime_min: true\n"
+    "    outage_min: true\n"
     "action_items: {owner: nobody}\n" + BODY
 )
 

@@ -9,19 +9,36 @@ change):
 ``x-index-column: true``
     a column of the incident index.
 ``x-role: NAME``
-    the field the analyses use for a meaning: ``downtime``,
-    ``time_to_recover``, ``time_to_detect``.
+    the field the analyses use for a meaning: ``outage`` (downtime
+    statistics), ``degraded``, ``redundancy_lost``, ``time_to_recover``,
+    ``time_to_detect``, ``loss_realised``, ``loss_estimated``, ``trigger``,
+    ``root_cause_category``, ``cause_origin``, ``change_ids``, ``not_related``.
 ``x-stat: sum | mean | share``
     charted on the statistics page per month: a total, an average, or the
     share of each choice.
 ``x-ordered: true``
     a list of objects that is a sequence (rendered as an ordered list).
-``x-action-list: {owner, due, status, priority, done}``
+``x-action-list: {owner, due, status, priority, done, ticket, completed, verified_by, evidence, kind}``
     a list of follow-up actions; the mapping names the item fields holding
-    the owner, due date, status and priority, and lists the ``done`` statuses.
+    the owner, due date, status and priority, the follow-through (ticket,
+    completion date, who verified it and how, kind), and lists the ``done``
+    statuses.
 ``x-similarity: exact | text``
     used to suggest related incidents: shared values, or similar text. Body
     sections in ``x-body-sections`` take the same key.
+``x-asset: host | model | firmware | driver | kernel | bios``
+    an item field naming an affected asset or one of its versions (asset
+    histories are built for every value of such a field).
+``x-primary: {role, value, mirrors}``
+    on the list of affected assets: the item whose ``role`` is ``value`` is the
+    machine of the form's System Specifications, and ``mirrors`` maps its
+    fields to theirs (they must agree; :mod:`failurelog.core.primary`).
+``x-incident-external: true``
+    beside an incident reference: where the record lives when it is not in this
+    repository (the reference is then accepted, and shown as such).
+``x-schema-version: true``
+    the field holding the schema version a file was written for; its ``const``
+    is this schema's version (``failurelog migrate`` upgrades older files).
 """
 
 from __future__ import annotations

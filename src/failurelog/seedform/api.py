@@ -19,6 +19,7 @@ from failurelog.seedform import extras, layout, parse, settle, to_incident
 from failurelog.seedform.draft import Draft, Note
 from failurelog.seedform.markdown import read_sections
 from failurelog.seedform.render import form_order, render_form
+from failurelog.validate.rules import values_at
 
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4
@@ -126,6 +127,7 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
             shown = display_path(where, root) if where else "another form in this import"
             raise FormError(f"incident {incident_id} already exists ({shown}); not overwritten")
         path = target_path(root, incident_id)
+        mark_kept_elsewhere(schema, draft, known_ids(root) | reserved)
         settled = settle.settle(schema, draft, path)
         outcome.path, outcome.text, outcome.notes = path, settled.text, draft.notes
         reserved.add(incident_id)
@@ -137,6 +139,41 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
     except (FailurelogError, OSError) as exc:
         outcome.error = str(exc) if not isinstance(exc, OSError) else f"cannot read: {exc.strerror or exc}"
     return outcome
+
+
+def known_ids(root: Path) -> set[str]:
+    """Ids of the incidents under ``incidents/`` (by file name, as validate requires)."""
+    return {path.stem for path in incident_files(root)}
+
+
+#: What import writes beside a reference to an incident it cannot find.
+KEPT_ELSEWHERE = "not in this repository when imported (named on the paper form)"
+
+
+def mark_kept_elsewhere(schema: Schema, draft: Draft, known: set[str]) -> None:
+    """Mark references to incidents not in the repository as kept elsewhere, with a note for each."""
+    for spec in schema.reference_fields:
+        parent_name = spec.name.rsplit(".", 1)[0] if "." in spec.name else ""
+        siblings = [f for f in schema.fields.values() if f.schema.get("x-incident-external")]
+        external = next((f for f in siblings if f.name.rsplit(".", 1)[0] == parent_name), None)
+        if external is None:
+            continue
+        for path, value in values_at(draft.meta, spec.name):
+            if not isinstance(value, str) or value in known or value == draft.meta.get("id"):
+                continue
+            item = draft.meta
+            for part in path[:-1]:
+                item = item[part]
+            if isinstance(item, dict) and not item.get(external.key):
+                item[external.key] = KEPT_ELSEWHERE
+                draft.notes.append(
+                    Note(
+                        draft.sources.get(path, ("", 0))[1],
+                        extras.format_path(path),
+                        f"{value} is not in this repository: kept as a reference to a record kept elsewhere "
+                        f"({external.title}); it becomes a link once {value} is imported",
+                    )
+                )
 
 
 def import_files(root: Path, sources: list[Path], *, dry_run: bool = False) -> list[Outcome]:

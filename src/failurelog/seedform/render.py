@@ -52,6 +52,8 @@ class _Renderer:
             if remark and parse_text(self.schema, spec, remark).remark == remark:
                 return remark
             return None
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            return None  # a list of records has no one-line form: it travels as a [failurelog] line
         text = format_value(spec, value, remark, show_unit=show_unit)
         if remark:
             back = parse_text(self.schema, spec, text)

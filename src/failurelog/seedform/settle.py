@@ -12,6 +12,8 @@ What still does not validate is refused: nothing is written.
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,11 +162,50 @@ def settle(schema: Schema, draft: Draft, path: Path) -> Settled:
             if len(where) < 1 or where == ("status",) or (len(where) == 1 and problem.message.startswith("missing")):
                 continue
             seen.add(problem.field)
-            moved = _move(schema, draft, where, problem.message) or moved
+            if problem.rule == "chronology":
+                where = _chronology_side(schema, draft, path, where, problem)
+            why = f"refused by the {problem.rule} rule ({problem.field}: {problem.message})"
+            moved = _move(schema, draft, where, why) or moved
             break
         if not moved:
             raise FailurelogError(_refusal(problems))
     raise FailurelogError("could not settle the incident (too many repairs)")
+
+
+_EARLIER_THAN = re.compile(r" is earlier than ([a-z0-9_.]+) \(")
+
+
+def _chronology_side(
+    schema: Schema, draft: Draft, path: Path, later: tuple[str | int, ...], problem: Problem
+) -> tuple[str | int, ...]:
+    """Which of two times out of order to set aside: the one whose absence does not lower the status.
+
+    The problem names the later field of the chain; the earlier one is in its message. A field the
+    current stage requires (a first indication, say) stays, and the other time goes to the remarks,
+    so that a rule the form kept is never the reason for a lower status.
+    """
+    match = _EARLIER_THAN.search(problem.message)
+    if match is None:
+        return later
+    earlier = _instance(match.group(1))
+
+    def required_without(where: tuple[str | int, ...]) -> bool:
+        trial = copy.deepcopy(draft.meta)
+        node: Any = trial
+        for part in where[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or where[-1] not in node:
+            return False
+        del node[where[-1]]
+        _prune(trial)
+        _text, problems = check(schema, path, trial, draft.sections)
+        return any(_LIFECYCLE in p.message and p.field == ".".join(map(str, where)) for p in problems)
+
+    if len(later) == 1 and later[0] in schema.raw.get("required", []):
+        return earlier  # the incident time itself is never set aside
+    if required_without(later) and not required_without(earlier):
+        return earlier
+    return later
 
 
 def _untick_other(schema: Schema, draft: Draft, name: str) -> bool:

@@ -67,7 +67,8 @@ class Context:
         out = []
         for spec in self.model.schema.fields.values():
             top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
-            if (spec.schema.get("x-summary") or top_leaf) and ITEMS not in spec.path:
+            bookkeeping = spec.schema.get("x-schema-version")  # which schema the file follows: not news to a reader
+            if (spec.schema.get("x-summary") or top_leaf) and ITEMS not in spec.path and not bookkeeping:
                 out.append(spec)
         return out
 

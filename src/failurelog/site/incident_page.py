@@ -36,7 +36,9 @@ def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
     """One field value as HTML: linked to its pattern page or incident where there is one."""
     if spec is not None and spec.schema.get("x-incident-ref") and isinstance(value, str):
         target = ctx.model.by_id.get(value)
-        return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here)) if target else h.esc(value)
+        if target is None:  # kept elsewhere (or a typo validate reports); it becomes a link once imported
+            return f"{h.esc(value)} <em>(not in this repository)</em>"
+        return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here))
     if spec is not None and spec.group_by:
         shown = []
         for v in value if isinstance(value, list) else [value]:

@@ -80,11 +80,16 @@ class _Shown(str):
         return str(self)
 
 
+_MIGRATE = "run `failurelog migrate` to upgrade it in place"
+
+
 def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]) -> str:
     field = schema.field_at(path)
     label = f" ({field.title})" if field is not None and path else ""
     value = _Shown(error.instance)
     raw = error.instance
+    if error.validator == "const" and field is not None and field.schema.get("x-schema-version"):
+        return f"this file says {field.key} {raw!r}, but the schema is version {schema.version}; {_MIGRATE}"
     if error.validator == "enum":
         allowed = [str(v) for v in cast(list[Any], error.validator_value)]
         hint = _suggest(str(raw), allowed) or f"; choose one of: {', '.join(allowed)}"
@@ -165,6 +170,8 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
                 field = schema.field_at(where)
                 title = f" ({field.title})" if field is not None else ""
                 clause = _status_clause(error, schema, where)
+                if field is not None and field.schema.get("x-schema-version"):
+                    clause = f": a file without it was written for the first schema; {_MIGRATE}"
                 # a field the lifecycle requires is pointed at from the `status:` line
                 anchor = ("status",) if "status is" in clause and not path else path
                 out.append(

@@ -164,7 +164,7 @@ def _verified(doc: Document, text: str, expected: dict[str, Any]) -> str:
 
 def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
     """Give the incident ``old`` (an id, or a path to its file) the id ``new`` (default: next free that day)."""
-    from failurelog.core.ids import ids_on_branches
+    from failurelog.core.branches import ids_on_branches
     from failurelog.validate.run import load_all
 
     if new is not None:

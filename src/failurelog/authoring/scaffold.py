@@ -118,7 +118,7 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
 
 def used_ids(root: Path, day: str) -> set[int]:
     """Sequence numbers already taken on ``day`` (YYYYMMDD) in this checkout or on any git branch."""
-    from failurelog.core.ids import numbers_on_branches
+    from failurelog.core.branches import numbers_on_branches
 
     pattern = re.compile(rf"^SYS-{day}-(\d{{3}})$")
     taken = numbers_on_branches(root, day)

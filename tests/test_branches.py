@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from failurelog.authoring.scaffold import NewIncident, create
-from failurelog.core.ids import ids_on_branches, numbers_on_branches
+from failurelog.core.branches import ids_on_branches, numbers_on_branches
 from failurelog.core.loader import load
 from tests.cli_helpers import ENTRY_POINT
 
@@ -113,7 +113,7 @@ STARTER = (
     "import sys, time\n"
     "from failurelog.cli.main import main\n"
     # everything loaded before the start line
-    "import failurelog.authoring.scaffold, failurelog.core.ids, git, jinja2, jsonschema\n"
+    "import failurelog.authoring.scaffold, failurelog.core.branches, git, jinja2, jsonschema\n"
     "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )

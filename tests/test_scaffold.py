@@ -113,7 +113,8 @@ def test_choices_accept_prefixes_and_other(
 ) -> None:
     field = schema.field(option)
     assert field is not None
-    assert resolve_choice(field, text, f"--{option}") == expected
+    rule = schema.other_rule(option)
+    assert resolve_choice(field, text, f"--{option}", rule.value if rule else None) == expected
 
 
 @pytest.mark.parametrize("text", ["P", "Crash", "Quantum"])

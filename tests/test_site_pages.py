@@ -28,7 +28,7 @@ from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
 from failurelog.site.sanitize import sanitize_markdown
 from failurelog.site.stats_page import statistics_page
-from failurelog.validate.run import load_all
+from failurelog.validate.run import load_and_check
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
 
 UPDATE = os.environ.get("FAILURELOG_UPDATE_GOLDEN") == "1"
@@ -36,7 +36,7 @@ EXTENSIONS = ["tables", "toc", "admonition", "footnotes", "def_list", "pymdownx.
 
 
 def _model(schema: Schema, folder: Path = SITE_FIXTURES) -> Model:
-    docs = load_all(folder, schema)
+    docs = load_and_check(folder, schema)
     assert all(not d.problems for d in docs), [p for d in docs for p in d.problems]
     return build_model(docs, schema, TODAY)
 

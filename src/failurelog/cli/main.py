@@ -28,11 +28,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from failurelog.validate import output
     from failurelog.validate.run import validate
 
+    from failurelog.core.repository import resolve_targets
+    from failurelog.core.schema import load_schema
+
     root = _root(args)
-    missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        raise FailurelogError(f"no such file or folder: {', '.join(missing)}")
-    report = validate(root, args.paths)
+    report = validate(root, resolve_targets(root, load_schema(root).ids, args.paths))
     if args.format == "json":
         text = output.render_json(report)
     elif args.format == "github":
@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate incidents (default: every file under incidents/). "
         "Exit 0 when all are valid, 1 when any is invalid, 2 on a usage error.",
     )
-    val.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="incident files or folders")
+    val.add_argument("paths", nargs="*", metavar="PATH", help="incident files or folders, or incident ids")
     val.add_argument(
         "--format",
         choices=("text", "json", "github"),

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from failurelog.core.errors import ValidationFailed
+
 
 def _root(args: argparse.Namespace) -> Path:
     from failurelog.core.paths import find_root
@@ -29,7 +31,6 @@ def _invalid(exc: Any) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate, generate and build the site; exit 1 with the validation messages when an incident is invalid."""
     from failurelog.site.build import build_site
-    from failurelog.site.generate import ValidationFailed
 
     root = _root(args)
     try:
@@ -46,7 +47,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview the site, rebuilding when an incident, the schema, a template or docs/ changes."""
     from failurelog.site.build import serve_site
-    from failurelog.site.generate import ValidationFailed
 
     root = _root(args)
     try:

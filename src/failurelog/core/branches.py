@@ -10,22 +10,27 @@ nothing to add and the working tree alone decides.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path, PurePosixPath
 
+from failurelog.core.ids import IdFormat
 from failurelog.core.paths import INCIDENTS_DIR
+from failurelog.core.schema import load_schema
 
 #: The branches looked at: local ones and remote-tracking ones (tags name released history, not new work).
 REF_PATTERNS = ("refs/heads", "refs/remotes")
 
-_ID = re.compile(r"^SYS-(\d{8})-(\d{3})$")
+
+def _format(root: Path) -> IdFormat:
+    return load_schema(root).ids
 
 
-def ids_on_branches(root: Path) -> set[str]:
-    """Incident ids (file stems) under ``incidents/`` on every local and remote-tracking branch.
+def ids_on_branches(root: Path, ids: IdFormat | None = None) -> set[str]:
+    """Incident ids (file stems, canonical spelling) under ``incidents/`` on every local and remote-tracking branch.
 
-    Empty when ``root`` is not in a git repository, git is not installed, or git fails.
+    ``ids`` is the schema's id format (read from ``root`` when not given). Empty
+    when ``root`` is not in a git repository, git is not installed, or git fails.
     """
+    ids = ids or _format(root)
     try:
         import git
     except ImportError:  # GitPython refuses to import when no git executable is found
@@ -44,16 +49,19 @@ def ids_on_branches(root: Path) -> set[str]:
                 except git.GitCommandError:
                     continue  # a ref to something that is not a commit
                 found.update(PurePosixPath(name).stem for name in names.splitlines() if name.endswith(".md"))
-            return {name for name in found if _ID.match(name)}
+            return {str(parsed) for name in found if (parsed := ids.parse(name)) is not None}
     except (git.GitError, OSError, ValueError):
         return set()
 
 
-def numbers_on_branches(root: Path, day: str) -> set[int]:
+def numbers_on_branches(root: Path, day: str, ids: IdFormat | None = None) -> set[int]:
     """Sequence numbers taken on ``day`` (YYYYMMDD) on any branch."""
-    out: set[int] = set()
-    for incident_id in ids_on_branches(root):
-        match = _ID.match(incident_id)
-        if match and match.group(1) == day:
-            out.add(int(match.group(2)))
-    return out
+    ids = ids or _format(root)
+    parsed = (ids.parse(name) for name in ids_on_branches(root, ids))
+    return {p.number for p in parsed if p is not None and p.day == day}
+
+
+def used_ids(root: Path, ids: IdFormat | None = None) -> set[str]:
+    """Every id taken: named by a file under ``incidents/`` in this checkout or on any git branch."""
+    ids = ids or _format(root)
+    return ids.ids_in_checkout(root) | ids_on_branches(root, ids)

@@ -22,7 +22,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from failurelog.site.generate import DOCS_DIR, ValidationFailed, prepare
+from failurelog.core.errors import ValidationFailed
+from failurelog.site.generate import DOCS_DIR, prepare
 from failurelog.site.search_text import search_view
 
 __all__ = ["on_config", "on_page_context", "on_serve"]

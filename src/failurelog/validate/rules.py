@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import ITEMS, Field, Schema
@@ -130,7 +131,7 @@ def consistency_problems(doc: Document, schema: Schema) -> list[Problem]:
 
 def _derived_problem(doc: Document, field: Field) -> Problem | None:
     """A stated figure (or Yes/No) that disagrees with the fields it derives from."""
-    rule = field.schema["x-derived"]
+    rule = annotation(field.schema, "x-derived")
     raw = value_at(doc.meta, field.name)
     expected = _derive(rule, doc.meta or {})
     if expected is None or raw is None:
@@ -256,7 +257,7 @@ def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Proble
                 else:
                     target = by_id[value][0]
                     out.extend(_check_ref_date(doc, path, target))
-                    if field.schema.get("x-incident-ref") == "earlier":
+                    if annotation(field.schema, "x-incident-ref") == "earlier":
                         out.extend(_check_ref_earlier(doc, path, target))
     return out
 

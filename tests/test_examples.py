@@ -10,7 +10,7 @@ from failurelog.core.body import parse_body
 from failurelog.core.loader import load
 from failurelog.core.paths import incident_files
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 from failurelog.validate.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,8 +31,8 @@ from failurelog.core.loader import Document, parse_text
 from failurelog.core.paths import INCIDENTS_DIR, display_path
 from failurelog.core.repository import holding, load_all
 from failurelog.core.schema import Schema, load_schema
+from failurelog.core.values import parse_time, values_at
 from failurelog.core.yamlio import Path as YamlPath
-from failurelog.validate.rules import parse_time, values_at
 
 _ID_LINE = re.compile(r"""^(?P<key>\s*(?P<q>["']?)id(?P=q)\s*:[ \t]*)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$""")
 

@@ -25,11 +25,10 @@ def _root(args: argparse.Namespace) -> Path:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate incidents; exit 0 when all are valid, 1 otherwise."""
-    from failurelog.validate import output
-    from failurelog.validate.run import validate
-
     from failurelog.core.repository import resolve_targets
     from failurelog.core.schema import load_schema
+    from failurelog.validate import output
+    from failurelog.validate.run import validate
 
     root = _root(args)
     report = validate(root, resolve_targets(root, load_schema(root).ids, args.paths))

@@ -19,7 +19,7 @@ from failurelog.core.body import parse_body
 from failurelog.core.loader import Document, parse_bytes
 from failurelog.core.problems import dotted
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import parse_moment, parse_time, value_at
+from failurelog.core.values import parse_moment, parse_time, value_at
 
 #: The schema object holding the sign-off (the one field name this module knows).
 

@@ -21,7 +21,7 @@ from failurelog.core.annotations import get as annotation
 from failurelog.core.body import ParsedBody, parse_body
 from failurelog.core.loader import Document
 from failurelog.core.schema import Field, Schema
-from failurelog.validate.rules import number, parse_time, value_at, values_at
+from failurelog.core.values import number, parse_time, value_at, values_at
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 

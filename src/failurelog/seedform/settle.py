@@ -20,10 +20,10 @@ from failurelog.core.errors import FailurelogError
 from failurelog.core.loader import Document, parse_text
 from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema
+from failurelog.core.values import value_at
 from failurelog.seedform import extras
 from failurelog.seedform.draft import Draft, Note
 from failurelog.seedform.markdown import incident_text
-from failurelog.validate.rules import value_at
 from failurelog.validate.run import check_document
 
 _LIFECYCLE = "required once status is"

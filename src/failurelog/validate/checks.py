@@ -19,7 +19,7 @@ from failurelog.core.body import parse_body
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 
 FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
 

@@ -51,7 +51,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> Non
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))
-    doc.problems.extend(file_problems(doc))
+    doc.problems.extend(file_problems(doc, schema))
     doc.problems.extend(consistency_problems(doc, schema))
 
 

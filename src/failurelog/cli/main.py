@@ -25,9 +25,9 @@ def _root(args: argparse.Namespace) -> Path:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate incidents; exit 0 when all are valid, 1 otherwise."""
+    from failurelog.cli import reporters as output
     from failurelog.core.repository import resolve_targets
     from failurelog.core.schema import load_schema
-    from failurelog.validate import output
     from failurelog.validate.run import validate
 
     root = _root(args)
@@ -171,11 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_renumber(sub)  # renumber OLD [NEW]
 
-    from failurelog.cli.forms import add_commands
+    from failurelog.cli.export import add_commands
 
     add_commands(sub)  # import FILE... and export [ID] --format text|json|csv
 
-    from failurelog.cli.site import add_commands as add_site_commands
+    from failurelog.cli.build import add_commands as add_site_commands
 
     add_site_commands(sub)  # build [--site-dir DIR] [--engine mkdocs|zensical], serve
     return parser

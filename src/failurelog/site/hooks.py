@@ -41,7 +41,7 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog.validate import output
+    from failurelog.cli import reporters as output
 
     root = _root(config)
     try:

@@ -21,7 +21,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _invalid(exc: Any) -> int:
-    from failurelog.validate import output
+    from failurelog.cli import reporters as output
 
     sys.stdout.write(output.render_text(exc.report, color=output.use_color("auto", sys.stdout)))
     print(f"ERROR {exc}", file=sys.stderr)

@@ -1,70 +1,41 @@
-"""The ``build`` and ``serve`` subcommands (registered by :func:`add_commands` from the CLI).
+"""``failurelog build``: validate, generate and build the site, and say where it went.
 
 Only argparse is imported here; MkDocs and the generators are imported inside
-each handler so ``failurelog --help`` stays fast.
+the handler so ``failurelog --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from failurelog.core.errors import ValidationFailed
+from failurelog.cli.common import root_of
 
 
-def _root(args: argparse.Namespace) -> Path:
-    from failurelog.core.paths import find_root
-
-    return find_root(args.root)
-
-
-def _invalid(exc: Any) -> int:
-    from failurelog.cli import reporters as output
-
-    sys.stdout.write(output.render_text(exc.report, color=output.use_color("auto", sys.stdout)))
-    print(f"ERROR {exc}", file=sys.stderr)
-    return 1
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    """Validate, generate and build the site; exit 1 with the validation messages when an incident is invalid."""
+def run(args: argparse.Namespace) -> int:
+    """Validate, generate and build the site; invalid incidents raise ValidationFailed (reported by main)."""
+    from failurelog.core.paths import display_path
     from failurelog.site.build import build_site
 
-    root = _root(args)
-    try:
-        prepared = build_site(
-            root, site_dir=args.site_dir, engine=args.engine, strict=args.strict, verbose=args.verbose
-        )
-    except ValidationFailed as exc:
-        return _invalid(exc)
-    target = args.site_dir or root / "site"
-    print(f"built {len(prepared.model.incidents)} incidents with {args.engine} into {target}")
+    root = root_of(args)
+    built = build_site(root, site_dir=args.site_dir, engine=args.engine, strict=args.strict, verbose=args.verbose)
+    assert built.site_dir is not None  # build_site always sets it
+    print(f"built {len(built.model.incidents)} incidents with {args.engine} into {display_path(built.site_dir, root)}")
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Preview the site, rebuilding when an incident, the schema, a template or docs/ changes."""
-    from failurelog.site.build import serve_site
-
-    root = _root(args)
-    try:
-        serve_site(root, dev_addr=args.dev_addr)
-    except ValidationFailed as exc:
-        return _invalid(exc)
-    return 0
-
-
-def add_commands(sub: Any) -> None:
-    """Register ``build`` and ``serve`` on the CLI's subparsers."""
+def add_command(sub: Any) -> None:
+    """Register ``build``."""
     build = sub.add_parser(
         "build",
         help="validate the incidents and build the static site",
         description="Validate every incident (stop with the messages, exit 1, if any is invalid), generate the "
         "site's Markdown tree into .failurelog-build/docs, and build it with MkDocs (or Zensical).",
     )
-    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site/)")
+    build.add_argument(
+        "--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: mkdocs.yml's site_dir)"
+    )
     build.add_argument(
         "--engine",
         choices=("mkdocs", "zensical"),
@@ -73,13 +44,4 @@ def add_commands(sub: Any) -> None:
     )
     build.add_argument("--strict", action="store_true", help="fail on MkDocs warnings (broken links and the like)")
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
-    build.set_defaults(handler=cmd_build)
-
-    serve = sub.add_parser(
-        "serve",
-        help="preview the site, rebuilding on every change",
-        description="Serve the site on http://127.0.0.1:8000/ and rebuild it whenever an incident, the schema, "
-        "a template or a page in docs/ changes.",
-    )
-    serve.add_argument("--dev-addr", default=None, metavar="IP:PORT", help="address to serve on (default: mkdocs.yml)")
-    serve.set_defaults(handler=cmd_serve)
+    build.set_defaults(handler=run)

@@ -1,6 +1,6 @@
-"""The ``import`` and ``export`` subcommands (registered by :func:`add_commands` from the CLI).
+"""``failurelog export [ID]``: an incident as the filled-in form, or incidents as JSON or CSV.
 
-Only argparse is imported here; the work is imported inside each handler so
+Only argparse is imported here; the work is imported inside the handler so
 ``failurelog --help`` stays fast.
 """
 
@@ -8,90 +8,43 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from failurelog.core.errors import UsageError
+from failurelog.cli.common import add_format, root_of
+from failurelog.cli.registry import reporter
+from failurelog.core.errors import FailurelogError, UsageError
 
 
-def _root(args: argparse.Namespace) -> Path:
-    from failurelog.core.paths import find_root
-
-    return find_root(args.root)
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Import filled-in forms; exit 0 when every form was imported, 1 otherwise."""
-    from failurelog.core.paths import display_path
-    from failurelog.seedform.api import import_files
-
-    root = _root(args)
-    outcomes = import_files(root, list(args.files), dry_run=args.dry_run)
-    failed = 0
-    for outcome in outcomes:
-        for note in outcome.notes:
-            where = f"{outcome.source}:{note.line}" if note.line else outcome.source
-            field = f" {note.field}:" if note.field else ""
-            print(f"WARNING {where}:{field} {note.message}", file=sys.stderr)
-        if outcome.error is not None:
-            failed += 1
-            print(f"ERROR {outcome.source}: {outcome.error}", file=sys.stderr)
-            continue
-        assert outcome.path is not None
-        shown = display_path(outcome.path, root)
-        if args.dry_run:
-            sys.stdout.write(f"would write {shown}:\n{outcome.text}\n")
-        else:
-            print(shown)
-    if failed and len(outcomes) > 1:
-        print(f"ERROR {failed} of {len(outcomes)} forms not imported", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Print one incident as the filled-in form, or incidents as JSON or CSV."""
+def run(args: argparse.Namespace) -> int:
+    """Print one incident as the filled-in form, or incidents as JSON or CSV; the id in any case."""
     from failurelog.core.schema import load_schema
     from failurelog.model import export
 
-    root = _root(args)
+    root = root_of(args)
+    schema = load_schema(root)
     fmt = args.format or ("text" if args.id else None)
     if fmt is None or (fmt == "text" and not args.id):
         raise UsageError("export --format text needs an incident ID; --format json or csv exports every incident")
+    wanted = schema.ids.canonical(args.id) if args.id else None
+    render = reporter("export", fmt)
     if fmt == "text":
-        from failurelog.seedform.api import export_form
-
-        text, warnings = export_form(root, args.id)
+        text, warnings = render(root, wanted)
         for warning in warnings:
-            print(f"WARNING {args.id}: {warning}", file=sys.stderr)
+            print(f"WARNING {wanted}: {warning}", file=sys.stderr)
         sys.stdout.write(text)
         return 0
-    incidents = export.read_all(root, args.id)
+    incidents = export.read_all(root, wanted)
     for skipped in incidents.skipped:
         print(f"WARNING {skipped}: left out (fix it with failurelog validate)", file=sys.stderr)
-    if args.id and not incidents.metas:
-        from failurelog.core.errors import FailurelogError
-
-        raise FailurelogError(f"no readable incident {args.id} under incidents/")
+    if wanted and not incidents.metas:
+        raise FailurelogError(f"no readable incident {wanted} under incidents/")
     metas: list[dict[str, Any]] = incidents.metas
-    text = export.to_json(metas) if fmt == "json" else export.to_csv(load_schema(root), metas)
-    sys.stdout.write(text)
+    sys.stdout.write(render(metas) if fmt == "json" else render(schema, metas))
     return 0
 
 
-def add_commands(sub: Any) -> None:
-    """Add ``import`` and ``export`` to the CLI's subcommands."""
-    imp = sub.add_parser(
-        "import",
-        help="import filled-in paper forms (the seed's plain-text SYSTEM FAILURE ANALYSIS LOG)",
-        description="Read each form and write incidents/YYYY/<id>.md, printing its path. Ticked boxes, values "
-        "and blocks of text go to their fields and body sections; what fits nowhere is kept (in remarks or "
-        "under Additional Notes) and reported with its line in the form. An existing incident is never "
-        "overwritten. Exit 0 when every form was imported, 1 otherwise.",
-    )
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled-in form (plain text)")
-    imp.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
-    imp.set_defaults(handler=cmd_import)
-
+def add_command(sub: Any) -> None:
+    """Register ``export``."""
     exp = sub.add_parser(
         "export",
         help="print an incident as the filled-in form (text), or all incidents as JSON or CSV",
@@ -99,6 +52,6 @@ def add_commands(sub: Any) -> None:
         "front matter as JSON or CSV. Without an ID: every incident's front matter as a JSON list, or as CSV "
         "with one column per schema field.",
     )
-    exp.add_argument("id", nargs="?", default=None, metavar="ID", help="incident id, e.g. SYS-20260304-001")
-    exp.add_argument("--format", choices=("text", "json", "csv"), default=None, help="text (needs an ID), json or csv")
-    exp.set_defaults(handler=cmd_export)
+    exp.add_argument("id", nargs="?", default=None, metavar="ID", help="incident id (any case), e.g. SYS-20260304-001")
+    add_format(exp, "export", default=None, help_extra="; default: text with an ID")
+    exp.set_defaults(handler=run)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -200,6 +199,7 @@ class Prepared:
     docs_dir: Path
     model: Model
     written: Written = field(default_factory=Written)
+    site_dir: Path | None = None  # where the engine wrote the site (set by build_site)
 
 
 def load_model(root: Path, today: date | None = None) -> Model:
@@ -260,8 +260,3 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
     result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
     _MEMO[docs_dir] = (key, result)
     return result
-
-
-def clean(root: Path) -> None:
-    """Remove the generated tree."""
-    shutil.rmtree(root / BUILD_DIR, ignore_errors=True)

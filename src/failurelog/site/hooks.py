@@ -41,14 +41,14 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog.cli import reporters as output
+    from failurelog.cli.main import explain
 
     root = _root(config)
     try:
         prepared = prepare(root)
-    except ValidationFailed as exc:
-        text = output.render_text(exc.report, color=False, quiet=True)
-        raise PluginError(f"{exc}\n{text}") from None
+    except ValidationFailed as exc:  # MkDocs reports it: the same report main() prints, through PluginError
+        report, _errors = explain(exc, quiet=True)
+        raise PluginError(f"{exc}\n{report}") from None
     written = prepared.written
     log.info(
         "failurelog: %d incidents; %d pages written, %d unchanged, %d removed",

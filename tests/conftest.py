@@ -14,6 +14,21 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed" / "system-failure-analysis-log.txt"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files in tests/golden/ from the current output (review the diff)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite golden files (``--update-golden``)."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """An empty incident repository: this project's schema/ and templates/, no incidents."""

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from failurelog.authoring.scaffold import NewIncident, create
 from failurelog.core.branches import ids_on_branches, numbers_on_branches
 from failurelog.core.loader import load
@@ -119,6 +121,7 @@ STARTER = (
 )
 
 
+@pytest.mark.slow
 def test_two_processes_at_the_same_moment_get_distinct_ids(repo: Path) -> None:
     """Both processes import everything, then sleep until the same instant and race for the same number."""
     init(repo)

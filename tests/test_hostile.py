@@ -259,6 +259,7 @@ SCALARS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_checking_never_raises_on_schema_shaped_front_matter(
@@ -296,6 +297,7 @@ ZONES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_new_round_trips_components_failure_types_other_and_times(

@@ -8,12 +8,15 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import pytest
 
 from failurelog.cli.main import main
 from tests.site_helpers import ROOT, SITE_FIXTURES, external_assets, make_repo
+
+pytestmark = pytest.mark.slow  # real engine builds / browser: run by .ci/run, skipped by -m "not slow"
 
 EPOCH = "1773100800"  # 2026-03-10: the build date of every build here
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
@@ -202,7 +205,7 @@ def _search_entries(site: Path) -> list[dict[str, str]]:
 
 
 def test_search_reads_field_tables_as_label_value_words(mkdocs_site: Path, examples: Path) -> None:
-    meta = frontmatter.load(examples / "incidents/2026/SYS-20260304-001.md").metadata
+    meta: dict[str, Any] = dict(frontmatter.load(examples / "incidents/2026/SYS-20260304-001.md").metadata)
     host, address = meta["system"]["hostname"], meta["system"]["ip_address"]
     specs = next(
         e

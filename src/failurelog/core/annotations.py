@@ -94,6 +94,11 @@ def _walk(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
             yield from _walk(value, f"{pointer}/{index}")
 
 
+def used_annotations(raw: Mapping[str, Any]) -> set[str]:
+    """Every ``x-`` key the schema ``raw`` uses."""
+    return {key for _pointer, key in _walk(raw, "")}
+
+
 def unknown_annotations(raw: Mapping[str, Any]) -> list[str]:
     """One message per undeclared ``x-`` key in the schema ``raw``, with its JSON pointer and a likely fix."""
     out = []

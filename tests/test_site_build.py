@@ -14,6 +14,7 @@ import frontmatter
 import pytest
 
 from failurelog.cli.main import main
+from tests.cli_helpers import run_cli
 from tests.site_helpers import ROOT, SITE_FIXTURES, external_assets, make_repo
 
 pytestmark = pytest.mark.slow  # real engine builds / browser: run by .ci/run, skipped by -m "not slow"
@@ -235,3 +236,17 @@ def test_search_keeps_hyphenated_host_names_whole(mkdocs_site: Path) -> None:
         "el9_4",
         "x86_64",
     ]
+
+
+def test_build_honours_mkdocs_site_dir_and_says_where_it_wrote(tmp_path: Path) -> None:
+    """Issue 12: `failurelog build` used to print "into .../site" whatever mkdocs.yml's site_dir said."""
+    repo = make_repo(tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nsite_dir: site\n" in text
+    config.write_text(text.replace("\nsite_dir: site\n", "\nsite_dir: public/html\n"), encoding="utf-8")
+    done = run_cli(repo, "build", timeout=600, env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("with mkdocs into public/html"), done.stdout
+    assert (repo / "public" / "html" / "index.html").is_file()
+    assert not (repo / "site").exists()

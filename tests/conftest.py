@@ -11,7 +11,8 @@ from failurelog.core.schema import Schema, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = FIXTURES / "seed" / "system-failure-analysis-log.txt"
+#: The paper form (the seed template), as the package ships it: the one copy in the repository.
+SEED = ROOT / "src" / "failurelog" / "seedform" / "form.txt"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

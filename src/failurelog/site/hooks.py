@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from failurelog.core.errors import ValidationFailed
+from failurelog.core.errors import FailurelogError
 from failurelog.site.generate import DOCS_DIR, prepare
 from failurelog.site.search_text import search_view
 
@@ -46,9 +46,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = _root(config)
     try:
         prepared = prepare(root)
-    except ValidationFailed as exc:  # MkDocs reports it: the same report main() prints, through PluginError
+    except FailurelogError as exc:  # MkDocs reports it: the same report main() prints, through PluginError
         report, _errors = explain(exc, quiet=True)
-        raise PluginError(f"{exc}\n{report}") from None
+        raise PluginError(f"{exc}\n{report}" if report else str(exc)) from None
     written = prepared.written
     log.info(
         "failurelog: %d incidents; %d pages written, %d unchanged, %d removed",

@@ -199,6 +199,7 @@ def git_repo(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Git
     return gr
 
 
+@pytest.mark.slow
 def test_history_takes_ids_in_any_case_and_names_the_new_id_after_a_renumber(git_repo: GitRepo) -> None:
     git_repo.write("incidents/2026/SYS-20260301-001.md", history_incident("SYS-20260301-001"))
     git_repo.write("incidents/2026/SYS-20260301-002.md", history_incident("SYS-20260301-002", title="Other"))

@@ -88,6 +88,7 @@ def test_committed_hostile_file(repo: Path, name: str) -> None:
     assert not (repo / "pwned").exists()  # the python/object tag was not run
 
 
+@pytest.mark.slow
 def test_all_at_once_in_every_format(repo: Path) -> None:
     folder = repo / "incidents" / "2026"
     folder.mkdir(parents=True)
@@ -214,6 +215,7 @@ def test_folder_linked_from_outside_is_not_read(repo: Path, tmp_path: Path) -> N
     assert all("2027" not in e["file"] for e in json.loads(result.stdout)["errors"])
 
 
+@pytest.mark.slow
 def test_new_refuses_hostile_times_and_writes_nothing(repo: Path) -> None:
     for at in ("0999-01-01T00:00:00Z", "9999-12-31T23:00:00-05:00", "2026-13-01", "../../etc", "now"):
         result = run(repo, "new", "--title", "x", "--at", at)

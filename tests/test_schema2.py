@@ -16,13 +16,14 @@ import pytest
 
 from failurelog.cli.main import main
 from failurelog.core.loader import load
+from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.model.incident import build_model
 from failurelog.seedform import api
 from failurelog.site.context import build_context
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import value_page_text
-from failurelog.validate.run import load_all, validate
+from failurelog.validate.run import validate
 from tests.cli_helpers import run_cli
 
 from .conftest import FIXTURES, ROOT
@@ -309,7 +310,7 @@ def test_csv_has_a_column_for_every_new_field(capsys: pytest.CaptureFixture[str]
 
 
 def _context(repo: Path, schema: Schema) -> Any:
-    model = build_model(load_all(repo, schema), schema)
+    model = build_model(load_all(repo), schema)
     return build_context(model, None)
 
 

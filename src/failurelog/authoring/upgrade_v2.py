@@ -142,11 +142,13 @@ def edit(lines: Lines, spots: dict[yamlio.Path, int], offset: int, meta: dict[st
         if parent is None or not isinstance(parent.get(key), str) or at is None:
             continue
         start, end = at, _block_end(out, at)
-        siblings = [k for k in parent if k != key]
-        if not siblings:  # the parent held only this field: its line goes too
-            parent_at = _key_line(out, spots, tuple(old.split(".")[:-1]), offset)
-            if parent_at is not None and parent_at == at - 1:
-                start = parent_at
+        parts = old.split(".")
+        for depth in range(len(parts) - 1, 0, -1):  # parents that held only this field go too
+            holder, _key = _get(meta, ".".join(parts[: depth + 1]))
+            parent_at = _key_line(out, spots, tuple(parts[:depth]), offset)
+            if holder is None or len(holder) != 1 or parent_at is None:
+                break
+            start = parent_at
         plan.append((start, end, []))
         remark_lines.append(f"{old}: {yamlio.dump_value(parent[key])}")
     for old, renamed in RENAMED.items():

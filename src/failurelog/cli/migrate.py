@@ -1,4 +1,4 @@
-"""The ``failurelog migrate`` subcommand: argument parsing and the report; the work is in :mod:`migrate`."""
+"""``failurelog migrate [PATH...]``: arguments and the report; the work is in :mod:`failurelog.authoring.migrate`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from failurelog.cli.common import root_of
 
-def cmd_migrate(args: argparse.Namespace) -> int:
+
+def run(args: argparse.Namespace) -> int:
     """Upgrade incident files to the current schema and list what changed in each."""
     from failurelog.authoring.migrate import current_version, migrate
     from failurelog.core.errors import UsageError
-    from failurelog.core.paths import display_path, find_root, incident_files
+    from failurelog.core.paths import display_path, incident_files
     from failurelog.core.schema import load_schema
 
-    root = find_root(args.root)
+    root = root_of(args)
     schema = load_schema(root)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
@@ -54,4 +56,4 @@ def add_command(sub: Any) -> None:
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: incidents/)")
     parser.add_argument("--dry-run", action="store_true", help="list the changes without writing")
-    parser.set_defaults(handler=cmd_migrate)
+    parser.set_defaults(handler=run)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field, Schema
-from failurelog.validate.rules import value_at  # moves to core when the value helpers do
+from failurelog.core.values import value_at
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def primary_specs(schema: Schema) -> list[PrimarySpec]:
     """Every list field annotated ``x-primary``."""
     out = []
     for f in schema.fields.values():
-        spec = f.schema.get("x-primary")
+        spec = annotation(f.schema, "x-primary")
         if isinstance(spec, dict):
             out.append(PrimarySpec(f, str(spec["role"]), str(spec["value"]), dict(spec.get("mirrors", {}))))
     return out

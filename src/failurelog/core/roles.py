@@ -9,42 +9,26 @@ change):
 ``x-index-column: true``
     a column of the incident index.
 ``x-role: NAME``
-    the field the analyses use for a meaning: ``outage`` (downtime
-    statistics), ``degraded``, ``redundancy_lost``, ``time_to_recover``,
-    ``time_to_detect``, ``loss_realised``, ``loss_estimated``, ``trigger``,
-    ``root_cause_category``, ``cause_origin``, ``change_ids``, ``not_related``.
+    the field the analyses use for a meaning: ``downtime``,
+    ``time_to_recover``, ``time_to_detect``.
 ``x-stat: sum | mean | share``
     charted on the statistics page per month: a total, an average, or the
     share of each choice.
 ``x-ordered: true``
     a list of objects that is a sequence (rendered as an ordered list).
-``x-action-list: {owner, due, status, priority, done, ticket, completed, verified_by, evidence, kind}``
+``x-action-list: {owner, due, status, priority, done}``
     a list of follow-up actions; the mapping names the item fields holding
-    the owner, due date, status and priority, the follow-through (ticket,
-    completion date, who verified it and how, kind), and lists the ``done``
-    statuses.
+    the owner, due date, status and priority, and lists the ``done`` statuses.
 ``x-similarity: exact | text``
     used to suggest related incidents: shared values, or similar text. Body
     sections in ``x-body-sections`` take the same key.
-``x-asset: host | model | firmware | driver | kernel | bios``
-    an item field naming an affected asset or one of its versions (asset
-    histories are built for every value of such a field).
-``x-primary: {role, value, mirrors}``
-    on the list of affected assets: the item whose ``role`` is ``value`` is the
-    machine of the form's System Specifications, and ``mirrors`` maps its
-    fields to theirs (they must agree; :mod:`failurelog.core.primary`).
-``x-incident-external: true``
-    beside an incident reference: where the record lives when it is not in this
-    repository (the reference is then accepted, and shown as such).
-``x-schema-version: true``
-    the field holding the schema version a file was written for; its ``const``
-    is this schema's version (``failurelog migrate`` upgrades older files).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field, Schema
 
 #: Kinds of ``x-stat`` the statistics page can chart.
@@ -78,13 +62,13 @@ class Channel:
 
 def flagged(schema: Schema, keyword: str) -> list[Field]:
     """Fields whose ``keyword`` annotation is truthy, in schema order."""
-    return [f for f in schema.fields.values() if f.schema.get(keyword)]
+    return [f for f in schema.fields.values() if annotation(f.schema, keyword)]
 
 
 def role(schema: Schema, name: str) -> Field | None:
     """The field annotated ``x-role: name``, or None when the schema names none."""
     for f in schema.fields.values():
-        if f.schema.get("x-role") == name:
+        if annotation(f.schema, "x-role") == name:
             return f
     return None
 
@@ -93,7 +77,7 @@ def stat_fields(schema: Schema) -> list[tuple[Field, str]]:
     """Fields charted on the statistics page with their ``x-stat`` kind."""
     out = []
     for f in schema.fields.values():
-        kind = f.schema.get("x-stat")
+        kind = annotation(f.schema, "x-stat")
         if kind in STAT_KINDS:
             out.append((f, str(kind)))
     return out
@@ -103,7 +87,7 @@ def action_lists(schema: Schema) -> list[ActionList]:
     """Every list of follow-up actions the schema declares."""
     out = []
     for f in schema.fields.values():
-        spec = f.schema.get("x-action-list")
+        spec = annotation(f.schema, "x-action-list")
         if not isinstance(spec, dict):
             continue
         priority = spec.get("priority")
@@ -124,11 +108,11 @@ def similarity_channels(schema: Schema) -> list[Channel]:
     """Fields and body sections used to suggest related incidents, fields first."""
     out = []
     for f in schema.fields.values():
-        kind = f.schema.get("x-similarity")
+        kind = annotation(f.schema, "x-similarity")
         if kind in SIMILARITY_KINDS:
             out.append(Channel(f.name, f.title, str(kind), field=f))
-    for entry in schema.raw.get("x-body-sections", []):
-        kind = entry.get("x-similarity")
+    for entry in annotation(schema.raw, "x-body-sections", []):
+        kind = annotation(entry, "x-similarity")
         if kind in SIMILARITY_KINDS:
             out.append(Channel(f"body:{entry['key']}", str(entry["heading"]), str(kind), heading=str(entry["heading"])))
     return out

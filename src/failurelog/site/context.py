@@ -9,6 +9,7 @@ from urllib.parse import quote
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
+from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import ITEMS, Field
 from failurelog.history.model import RepositoryHistory
@@ -67,8 +68,8 @@ class Context:
         out = []
         for spec in self.model.schema.fields.values():
             top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
-            bookkeeping = spec.schema.get("x-schema-version")  # which schema the file follows: not news to a reader
-            if (spec.schema.get("x-summary") or top_leaf) and ITEMS not in spec.path and not bookkeeping:
+            bookkeeping = annotation(spec.schema, "x-schema-version")  # which schema a file follows: no news
+            if (annotation(spec.schema, "x-summary") or top_leaf) and ITEMS not in spec.path and not bookkeeping:
                 out.append(spec)
         return out
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from failurelog.analysis.actions import parse_date
 from failurelog.analysis.similar import describe
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import ITEMS, Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
@@ -34,7 +35,7 @@ def _incident_link(ctx: Context, ident: str, here: str) -> str:
 
 def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
     """One field value as HTML: linked to its pattern page or incident where there is one."""
-    if spec is not None and spec.schema.get("x-incident-ref") and isinstance(value, str):
+    if spec is not None and annotation(spec.schema, "x-incident-ref") and isinstance(value, str):
         target = ctx.model.by_id.get(value)
         if target is None:  # kept elsewhere (or a typo validate reports); it becomes a link once imported
             return f"{h.esc(value)} <em>(not in this repository)</em>"
@@ -101,14 +102,26 @@ def related_section(ctx: Context, incident: Incident) -> str:
     return "## Linked and similar incidents\n\n" + "\n".join(parts).rstrip("\n")
 
 
+def _resolved(ctx: Context, children: list[Field], item: dict[str, Any]) -> bool:
+    """The item's incident reference names an incident of this repository."""
+    refs = [c for c in children if annotation(c.schema, "x-incident-ref")]
+    return any(isinstance(item.get(c.key), str) and item[c.key] in ctx.model.by_id for c in refs)
+
+
 def _item_html(ctx: Context, incident: Incident, spec: Field, item: Any) -> str:
     here = incident.page
     if not isinstance(item, dict):
         return value_html(ctx, None, item, here)
     shown = []
-    for child in ctx.children((*spec.path, ITEMS)):
+    children = ctx.children((*spec.path, ITEMS))
+    for child in children:
         value = item.get(child.key)
-        if not _empty(value):
+        if _empty(value) or (annotation(child.schema, "x-incident-external") and _resolved(ctx, children, item)):
+            continue  # "kept elsewhere" is history once the incident is here: its id is a link now
+        if child.is_container and isinstance(value, list):  # a list of records inside a record (an asset's NICs)
+            inner = "".join(f"<li>{_item_html(ctx, incident, child, v)}</li>" for v in value)
+            shown.append((child, f'<ul class="fl-list">{inner}</ul>'))
+        else:
             shown.append((child, value_html(ctx, child, value, here)))
     if not shown:
         return ""
@@ -150,7 +163,7 @@ def _object(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dic
             items = [_item_html(ctx, incident, child, item) for item in value] if isinstance(value, list) else []
             items = [f"<li>{line}</li>" for line in items if line]
             if items:
-                tag = "ol" if child.schema.get("x-ordered") else "ul"
+                tag = "ol" if annotation(child.schema, "x-ordered") else "ul"
                 label = f'<p class="fl-caption">{h.esc(child.title)}</p>' if prefix else ""
                 blocks.append(f'{label}<{tag} class="fl-list">{" ".join(items)}</{tag}>')
         else:

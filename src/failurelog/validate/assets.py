@@ -6,7 +6,7 @@ from failurelog.core.loader import Document
 from failurelog.core.primary import primary_item, primary_specs
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import value_at
+from failurelog.core.values import value_at
 
 
 def primary_problems(doc: Document, schema: Schema) -> list[Problem]:

@@ -14,11 +14,12 @@ from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError, best_match
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.body import parse_body
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 
 FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
 
@@ -88,7 +89,7 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
     label = f" ({field.title})" if field is not None and path else ""
     value = _Shown(error.instance)
     raw = error.instance
-    if error.validator == "const" and field is not None and field.schema.get("x-schema-version"):
+    if error.validator == "const" and field is not None and annotation(field.schema, "x-schema-version"):
         return f"this file says {field.key} {raw!r}, but the schema is version {schema.version}; {_MIGRATE}"
     if error.validator == "enum":
         allowed = [str(v) for v in cast(list[Any], error.validator_value)]
@@ -109,7 +110,7 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
         return f"{value!r} is not a valid {kind}{label}"
     if error.validator == "pattern":
         guide = field.description if field is not None else ""
-        example = field.schema.get("x-example") if field is not None else None
+        example = annotation(field.schema, "x-example") if field is not None else None
         if example:
             guide = f"{guide} Expected like {example}".strip()
         return f"{value!r} is not in the expected form{label}: {guide}".rstrip(": ")
@@ -170,7 +171,7 @@ def schema_problems(doc: Document, schema: Schema) -> list[Problem]:
                 field = schema.field_at(where)
                 title = f" ({field.title})" if field is not None else ""
                 clause = _status_clause(error, schema, where)
-                if field is not None and field.schema.get("x-schema-version"):
+                if field is not None and annotation(field.schema, "x-schema-version"):
                     clause = f": a file without it was written for the first schema; {_MIGRATE}"
                 # a field the lifecycle requires is pointed at from the `status:` line
                 anchor = ("status",) if "status is" in clause and not path else path

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import yaml  # noqa: E402
 
 from failurelog.core.loader import Document, parse_text  # noqa: E402
+from failurelog.core.primary import primary_from_system, primary_specs  # noqa: E402
 from failurelog.core.schema import ITEMS, Field, Schema, load_schema  # noqa: E402
 from failurelog.validate.rules import _derive, repository_problems  # noqa: E402
 from failurelog.validate.run import check_document  # noqa: E402
@@ -227,6 +228,7 @@ def template(rng: random.Random, schema: Schema, vocab: list[str], when: datetim
     data["id"] = f"SYS-{when:%Y%m%d}-001"
     data["status"] = schema.statuses[-1]
     data["system"]["hostname"] = "host-00"
+    _primary_asset(schema, data)
     _times(schema, data, when)
     body = _body(schema, rng, vocab)
     for spec in schema.derived_fields:
@@ -240,10 +242,18 @@ def template(rng: random.Random, schema: Schema, vocab: list[str], when: datetim
         dropped = False
         for name in sorted(set(bad), key=len, reverse=True):
             while name and not (dropped := _drop(data, name) or dropped):
-                name = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", name)
+                shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", name)
+                name = "" if shorter == name else shorter  # a top-level name already gone: nothing left to drop
         if not dropped:
             return None
     return None
+
+
+def _primary_asset(schema: Schema, data: dict[str, Any]) -> None:
+    """The asset lists hold just the System Specifications' machine, as the Primary asset (``x-primary``)."""
+    for spec in primary_specs(schema):
+        data.pop(spec.field.key, None)
+    data.update(primary_from_system(schema, data))
 
 
 def _shift(value: Any, days: int) -> Any:
@@ -289,6 +299,7 @@ def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
         data["id"] = f"SYS-{day:%Y%m%d}-{n % per_day + 1:03d}"
         data["title"] = f"{zipf_words(rng, vocab, 3)} on {rng.choice(hosts)}"
         data["system"]["hostname"] = rng.choice(hosts)
+        _primary_asset(schema, data)
         if "root_cause" in data:
             data["root_cause"]["summary"] = zipf_words(rng, vocab, 12)
         if len(ids) > per_day and rng.random() < 0.2:

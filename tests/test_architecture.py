@@ -110,12 +110,12 @@ def test_reading_an_undeclared_annotation_is_a_bug() -> None:
 def test_a_misspelt_annotation_is_a_schema_error_at_load(tmp_path: Path) -> None:
     raw = _raw()
     trading = raw["properties"]["impact"]["properties"]["trading"]["properties"]
-    trading["downtime_min"]["x-rol"] = trading["downtime_min"].pop("x-role")
+    trading["outage_min"]["x-rol"] = trading["outage_min"].pop("x-role")
     root = _repo_with_schema(tmp_path, raw)
     with pytest.raises(SchemaError) as caught:
         load_schema(root)
     message = str(caught.value)
-    assert "/properties/impact/properties/trading/properties/downtime_min/x-rol" in message
+    assert "/properties/impact/properties/trading/properties/outage_min/x-rol" in message
     assert "did you mean x-role?" in message
     result = run_cli(root, "validate")
     assert result.returncode == 1
@@ -148,7 +148,8 @@ def test_lifecycle_is_read_from_all_of(schema: Schema) -> None:
 
 
 GOOD = (
-    "---\nid: {id}\ntitle: t\noccurred_at: '2026-01-13T10:00:00.000Z'\nstatus: draft\nseverity: P1-High\n---\n\n"
+    "---\nid: {id}\ntitle: t\noccurred_at: '2026-01-13T10:00:00.000Z'\nstatus: draft\nseverity: P1-High\n"
+    "schema_version: 2\n---\n\n"
     "## Initial Symptoms\n\nFeed stopped.\n"
 )
 

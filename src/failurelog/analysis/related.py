@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from failurelog.analysis.similar import Index, Suggestion, build_index, channel_text, suggest, tokens
+from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import Field
 from failurelog.core.values import values_at
@@ -36,6 +37,8 @@ def _note(model: Model, item: Any, ref_key: str, item_prefix: str) -> str:
         spec = model.schema.field(f"{item_prefix}.{key}")
         if key == ref_key or spec is None or spec.schema.get("format") or not isinstance(value, str):
             continue
+        if annotation(spec.schema, "x-incident-external"):
+            continue  # where it was kept before it was imported: the link itself says it is here now
         parts.append(value)
     return "; ".join(parts)
 

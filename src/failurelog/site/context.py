@@ -62,14 +62,9 @@ class Context:
         return self._children.get(prefix, [])
 
     @cached_property
-    def header_fields(self) -> list[Field]:
-        """Fields of an incident page's header: every ``x-summary`` field and every top-level value."""
-        out = []
-        for spec in self.model.schema.fields.values():
-            top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
-            if (spec.schema.get("x-summary") or top_leaf) and ITEMS not in spec.path:
-                out.append(spec)
-        return out
+    def story_field_names(self) -> frozenset[str]:
+        """Fields told in an incident's story (``x-timeline``), left out of its data tables."""
+        return frozenset(f.name for f in roles.flagged(self.model.schema, "x-timeline"))
 
     @cached_property
     def action_lists(self) -> dict[str, ActionList]:

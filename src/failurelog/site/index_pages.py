@@ -10,7 +10,7 @@ from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site import svg
 from failurelog.site.context import INCIDENT_INDEX, PATTERN_INDEX, Context, field_page, value_page
-from failurelog.site.incident_page import value_html
+from failurelog.site.values import value_html
 from failurelog.validate.rules import parse_time
 
 #: Marks the table after it as sortable and filterable (see assets/failurelog/failurelog.js).

@@ -251,11 +251,44 @@ def test_charts_escape_their_labels_and_need_nothing_from_outside() -> None:
         svg.bar_chart(["2026-01", hostile], [(hostile, [1.0, 2.0]), ("b", [0.0, 3.0])], title=hostile, unit="min"),
         svg.line_chart(["2026-01", "2026-02"], [(hostile, [1.5, None])], title=hostile),
         svg.hbar_chart([(hostile, 3.0)], title=hostile),
+        svg.mini_bars([hostile, "2026-02"], [1, 0]),
     ]
     for chart in charts:
         assert "<script" not in chart and "&lt;script&gt;" in chart
         assert "http" not in chart.replace("http://www.w3.org/2000/svg", "")
-    assert svg.sparkline([0, 1, 4, 0]) == "·▃█·" and svg.sparkline([0, 0]) == "··"
+    bars = svg.mini_bars(["2026-01", "2026-02", "2026-03"], [0, 1, 4])
+    assert bars.count("<rect") == 3 and "<title>2026-03: 4</title>" in bars and 'height="26.0"' in bars
+
+
+@pytest.mark.parametrize("peak", [0.3, 1, 2, 3, 4, 7, 9, 11, 26, 99, 101, 777, 5200, 200_000, 1_250_000])
+def test_count_axes_have_whole_number_ticks_from_zero_to_at_least_the_peak(peak: float) -> None:
+    from failurelog.site import svg
+
+    marks = svg.ticks(peak, whole=True)
+    assert marks[0] == 0 and marks[-1] >= peak and 2 <= len(marks) <= 6
+    assert all(float(m).is_integer() for m in marks), marks
+    steps = {marks[i + 1] - marks[i] for i in range(len(marks) - 1)}
+    assert len(steps) == 1, marks
+    free = svg.ticks(peak)
+    assert free[-1] >= peak and len(free) <= 6
+
+
+def test_chart_colours_carry_meaning() -> None:
+    from failurelog.core.schema import load_schema
+    from failurelog.site import svg
+
+    schema = load_schema(ROOT)
+    met = next(f for f in schema.fields.values() if isinstance(f.schema.get("x-tone"), dict))
+    tones = met.schema["x-tone"]
+    good = next(v for v, tone in tones.items() if tone == "good")
+    bad = next(v for v, tone in tones.items() if tone == "bad")
+    assert svg.choice_colors(met, [good, bad]) == [svg.TONES["good"], svg.TONES["bad"]]
+    severity = schema.field("severity")
+    assert severity is not None and severity.choices
+    worst, mildest = severity.choices[0], severity.choices[-1]
+    assert svg.choice_colors(severity, [worst, mildest]) == [svg.RANKED[0], svg.RANKED[-1]]
+    # Series without a meaning never get the red or green that say bad and good.
+    assert not set(svg.PALETTE) & {*svg.RANKED, svg.TONES["bad"], svg.TONES["warn"], svg.TONES["good"]}
 
 
 @pytest.mark.parametrize(

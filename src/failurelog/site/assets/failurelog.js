@@ -209,6 +209,8 @@
   function cue(table) { cueBox(scrollBox(table), "Wider than the page: scroll sideways for more columns \u2192"); }
 
   function cueBox(box, text) {
+    if (box.getAttribute("data-fl-cue")) { return; }
+    box.setAttribute("data-fl-cue", "1");
     var note = box.previousElementSibling;
     if (!note || !note.classList.contains("fl-scroll-note")) {
       note = document.createElement("p");
@@ -223,14 +225,24 @@
       note.hidden = !wide;
     }
     box.addEventListener("scroll", update);
-    window.addEventListener("resize", update);
+    updaters.push(update);
     update();
   }
 
+  var updaters = [];
+  function updateAll() { updaters.forEach(function (update) { update(); }); }
+  window.addEventListener("resize", updateAll);
+  document.addEventListener("toggle", updateAll, true); // a folded table opened: measure it now
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-fl-table]"), setup);
+    // After the theme has wrapped its tables in scroll boxes (it does so when the page mounts).
+    setTimeout(cues, 0);
+  }
+
+  function cues() {
     Array.prototype.forEach.call(document.querySelectorAll(".md-typeset table"), function (table) {
-      if (!table.closest(".fl-chart") && !table.closest("details.fl-section")) { cue(table); }
+      if (!table.closest("details.fl-section")) { cue(table); }
     });
     Array.prototype.forEach.call(document.querySelectorAll(".fl-chart .fl-plot"), function (plot) {
       cueBox(plot, "Scroll sideways for the rest of the chart \u2192");

@@ -88,7 +88,9 @@ def _related(ctx: Context, incident: Incident) -> str:
     for ident in dict.fromkeys(seen):
         target = ctx.model.by_id.get(ident)
         if target is not None:
-            links.append(f'<a href="{h.esc(ctx.href(target.page, here))}" title="{h.esc(target.title)}">{h.esc(ident)}</a>')
+            links.append(
+                f'<a href="{h.esc(ctx.href(target.page, here))}" title="{h.esc(target.title)}">{h.esc(ident)}</a>'
+            )
     return _tile("Related incidents", ", ".join(links)) if links else ""
 
 

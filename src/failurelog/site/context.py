@@ -10,7 +10,7 @@ from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_ind
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
 from failurelog.core.roles import ActionList
-from failurelog.core.schema import ITEMS, Field
+from failurelog.core.schema import Field
 from failurelog.history.model import RepositoryHistory
 from failurelog.model.incident import Incident, Model
 from failurelog.site import html

@@ -19,9 +19,9 @@ from failurelog.core.schema import ITEMS, Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
+from failurelog.site.card import banner, card
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
-from failurelog.site.card import banner, card
 from failurelog.site.story import story
 from failurelog.site.values import empty, remark, value_html, with_remark
 
@@ -106,7 +106,7 @@ def _rows(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dict[
         if (empty(value) and note is None) or child.name in ctx.story_field_names:
             continue
         if child.type == "object":
-            title = f"{trail} › {child.title}" if trail else child.title
+            title = f"{trail} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} {child.title}" if trail else child.title
             inner = _rows(ctx, incident, child.path, value, title) if isinstance(value, dict) else []
             if inner:
                 lead = f"{h.esc(title)}" + (f" <em>({h.esc(note)})</em>" if note else "")
@@ -144,12 +144,15 @@ def fields_section(ctx: Context, incident: Incident) -> str:
     """Every filled-in field, one folded compact table per section of the paper form, in the form's order."""
     out = []
     for title, specs in _form_groups(ctx):
-        data = {s.key: incident.meta.get(s.key) for s in specs if not isinstance(s.schema.get("additionalProperties"), dict)}
+        data = {
+            s.key: incident.meta.get(s.key) for s in specs if not isinstance(s.schema.get("additionalProperties"), dict)
+        }
         rows = _rows(ctx, incident, (), data, "")
         if rows:
             count = sum(1 for r in rows if not r.startswith('<tr class="fl-sub"'))
             table = f'<table class="fl-data"><tbody>{" ".join(rows)}</tbody></table>'
-            summary = f'<summary>{h.esc(title)} <span class="fl-count">{count} field{"s" if count != 1 else ""}</span></summary>'
+            fields = f"{count} field{'s' if count != 1 else ''}"
+            summary = f'<summary>{h.esc(title)} <span class="fl-count">{fields}</span></summary>'
             out.append(f'<details class="fl-section">{summary}{table}</details>')
     if not out:
         return ""

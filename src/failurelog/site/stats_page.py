@@ -63,9 +63,7 @@ def statistics_page(ctx: Context) -> str:
     severity = ctx.model.schema.field("severity")
     colors = svg.choice_colors(severity, stats.severities) if severity else None
     parts.append(
-        svg.bar_chart(
-            stats.months, per_severity, title="Incidents per month by severity", counts=True, colors=colors
-        )
+        svg.bar_chart(stats.months, per_severity, title="Incidents per month by severity", counts=True, colors=colors)
     )
     for series in stats.series:
         parts.append(f"## {m.text(series.field.title)}")

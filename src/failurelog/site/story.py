@@ -85,12 +85,12 @@ def timeline_html(incident: Incident, spec: Field) -> str:
     lines = []
     for mo in moments:
         if mo.at is None:
-            when = f"<span class=\"fl-when\">{h.esc(mo.clock)}</span>"
+            when = f'<span class="fl-when">{h.esc(mo.clock)}</span>'
         else:
             stamp = mo.at.strftime("%Y-%m-%d %H:%M:%S")
             since = f' <span class="fl-since">{_offset(mo.at, first)}</span>' if first is not None else ""
             when = f'<time class="fl-when" datetime="{mo.at.isoformat()}">{stamp}</time>{since}'
-        lines.append(f"<li>{when} <span class=\"fl-what\">{h.esc(mo.text)}</span></li>")
+        lines.append(f'<li>{when} <span class="fl-what">{h.esc(mo.text)}</span></li>')
     return h.block("steps", f'<ol class="fl-timeline">{" ".join(lines)}</ol>') if lines else ""
 
 

@@ -226,3 +226,52 @@ def test_cli_new_rejects_bad_values_without_traceback(repo: Path) -> None:
     assert result.stderr.startswith("ERROR --severity 'P9' is not a value of Severity")
     assert "Traceback" not in result.stderr
     assert not list((repo / "incidents").rglob("*.md"))
+
+
+def test_an_ambiguous_prefix_lists_only_the_values_it_matches(schema: Schema) -> None:
+    field = schema.field("components")
+    assert field is not None and field.choices
+    prefix = "o"  # Operating System (Kernel), Other: more than one, fewer than all
+    matching = [c for c in field.choices if c.casefold().startswith(prefix)]
+    assert 1 < len(matching) < len(field.choices)
+    with pytest.raises(UsageError) as caught:
+        resolve_choice(field, prefix, "--component")
+    listed = str(caught.value).split("choose one of:\n", 1)[1].splitlines()
+    assert [line.strip() for line in listed] == matching
+    assert f"matches {len(matching)} values" in str(caught.value)
+
+
+def test_capture_says_what_it_recorded_and_warns_when_the_title_names_another_host(repo: Path) -> None:
+    from failurelog.authoring.capture import capture
+
+    here = str(capture().get("hostname", ""))
+    assert here, "this machine's host name could not be read"
+    other = "md-gw-03" if here != "md-gw-03" else "md-gw-04"
+    notes: list[str] = []
+    path = create(repo, NewIncident(title=f"NIC flap on {other}", capture=True), notes)
+    assert any(note.startswith("captured from this machine:") and here in note for note in notes), notes
+    assert any("warning" in note and other in note and "--host" in note for note in notes), notes
+    text = path.read_text(encoding="utf-8")
+    assert f"hostname: {here}" in text
+
+    notes = []
+    path = create(repo, NewIncident(title=f"NIC flap on {other}", capture=True, host=other), notes)
+    text = path.read_text(encoding="utf-8")
+    assert f"hostname: {other}" in text and "kernel_version" not in text.split("# ----")[0]
+    assert any("not this machine" in note for note in notes), notes
+
+    notes = []
+    create(repo, NewIncident(title=f"Disk full on {here}", capture=True), notes)
+    assert not any("warning" in note for note in notes), notes
+
+
+def test_capture_reads_the_address_from_the_interfaces_not_name_resolution() -> None:
+    from failurelog.authoring.capture import interface_addresses, primary_address
+
+    addresses = interface_addresses()
+    assert all(not value.startswith("127.") for value in addresses.values())
+    found = primary_address()
+    if addresses:  # a machine with a network interface: the captured address is one of its own
+        assert found is not None and found[1] in addresses.values()
+    else:
+        assert found is None

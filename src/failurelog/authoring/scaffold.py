@@ -30,6 +30,7 @@ class NewIncident:
     failure_types: list[str] = field(default_factory=list)
     at: str | None = None
     capture: bool = False
+    host: str | None = None  # the failed machine's host name, when it is not the one running `new`
 
 
 def parse_when(text: str | None) -> datetime:
@@ -75,9 +76,9 @@ def resolve_choice(spec: Field, text: str, option: str) -> tuple[str, str | None
     inside = [c for c in choices if folded in c.casefold()] if folded and not prefixed else []
     if len(inside) == 1:
         return inside[0], None
-    prefixed = prefixed or inside
-    listing = "\n  ".join(choices)
-    what = "matches several values" if prefixed else "is not a value"
+    matching = prefixed or inside
+    listing = "\n  ".join(matching or choices)
+    what = f"matches {len(matching)} values" if matching else "is not a value"
     raise UsageError(f"{option} {text!r} {what} of {spec.title}; choose one of:\n  {listing}")
 
 
@@ -116,6 +117,42 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
     return out
 
 
+#: A host name in free text: lower-case parts joined by hyphens, one of them with a digit (md-gw-03, strat-ny4-12).
+_HOST_IN_TEXT = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
+
+
+def hosts_in(text: str) -> list[str]:
+    """Words of ``text`` that look like host names."""
+    found = [w for w in _HOST_IN_TEXT.findall(text) if any(ch.isdigit() for ch in w)]
+    return list(dict.fromkeys(found))
+
+
+def _system(schema: Schema, request: NewIncident, notes: list[str]) -> dict[str, Any]:
+    """System Specifications for ``request``: captured facts and/or ``--host``; what happened goes to ``notes``."""
+    system: dict[str, Any] = {}
+    if request.capture:
+        system = _captured_system(schema)
+    here = str(system.get("hostname", ""))
+    if request.host:
+        if request.capture and request.host != here:
+            notes.append(
+                f"--host {request.host} is not this machine ({here or 'unknown'}): its facts were not captured; "
+                "fill in the System Specifications of the failed host"
+            )
+            system = {}
+        system["hostname"] = request.host
+    elif request.capture:
+        shown = ", ".join(f"{k} {v}" if k in ("hostname", "ip_address") else k for k, v in system.items())
+        notes.append(f"captured from this machine: {shown or 'nothing'}")
+        named = hosts_in(request.title)
+        if here and named and here not in named:
+            notes.append(
+                f"warning: the title names {', '.join(named)} but this machine is {here}; if the failure was on "
+                f"another host, run again with --host {named[0]} (and without --capture)"
+            )
+    return system
+
+
 def used_ids(root: Path, day: str) -> set[int]:
     """Sequence numbers already taken on ``day`` (YYYYMMDD) in this checkout or on any git branch."""
     from failurelog.core.ids import numbers_on_branches
@@ -147,8 +184,9 @@ def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
     return template.render(incident=ordered, schema=schema, top_fields=schema.children())
 
 
-def create(root: Path, request: NewIncident) -> Path:
-    """Create the incident file for ``request`` and return its path."""
+def create(root: Path, request: NewIncident, notes: list[str] | None = None) -> Path:
+    """Create the incident file for ``request`` and return its path; what a person should know goes to ``notes``."""
+    notes = notes if notes is not None else []
     schema = load_schema(root)
     when = parse_when(request.at)
     values: dict[str, Any] = {
@@ -161,10 +199,9 @@ def create(root: Path, request: NewIncident) -> Path:
     values.update(_choices(schema, "failure_types", request.failure_types, "--failure-type"))
     if not request.title.strip():
         raise UsageError("--title must not be empty")
-    if request.capture:
-        system = _captured_system(schema)
-        if system:
-            values["system"] = system
+    system = _system(schema, request, notes)
+    if system:
+        values["system"] = system
     day = when.strftime("%Y%m%d")
     taken = used_ids(root, day)
     folder = root / INCIDENTS_DIR / when.strftime("%Y")

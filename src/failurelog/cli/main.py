@@ -56,8 +56,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         failure_types=args.failure_type,
         at=args.at,
         capture=args.capture,
+        host=args.host,
     )
-    path = create(root, request)
+    notes: list[str] = []
+    path = create(root, request, notes)
+    for note in notes:
+        print(note, file=sys.stderr)
     print(path.relative_to(root).as_posix() if path.is_relative_to(root) else path)
     return 0
 
@@ -130,7 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--capture",
         action="store_true",
-        help="record this machine's facts (hostname, IP, OS, kernel, CPU, RAM, storage, NICs)",
+        help="record this machine's facts (hostname, IP from its interfaces, OS, kernel, CPU, RAM, storage, NICs); "
+        "says what it captured and warns when the title names another host",
+    )
+    new.add_argument(
+        "--host",
+        default=None,
+        metavar="NAME",
+        help="the failed machine's host name, when `new` runs elsewhere (with --capture, other facts are "
+        "captured only when NAME is this machine)",
     )
     new.set_defaults(handler=cmd_new)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -34,13 +35,13 @@ def test_new_incident_validates_as_a_draft(repo: Path) -> None:
 
 
 def test_body_carries_every_section_with_guidance(repo: Path, schema: Schema) -> None:
-    text = create(repo, NewIncident(title="x", at=AT)).read_text(encoding="utf-8")
+    text = create(repo, NewIncident(title="x", at=AT, all_fields=True)).read_text(encoding="utf-8")
     for section in schema.sections:
         assert f"\n## {section.heading}\n\n<!-- {section.description}" in text
 
 
 def test_commented_skeleton_lists_every_field_not_given(repo: Path, schema: Schema) -> None:
-    text = create(repo, NewIncident(title="x", at=AT)).read_text(encoding="utf-8")
+    text = create(repo, NewIncident(title="x", at=AT, all_fields=True)).read_text(encoding="utf-8")
     for field in schema.fields.values():
         if field.key not in ("id", "title", "occurred_at", "status", "severity"):
             assert f"# {'  ' * (len(field.path) - 1 - field.path.count('[]'))}" in text
@@ -48,7 +49,7 @@ def test_commented_skeleton_lists_every_field_not_given(repo: Path, schema: Sche
 
 
 def test_uncommenting_the_skeleton_gives_yaml_in_the_right_places(repo: Path) -> None:
-    path = create(repo, NewIncident(title="x", at=AT))
+    path = create(repo, NewIncident(title="x", at=AT, all_fields=True))
     lines = path.read_text(encoding="utf-8").split("\n")
     uncommented = [line[2:] if line.startswith("# ") and not line.startswith("# ----") else line for line in lines]
     path.write_text("\n".join(uncommented), encoding="utf-8")
@@ -57,6 +58,28 @@ def test_uncommenting_the_skeleton_gives_yaml_in_the_right_places(repo: Path) ->
     assert doc.meta is not None
     assert "hostname" in doc.meta["system"]
     assert "owner" in doc.meta["action_items"][0]
+
+
+def test_the_default_scaffold_is_short_and_grouped_by_the_form_sections(repo: Path, schema: Schema) -> None:
+    path = create(repo, NewIncident(title="x", at=AT))
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 100, len(text.splitlines())
+    assert validate(repo).problems == []
+    front, body = text.split("\n---\n", 1)
+    headers = re.findall(r"^# ---- ([^(.]+?) ----$", front, re.MULTILINE)
+    form = [str(s["title"]) for s in schema.form["sections"]]
+    assert headers == [title for title in form if title in headers] and len(headers) >= 10
+    given = {"id", "title", "occurred_at", "status", "severity"}
+    for top in schema.children():
+        if top.key not in given:
+            assert re.search(rf"^# {re.escape(top.key)}:", front, re.MULTILINE), top.key
+    listing = body.split("More sections of the form", 1)[-1]
+    for section in schema.sections:
+        written = f"\n## {section.heading}\n" in body
+        assert written == bool(section.required_from), section.heading
+        assert written or section.heading in listing, section.heading
+    full = create(repo, NewIncident(title="y", at=AT, all_fields=True)).read_text(encoding="utf-8")
+    assert len(full.splitlines()) > 3 * len(text.splitlines())
 
 
 def test_sequence_numbers_follow_existing_files(repo: Path) -> None:

@@ -31,6 +31,7 @@ class NewIncident:
     at: str | None = None
     capture: bool = False
     host: str | None = None  # the failed machine's host name, when it is not the one running `new`
+    all_fields: bool = False  # write every sub-field and body section out, not one line per group
 
 
 def parse_when(text: str | None) -> datetime:
@@ -168,7 +169,24 @@ def used_ids(root: Path, day: str) -> set[int]:
     return taken
 
 
-def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
+def form_groups(schema: Schema, given: set[str]) -> list[tuple[str, list[Field]]]:
+    """The paper form's sections with their top-level fields not in ``given``; fields no section names last."""
+    by_key = {f.key: f for f in schema.children()}
+    out: list[tuple[str, list[Field]]] = []
+    placed: set[str] = set()
+    for section in schema.form.get("sections", []):
+        names = [str(k) for k in section.get("fields", [])]
+        placed.update(names)
+        fields = [by_key[k] for k in names if k in by_key and k not in given]
+        if fields:
+            out.append((str(section.get("title", "")), fields))
+    rest = [f for k, f in by_key.items() if k not in placed and k not in given]
+    if rest:
+        out.append(("Other fields", rest))
+    return out
+
+
+def render(root: Path, schema: Schema, values: dict[str, Any], *, full: bool = False) -> str:
     """The text of a new incident file, from ``templates/incident.md.j2``."""
     import jinja2
 
@@ -181,7 +199,18 @@ def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
     env.filters["yaml"] = yamlio.dump_value
     template = env.get_template(TEMPLATE_FILE.name)
     ordered = {name: values[name] for name in (f.key for f in schema.children()) if name in values}
-    return template.render(incident=ordered, schema=schema, top_fields=schema.children())
+    more: dict[str, list[str]] = {}
+    for section in schema.sections:
+        if not section.required_from:
+            more.setdefault(section.group, []).append(section.heading)
+    return template.render(
+        incident=ordered,
+        schema=schema,
+        top_fields=schema.children(),
+        groups=form_groups(schema, set(ordered)),
+        more_sections=list(more.items()),
+        full=full,
+    )
 
 
 def create(root: Path, request: NewIncident, notes: list[str] | None = None) -> Path:
@@ -212,7 +241,7 @@ def create(root: Path, request: NewIncident, notes: list[str] | None = None) -> 
         values["id"] = incident_id
         path = folder / f"{incident_id}.md"
         try:
-            write_new(path, render(root, schema, values))
+            write_new(path, render(root, schema, values, full=request.all_fields))
         except FileExistsError:
             continue  # another `new` took this number a moment ago
         return path

@@ -57,6 +57,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         at=args.at,
         capture=args.capture,
         host=args.host,
+        all_fields=args.all_fields,
     )
     notes: list[str] = []
     path = create(root, request, notes)
@@ -143,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="the failed machine's host name, when `new` runs elsewhere (with --capture, other facts are "
         "captured only when NAME is this machine)",
+    )
+    new.add_argument(
+        "--all-fields",
+        action="store_true",
+        help="list every field and body section of the form in the file (default: one line per group of fields "
+        "and only the body sections some status requires)",
     )
     new.set_defaults(handler=cmd_new)
 

@@ -283,3 +283,24 @@ def test_chart_text_is_readable_on_a_phone(browser: Any, site: tuple[str, Path])
         ".map((t) => t.getBoundingClientRect().height).filter((h) => h > 0))"
     )
     assert smallest >= 9, f"chart text {smallest:.1f} px high at {NARROW} px"
+
+
+def test_print_leaves_out_navigation_and_opens_every_folded_section(browser: Any, site: tuple[str, Path]) -> None:  # noqa: F811
+    url, repo = site
+    _open(browser, _page(url, _closed_page(repo)))
+    assert browser.execute_script("return [...document.querySelectorAll('details.fl-section')].some((d) => !d.open)")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = browser.execute_script(
+            "return ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer']"
+            ".map((s) => document.querySelector(s)).filter(Boolean).map((e) => getComputedStyle(e).display)"
+        )
+        assert hidden and set(hidden) == {"none"}, hidden
+        browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+        assert browser.execute_script("return [...document.querySelectorAll('details')].every((d) => d.open)")
+        browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
+        assert browser.execute_script(
+            "return [...document.querySelectorAll('details.fl-section')].some((d) => !d.open)"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

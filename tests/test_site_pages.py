@@ -311,3 +311,58 @@ def test_links_inside_raw_html_follow_use_directory_urls(target: str, here: str,
 
     assert href(target, here, True) == directory
     assert href(target, here, False) == flat
+
+
+def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> None:
+    """A field marked x-summary joins the card (inside a list: all its values); x-banner texts follow the schema."""
+    raw = copy.deepcopy(load_schema(ROOT).raw)
+    raw["properties"]["assets"] = {
+        "type": "array",
+        "title": "Affected Assets",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"name": {"type": "string", "title": "Affected Host", "x-summary": True}},
+        },
+    }
+    raw["properties"]["status"]["x-banner"] = {"investigating": "Still digging: nothing here is reviewed yet."}
+    schema = Schema(raw)
+    folder = tmp_path / "repo"
+    (folder / "incidents" / "2026").mkdir(parents=True)
+    for source in (SITE_FIXTURES / "incidents" / "2026").glob("*.md"):
+        text = source.read_text(encoding="utf-8")
+        if "status: investigating" in text:
+            text = text.replace(
+                "status: investigating\n", "status: investigating\nassets:\n  - name: md-gw-03\n  - name: md-gw-04\n"
+            )
+        (folder / "incidents" / "2026" / source.name).write_text(text, encoding="utf-8")
+    ctx = build_context(_model(schema, folder))
+    investigating = [i for i in ctx.model.incidents if i.status == "investigating"]
+    closed = [i for i in ctx.model.incidents if i.status == "closed"]
+    assert investigating and closed
+    page = incident_page(ctx, investigating[0])
+    card = next(line for line in page.splitlines() if line.startswith('<div class="fl-card">'))
+    assert "<dt>Affected Host</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    assert "Still digging: nothing here is reviewed yet." in page
+    assert page.index('<div class="fl-banner">') < page.index('<div class="fl-card">')
+    assert '<div class="fl-banner">' not in incident_page(ctx, closed[0])
+    # The card shows the severity as a badge coloured by its rank among the schema's choices.
+    severity = schema.field("severity")
+    assert severity is not None and severity.choices
+    rank = severity.choices.index(investigating[0].severity)
+    assert f'<span class="fl-badge fl-level-{min(rank, 3)}" title="Severity">' in card
+
+
+def test_timeline_entries_are_dated_across_midnight() -> None:
+    from datetime import UTC, datetime
+
+    from failurelog.site.story import dated
+
+    start = datetime(2026, 3, 1, 23, 50, tzinfo=UTC)
+    moments = dated([("23:55:00", "a"), ("00:05:10", "b"), ("bad", "c"), ("01:00", "d")], start)
+    assert [m.at.isoformat() if m.at else None for m in moments] == [
+        "2026-03-01T23:55:00+00:00",
+        "2026-03-02T00:05:10+00:00",
+        None,
+        "2026-03-02T01:00:00+00:00",
+    ]

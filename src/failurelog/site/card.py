@@ -9,7 +9,7 @@ Everything on the card comes from schema annotations, so a field a team marks
 - every other ``x-summary: true`` field as a labelled tile, in schema order
   (``x-summary: heading`` fields, the id and title, are the page's heading);
 - the ``x-summary: paragraph`` fields (the root cause) as full-width text;
-- every field marked ``x-asset`` (affected assets), with its values;
+- a field inside a list (every affected asset's name, say) with all its values;
 - the incidents this one names and the ones that name it.
 
 The banner ("draft: not reviewed") is the ``x-banner`` mapping of a field (the
@@ -64,19 +64,6 @@ def _tile(title: str, shown: str) -> str:
     return f"<div><dt>{h.esc(title)}</dt> <dd>{shown}</dd></div>"
 
 
-def _asset_tiles(ctx: Context, incident: Incident, skip: set[str]) -> list[str]:
-    """One tile per ``x-asset`` field with values (issue-14 style typed assets), skipping card fields."""
-    tiles = []
-    for spec in roles.flagged(ctx.model.schema, "x-asset"):
-        if spec.name in skip:
-            continue
-        values = sorted({str(v) for v in incident.values(spec.name) if not empty(v)})
-        if values:
-            shown = ", ".join(value_html(ctx, spec, v, incident.page) for v in values)
-            tiles.append(_tile(f"Affected {spec.title.lower()}", shown))
-    return tiles
-
-
 def _related(ctx: Context, incident: Incident) -> str:
     here = incident.page
     seen: list[str] = []
@@ -95,11 +82,11 @@ def _related(ctx: Context, incident: Incident) -> str:
 
 
 def summary_fields(ctx: Context) -> list[Field]:
-    """The card's fields: ``x-summary`` fields outside lists (the id and title are the page's heading)."""
+    """The card's fields: every ``x-summary`` value field (the id and title are the page's heading)."""
     return [
         f
         for f in roles.flagged(ctx.model.schema, "x-summary")
-        if ITEMS not in f.path and not f.is_container and f.schema.get("x-summary") != HEADING
+        if not f.is_container and f.schema.get("x-summary") != HEADING
     ]
 
 
@@ -111,7 +98,7 @@ def card(ctx: Context, incident: Incident) -> str:
     paragraphs: list[str] = []
     fields = summary_fields(ctx)
     for spec in fields:
-        value = incident.value(spec.name)
+        value = incident.value(spec.name) if ITEMS not in spec.path else list(dict.fromkeys(incident.values(spec.name)))
         if empty(value):
             continue
         kind = spec.schema.get("x-summary")
@@ -123,7 +110,6 @@ def card(ctx: Context, incident: Incident) -> str:
             paragraphs.append(f'<p class="fl-card-text"><strong>{h.esc(spec.title)}:</strong> {shown}</p>')
         else:
             tiles.append(_tile(spec.title, shown))
-    tiles.extend(_asset_tiles(ctx, incident, {f.name for f in fields}))
     related = _related(ctx, incident)
     if related:
         tiles.append(related)

@@ -26,21 +26,21 @@ RECENT = 10
 CLUSTERS = 5
 
 
-def _incident_row(ctx: Context, incident: Incident) -> list[str]:
+def _incident_row(ctx: Context, incident: Incident, with_status: bool) -> list[str]:
     severity = ctx.model.schema.field("severity")
     status = ctx.model.schema.field("status")
+    link = f'<a class="fl-id" href="{h.esc(ctx.href(incident.page, HOME))}">{h.esc(incident.id)}</a>'
     return [
-        f'<a class="fl-id" href="{h.esc(ctx.href(incident.page, HOME))}">{h.esc(incident.id)}</a>',
+        f"{link}<br> {h.esc(incident.title)}",
         h.esc(incident.day),
         badge(ctx, severity, incident.severity, HOME) if severity else h.esc(incident.severity),
-        badge(ctx, status, incident.status, HOME) if status else h.esc(incident.status),
-        h.esc(incident.title),
+        *([badge(ctx, status, incident.status, HOME) if status else h.esc(incident.status)] if with_status else []),
     ]
 
 
-def _incident_table(ctx: Context, incidents: list[Incident]) -> str:
-    header = ["Incident", "Date", "Severity", "Status", "Title"]
-    return h.block("index", h.table([_incident_row(ctx, i) for i in incidents], header=header))
+def _incident_table(ctx: Context, incidents: list[Incident], *, with_status: bool = True) -> str:
+    header = ["Incident", "Date", "Severity", *(["Status"] if with_status else [])]
+    return h.block("index", h.table([_incident_row(ctx, i, with_status) for i in incidents], header=header))
 
 
 def open_part(ctx: Context) -> str:
@@ -52,7 +52,7 @@ def open_part(ctx: Context) -> str:
     counts = ", ".join(f"{len(items)} {m.text(status)}" for status, items in groups.items())
     parts = [f"## Open incidents\n\n**{total} open**: {counts}."]
     for status, items in groups.items():
-        parts.append(f"### {m.text(status)} ({len(items)})\n\n{_incident_table(ctx, items)}")
+        parts.append(f"### {m.text(status)} ({len(items)})\n\n{_incident_table(ctx, items, with_status=False)}")
     return "\n\n".join(parts)
 
 
@@ -67,13 +67,12 @@ def actions_part(ctx: Context) -> str:
     rows = [
         [
             h.esc(e.due.isoformat() if e.due else ""),
-            h.esc(e.owner),
-            h.esc(e.text),
+            f"{h.esc(e.text)}<br> <em>{h.esc(e.owner)}</em>",
             f'<a class="fl-id" href="{h.esc(ctx.href(e.incident.page, HOME))}">{h.esc(e.incident.id)}</a>',
         ]
         for e in overdue
     ]
-    return head + "\n\n" + h.block("index", h.table(rows, header=["Due", "Owner", "Action", "Incident"]))
+    return head + "\n\n" + h.block("index", h.table(rows, header=["Due", "Action and owner", "Incident"]))
 
 
 def _shown(item: Compared, value: float) -> str:

@@ -134,7 +134,7 @@ def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> s
     )
     back = m.link(f"All values of {index.field.title}", field_page(index), here)
     return (
-        m.page_header(title, search=False)
+        m.page_header(title, hide=("navigation", "toc"), search=False)
         + f"# {m.text(title)}\n\n{back}\n\n{figures}\n\n## Trend by month\n\n{chart}\n\n"
         + f"## Incidents\n\n{incident_table(ctx, value.incidents, here)}\n"
     )

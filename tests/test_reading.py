@@ -304,3 +304,46 @@ def test_print_leaves_out_navigation_and_opens_every_folded_section(browser: Any
         )
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_durations_sort_as_numbers_and_filter_as_ranges_and_short_tables_have_no_filters(
+    browser: Any,  # noqa: F811
+    site: tuple[str, Path],
+) -> None:
+    url, _repo = site
+    _open(browser, url + "incidents/")
+    column = browser.execute_script(
+        "return [...document.querySelectorAll('.md-content thead th')]"
+        ".findIndex((th) => /Downtime/.test(th.textContent))"
+    )
+    assert column > 0
+    header = browser.find_elements("css selector", ".md-content thead th")[column]
+    header.click()
+    values = browser.execute_script(
+        "return [...document.querySelectorAll('.md-content tbody tr')]"
+        f".map((r) => r.cells[{column}].textContent.trim())"
+    )
+    numbers = [float(v.split()[0].replace(",", "")) for v in values if v]
+    assert len(numbers) > 5 and numbers == sorted(numbers), values  # 80 min after 9.6 min, not before it
+    low, high = browser.find_elements("css selector", ".fl-range input")[:2]
+    low.send_keys("10")
+    high.send_keys("40")
+    shown = browser.execute_script(
+        f"return [...document.querySelectorAll('.md-content tbody tr')].filter((r) => !r.hidden)"
+        f".map((r) => r.cells[{column}].textContent.trim())"
+    )
+    expected = [v for v, n in zip([v for v in values if v], numbers, strict=True) if 10 <= n <= 40]
+    assert sorted(shown) == sorted(expected) and expected
+    # The page of the most frequent component: no filter by component (every row has it), other filters kept.
+    _open(browser, url + "patterns/components/")
+    browser.find_element("css selector", ".md-content tbody tr a").click()
+    labels = [s.get_attribute("aria-label") for s in browser.find_elements("css selector", ".md-content .fl-select")]
+    assert labels and not [label for label in labels if "System Component" in label], labels
+    # A table of five rows or fewer is read at a glance: no filter box at all.
+    _open(browser, url + "patterns/components/")
+    browser.find_elements("css selector", ".md-content tbody tr a")[-1].click()  # the rarest component
+    rows = browser.execute_script(
+        "return document.querySelector('[data-fl-table] ~ table, .fl-index table').rows.length"
+    )
+    assert browser.find_elements("css selector", "[data-fl-table]") and rows - 1 <= 5
+    assert browser.find_elements("css selector", ".md-content .fl-filter") == []

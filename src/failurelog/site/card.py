@@ -19,6 +19,7 @@ status) from the incident's value to the text.
 from __future__ import annotations
 
 from failurelog.core import roles
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import ITEMS, Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
@@ -36,7 +37,7 @@ def banners(ctx: Context, incident: Incident) -> list[str]:
     """The texts of every ``x-banner`` that matches the incident's values (a draft's "not reviewed")."""
     out = []
     for spec in roles.flagged(ctx.model.schema, "x-banner"):
-        texts = spec.schema["x-banner"]
+        texts = annotation(spec.schema, "x-banner")
         text = texts.get(str(incident.value(spec.name))) if isinstance(texts, dict) else None
         if isinstance(text, str) and text:
             out.append(text)
@@ -86,7 +87,7 @@ def summary_fields(ctx: Context) -> list[Field]:
     return [
         f
         for f in roles.flagged(ctx.model.schema, "x-summary")
-        if not f.is_container and f.schema.get("x-summary") != HEADING
+        if not f.is_container and annotation(f.schema, "x-summary") != HEADING
     ]
 
 
@@ -101,7 +102,7 @@ def card(ctx: Context, incident: Incident) -> str:
         value = incident.value(spec.name) if ITEMS not in spec.path else list(dict.fromkeys(incident.values(spec.name)))
         if empty(value):
             continue
-        kind = spec.schema.get("x-summary")
+        kind = annotation(spec.schema, "x-summary")
         if kind == BADGE and isinstance(value, str):
             badges.append(badge(ctx, spec, value, here))
             continue

@@ -15,6 +15,7 @@ from typing import Any
 
 from failurelog.analysis.actions import parse_date
 from failurelog.analysis.similar import describe
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import ITEMS, Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
@@ -116,7 +117,7 @@ def _rows(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dict[
             items = [_item_html(ctx, incident, child, item) for item in value] if isinstance(value, list) else []
             lines = [f"<li>{line}</li>" for line in items if line]
             if lines:
-                tag = "ol" if child.schema.get("x-ordered") else "ul"
+                tag = "ol" if annotation(child.schema, "x-ordered") else "ul"
                 rows.append(_row(child.title, f'<{tag} class="fl-list">{" ".join(lines)}</{tag}>'))
         else:
             shown = "" if empty(value) else value_html(ctx, child, value, here)

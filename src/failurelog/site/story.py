@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from failurelog.core import roles
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field, Schema
+from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.sanitize import sanitize_markdown
-from failurelog.validate.rules import parse_time
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _offset(at: datetime, start: datetime) -> str:
 
 def timeline_html(incident: Incident, spec: Field) -> str:
     """A timeline field as a dated ordered list ("" when empty)."""
-    keys = spec.schema["x-timeline"]
+    keys = annotation(spec.schema, "x-timeline")
     items = incident.value(spec.name)
     if not isinstance(keys, dict) or not isinstance(items, list):
         return ""

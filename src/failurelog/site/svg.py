@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field
 from failurelog.site.markup import attr, number
 
@@ -38,10 +39,10 @@ def choice_colors(field: Field, values: Sequence[str]) -> list[str]:
     whose choices are ranked by the attention they need (``x-summary: badge``, such as severity) the
     rank colours; otherwise the palette, which has no red or green.
     """
-    tones = field.schema.get("x-tone")
+    tones = annotation(field.schema, "x-tone")
     if isinstance(tones, dict):
         return [TONES.get(str(tones.get(v)), TONES["neutral"]) for v in values]
-    if field.schema.get("x-summary") == "badge" and field.choices:
+    if annotation(field.schema, "x-summary") == "badge" and field.choices:
         order = {c: i for i, c in enumerate(field.choices)}
         return [RANKED[min(order.get(v, len(RANKED) - 1), len(RANKED) - 1)] for v in values]
     return [color(i) for i in range(len(values))]

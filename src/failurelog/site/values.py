@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
@@ -18,7 +19,7 @@ def empty(value: Any) -> bool:
 
 def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
     """One field value as HTML: linked to its pattern page or incident where there is one."""
-    if spec is not None and spec.schema.get("x-incident-ref") and isinstance(value, str):
+    if spec is not None and annotation(spec.schema, "x-incident-ref") and isinstance(value, str):
         target = ctx.model.by_id.get(value)
         return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here)) if target else h.esc(value)
     if spec is not None and spec.group_by:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from failurelog.core import roles
 from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import ITEMS, Field
+from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site.context import Context
@@ -106,7 +107,9 @@ def card(ctx: Context, incident: Incident) -> str:
         if kind == BADGE and isinstance(value, str):
             badges.append(badge(ctx, spec, value, here))
             continue
-        shown = with_remark(value_html(ctx, spec, value, here), remark(incident, spec.name))
+        moment = parse_time(value) if spec.schema.get("format") == "date-time" else None
+        plain = h.esc(moment.strftime("%Y-%m-%d %H:%M:%S UTC")) if moment else value_html(ctx, spec, value, here)
+        shown = with_remark(plain, remark(incident, spec.name))  # the card's times to the second
         if kind == PARAGRAPH:
             paragraphs.append(f'<p class="fl-card-text"><strong>{h.esc(spec.title)}:</strong> {shown}</p>')
         else:

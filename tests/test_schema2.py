@@ -134,7 +134,8 @@ def test_migrate_keeps_lines_comments_and_quoting(tmp_path: Path) -> None:
     assert "#   loss_estimated_usd:  # Financial Loss (USD)\n" in new
     assert "metrics:" not in new  # it held only the per-core text
     # the new line goes after the last value (the scaffold's commented lines stay last); the body is untouched
-    assert "  metrics.cpu.per_core: cores 2-5 busy, others idle\nschema_version: 2\n# ---- Fields still to fill in." in new
+    last_value = "  metrics.cpu.per_core: cores 2-5 busy, others idle\n"
+    assert last_value + "schema_version: 2\n# ---- Fields still to fill in." in new
     assert new.endswith("\n---\n\n## Initial Symptoms\n\nFeed stopped.\n")
     assert validate(repo).problems == []
 

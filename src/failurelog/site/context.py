@@ -9,9 +9,8 @@ from urllib.parse import quote
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
-from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import ActionList
-from failurelog.core.schema import ITEMS, Field
+from failurelog.core.schema import Field
 from failurelog.history.model import RepositoryHistory
 from failurelog.model.incident import Incident, Model
 from failurelog.site import html
@@ -63,15 +62,14 @@ class Context:
         return self._children.get(prefix, [])
 
     @cached_property
-    def header_fields(self) -> list[Field]:
-        """Fields of an incident page's header: every ``x-summary`` field and every top-level value."""
-        out = []
-        for spec in self.model.schema.fields.values():
-            top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
-            bookkeeping = annotation(spec.schema, "x-schema-version")  # which schema a file follows: no news
-            if (annotation(spec.schema, "x-summary") or top_leaf) and ITEMS not in spec.path and not bookkeeping:
-                out.append(spec)
-        return out
+    def story_field_names(self) -> frozenset[str]:
+        """Fields left out of an incident's data tables: told in its story (``x-timeline``), or bookkeeping.
+
+        The schema version a file follows (``x-schema-version``) is not news to a reader.
+        """
+        schema = self.model.schema
+        told = roles.flagged(schema, "x-timeline") + roles.flagged(schema, "x-schema-version")
+        return frozenset(f.name for f in told)
 
     @cached_property
     def action_lists(self) -> dict[str, ActionList]:

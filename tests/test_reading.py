@@ -41,6 +41,7 @@ title: {json.dumps(HOSTILE_TITLE)}
 occurred_at: "2026-11-20T08:00:00.000Z"
 status: draft
 severity: P1-High
+schema_version: 2
 ---
 
 ## Initial Symptoms
@@ -151,7 +152,7 @@ def _expected_home(repo: Path) -> dict[str, float]:
     for meta in _metas(repo):
         moment = datetime.fromisoformat(str(meta["occurred_at"]).replace("Z", "+00:00"))
         figures["open"] += meta["status"] != final
-        downtime = (meta.get("impact") or {}).get("trading", {}).get("downtime_min")
+        downtime = (meta.get("impact") or {}).get("trading", {}).get("outage_min")
         if now <= moment < end:
             figures["current"] += 1
             figures["downtime_now"] += downtime or 0

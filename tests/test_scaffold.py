@@ -69,7 +69,14 @@ def test_the_default_scaffold_is_short_and_grouped_by_the_form_sections(repo: Pa
     headers = re.findall(r"^# ---- ([^(.]+?) ----$", front, re.MULTILINE)
     form = [str(s["title"]) for s in schema.form["sections"]]
     assert headers == [title for title in form if title in headers] and len(headers) >= 10
-    given = {"id", "title", "occurred_at", "status", "severity"}
+    given = {
+        "id",
+        "title",
+        "occurred_at",
+        "status",
+        "severity",
+        schema.version_field.key if schema.version_field else "",
+    }
     for top in schema.children():
         if top.key not in given:
             assert re.search(rf"^# {re.escape(top.key)}:", front, re.MULTILINE), top.key

@@ -315,15 +315,9 @@ def test_links_inside_raw_html_follow_use_directory_urls(target: str, here: str,
 def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> None:
     """A field marked x-summary joins the card (inside a list: all its values); x-banner texts follow the schema."""
     raw = copy.deepcopy(load_schema(ROOT).raw)
-    raw["properties"]["assets"] = {
-        "type": "array",
-        "title": "Affected Assets",
-        "items": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"name": {"type": "string", "title": "Affected Host", "x-summary": True}},
-        },
-    }
+    name = raw["properties"]["assets"]["items"]["properties"]["name"]
+    name.update({"title": "Affected Host", "x-summary": True})
+    name.pop("x-group-by")  # plain values on the card, as main's minimal list had them
     raw["properties"]["status"]["x-banner"] = {"investigating": "Still digging: nothing here is reviewed yet."}
     schema = Schema(raw)
     folder = tmp_path / "repo"
@@ -331,8 +325,11 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     for source in (SITE_FIXTURES / "incidents" / "2026").glob("*.md"):
         text = source.read_text(encoding="utf-8")
         if "status: investigating" in text:
-            text = text.replace(
-                "status: investigating\n", "status: investigating\nassets:\n  - name: md-gw-03\n  - name: md-gw-04\n"
+            text = re.sub(  # a second host after the Primary one
+                r"^(assets:\n  - name: .*\n    role: Primary\n)",
+                r"\1  - name: md-gw-04\n    role: Pair Member\n",
+                text,
+                flags=re.MULTILINE,
             )
         (folder / "incidents" / "2026" / source.name).write_text(text, encoding="utf-8")
     ctx = build_context(_model(schema, folder))

@@ -61,7 +61,20 @@ def test_every_negative_case_has_an_expectation() -> None:
 
 
 def test_a_start_time_later_than_what_followed_says_how_to_fix_it(repo: Path) -> None:
-    place(repo, CASES / "negative" / "times_go_backwards.md")
+    # schema 2: a first indication may precede the start (a precursor); a closing time may not
+    text = (CASES / "negative" / "times_go_backwards.md").read_text(encoding="utf-8")
+    text = text.replace("failure:\n", "sign_off:\n  closed_at: '2026-11-03T14:20:00.000Z'\nfailure:\n")
+    text = text.replace(
+        "complete_failure_at: '2026-11-03T14:19:00.000Z'", "complete_failure_at: '2026-11-03T14:19:30.000Z'"
+    )
+    case = repo.parent / "start_after_close.md"
+    case.write_text(
+        text.replace(
+            "  first_indication_at: '2026-11-03T14:20:00.000Z'\n", "  first_indication_at: '2026-11-03T14:19:00.000Z'\n"
+        ),
+        encoding="utf-8",
+    )
+    place(repo, case, "incidents/2026/SYS-20261103-001.md")
     (message,) = [p.message for p in validate(repo).problems]
     assert "`failurelog new` sets it to now" in message and "at or before 2026-11-03T14:20:00.000Z" in message
     assert "renumber" not in message  # the same day: the id stays right
@@ -69,11 +82,14 @@ def test_a_start_time_later_than_what_followed_says_how_to_fix_it(repo: Path) ->
 
 def test_a_start_time_on_a_later_day_also_says_to_renumber(repo: Path, tmp_path: Path) -> None:
     text = (CASES / "negative" / "times_go_backwards.md").read_text(encoding="utf-8")
-    text = text.replace(
-        "first_indication_at: '2026-11-03T14:20:00.000Z'", "first_indication_at: '2026-11-02T23:50:00.000Z'"
+    failure = (
+        "failure:\n  first_indication_at: '2026-11-03T14:20:00.000Z'\n"
+        "  complete_failure_at: '2026-11-03T14:19:00.000Z'\n"
     )
+    assert failure in text
+    text = text.replace(failure, "sign_off:\n  closed_at: '2026-11-02T23:50:00.000Z'\n")
     case = tmp_path / "times_go_back_a_day.md"
-    case.write_text(text.replace("complete_failure_at: '2026-11-03T14:25:00.000Z'", ""), encoding="utf-8")
+    case.write_text(text, encoding="utf-8")
     place(repo, case, "incidents/2026/SYS-20261103-001.md")
-    messages = [p.message for p in validate(repo).problems if p.field == "failure.first_indication_at"]
+    messages = [p.message for p in validate(repo).problems if p.field == "sign_off.closed_at"]
     assert messages and "failurelog renumber" in messages[0], messages

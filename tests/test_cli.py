@@ -1,4 +1,4 @@
-"""The `failurelog` command (run by tests.cli_helpers.run_cli, as its console script runs): formats, exit codes, rules."""
+"""The `failurelog` command (through tests.cli_helpers.run_cli): formats, exit codes, repository rules."""
 
 from __future__ import annotations
 

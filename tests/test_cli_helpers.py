@@ -22,14 +22,13 @@ GOOD = (
 
 @pytest.mark.parametrize(
     "args",
-    [
-        ("validate",),
-        ("validate", "--format", "json"),
-        ("validate", "--format", "nope"),
-        ("validate", "incidents/2026/SYS-20261103-009.md"),
-        ("export", "sys-20261103-001", "--format", "json"),
+    [  # each case starts a real process (about a second): one in the quick loop, the rest in the full run
+        pytest.param(("validate", "--format", "json"), id="json-fail"),
+        pytest.param(("validate",), id="ok", marks=pytest.mark.slow),
+        pytest.param(("validate", "--format", "nope"), id="usage", marks=pytest.mark.slow),
+        pytest.param(("validate", "incidents/2026/SYS-20261103-009.md"), id="missing-path", marks=pytest.mark.slow),
+        pytest.param(("export", "sys-20261103-001", "--format", "json"), id="export", marks=pytest.mark.slow),
     ],
-    ids=["ok", "json-fail", "usage", "missing-path", "export"],
 )
 def test_in_process_run_equals_the_real_entry_point(repo: Path, args: tuple[str, ...]) -> None:
     path = repo / "incidents" / "2026" / "SYS-20261103-001.md"

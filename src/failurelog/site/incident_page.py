@@ -18,6 +18,7 @@ from failurelog.site import markup as m
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
 from failurelog.site.sanitize import sanitize_markdown
+from failurelog.site.search_markup import search_block
 
 
 def _empty(value: Any) -> bool:
@@ -182,13 +183,20 @@ def body_section(incident: Incident) -> str:
     return "\n\n".join(blocks)
 
 
+def _source_line(ctx: Context, incident: Incident) -> str:
+    """The *Edit source* link and the file's path; left out of the search index (``.md`` is not a word to find)."""
+    source = f"Source: <code>{h.esc(incident.source)}</code>"
+    edit = ctx.edit_url(incident)
+    line = f"{h.a('Edit source', edit)} · {source}" if edit else source
+    return f'{h.BLOCK_START}source" data-pagefind-ignore><p>{line}</p>{h.BLOCK_END}'
+
+
 def incident_page(ctx: Context, incident: Incident) -> str:
     """The whole Markdown page of one incident."""
     title = f"{incident.id}: {incident.title}"
     parts = [m.page_header(title, hide=("navigation",)).rstrip("\n"), m.heading(1, title), header(ctx, incident)]
-    edit = ctx.edit_url(incident)
-    source = f"Source: `{incident.source}`" if "`" not in incident.source else f"Source: {m.text(incident.source)}"
-    parts.append(f"[Edit source]({edit}) · {source}" if edit else source)
+    parts.append(search_block(ctx, incident))
+    parts.append(_source_line(ctx, incident))
     blocks = (
         related_section(ctx, incident),
         fields_section(ctx, incident),

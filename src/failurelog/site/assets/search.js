@@ -8,9 +8,10 @@
  * - What is typed goes to Pagefind as it is (Pagefind splits it as it split
  *   the pages: md-gw-03 and 5.14.0-503.26.1.el9_5 are one word each, and the
  *   last word also matches as a prefix: md-gw finds every md-gw-* host).
- * - Several words: incidents holding them as a phrase come first, then those
- *   holding them apart. Every word must be found: a word found nowhere gives
- *   "No incident matches".
+ * - Incidents holding what was typed exactly come first: several words as a
+ *   phrase before the same words apart, a word itself before longer words it
+ *   begins (RTR_UNAVAILABLE before RTR_UNAVAILABLE_RETRY). Every word must be
+ *   found: a word found nowhere gives "No incident matches".
  * - An incident whose id is what was typed (any case) comes first.
  * - ?q=TERM on any page opens the search with TERM.
  * - Titles, ids and snippets are shown as text (only Pagefind's <mark> is markup).
@@ -129,14 +130,20 @@
 
   function words(query) { return query.trim().split(/\s+/).filter(Boolean); }
 
-  /* Phrase matches first, then the rest; each list in Pagefind's order. */
-  function merge(phrase, plain) {
-    var seen = {};
-    var out = [];
-    (phrase ? phrase.results : []).concat(plain ? plain.results : []).forEach(function (r) {
-      if (!seen[r.id]) { seen[r.id] = true; out.push(r); }
+  /* Pagefind's order, with the pages that hold what was typed exactly (the whole phrase, the word itself
+   * rather than a longer word it begins) moved before those that hold it only apart or as a prefix. */
+  function merge(exact, plain) {
+    var held = {};
+    var out = plain ? plain.results.slice() : [];
+    var listed = {};
+    out.forEach(function (r) { listed[r.id] = true; });
+    (exact ? exact.results : []).forEach(function (r) {
+      held[r.id] = true;
+      if (!listed[r.id]) { out.push(r); }
     });
-    return out;
+    return out.map(function (r, i) { return { r: r, i: i }; }).sort(function (a, b) {
+      return (held[b.r.id] ? 1 : 0) - (held[a.r.id] ? 1 : 0) || a.i - b.i;
+    }).map(function (x) { return x.r; });
   }
 
   function count(n, query) {
@@ -144,11 +151,38 @@
     return n === 1 ? "1 matching incident" : n + " matching incidents";
   }
 
+  function normal(word) { return word.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""); }
+
+  function commonPrefix(a, b) {
+    var n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) { n++; }
+    return n;
+  }
+
+  /* Pagefind answers a word it has nowhere with pages holding a shorter prefix of it (qzxvb... finds "qz2lm").
+   * A typed word counts as found in a result when a matched word of the page holds it, or, for a plain
+   * word (stemming: "panics" finds "panic"), shares all but its last two letters with one. */
+  function everyWordFound(query, data) {
+    var content = (data.content || "").split(/[\r\n\s]+/g);
+    var matched = (data.locations || []).map(function (at) { return normal(content[at] || ""); });
+    return words(query.replace(/"/g, " ")).map(normal).filter(Boolean).every(function (term) {
+      return matched.some(function (word) {
+        if (word.indexOf(term) >= 0) { return true; }
+        return /^\p{L}+$/u.test(term) && term.length > 4 && commonPrefix(word, term) >= term.length - 2;
+      });
+    });
+  }
+
   function showMore(seq) {
     var slice = state.results.slice(state.shown, state.shown + PAGE);
     state.shown += slice.length;
     return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
       if (seq !== state.seq) { return; }
+      if (state.shown === slice.length && datas.length && !everyWordFound(state.query, datas[0])) {
+        state.results = [];
+        datas = [];
+        ui.meta.textContent = count(0, state.query);
+      }
       var wanted = state.query.trim().toLowerCase();
       var items = datas.map(function (d, i) { return { data: d, score: slice[i].score }; });
       var exact = items.filter(function (x) { return (x.data.meta.id || "").toLowerCase() === wanted; });
@@ -170,8 +204,8 @@
     return loadPagefind().then(function (pf) {
       var w = words(query);
       var options = { filters: state.filters };
-      var phrase = w.length > 1 && query.indexOf('"') < 0 ? pf.search('"' + w.join(" ") + '"', options) : null;
-      return Promise.all([phrase, pf.search(query, options), facets(pf)]);
+      var exact = query.indexOf('"') < 0 ? pf.search('"' + w.join(" ") + '"', options) : null;
+      return Promise.all([exact, pf.search(query, options), facets(pf)]);
     }).then(function (found) {
       if (seq !== state.seq) { return; }
       state.results = merge(found[0], found[1]);
@@ -181,6 +215,12 @@
       return showMore(seq).then(function () {
         if (seq === state.seq) { ui.box.setAttribute("data-fl-done", query); }
       });
+    }).catch(function (err) {
+      if (seq !== state.seq) { return; }
+      state.pagefind = null; // try again on the next search
+      ui.meta.textContent = location.protocol === "file:"
+        ? "Search needs the site served over HTTP (any static file server), not opened as files."
+        : "The search index could not be loaded (" + err + ").";
     });
   }
 

@@ -129,6 +129,10 @@ def expected(corpus: dict[str, Incident], kind: str, query: str) -> set[str]:
         return {i for i in corpus if i.lower() == q}
     if kind == "host":
         return {i for i, c in corpus.items() if c.hostname == query}
+    if kind == "field":  # "Hostname: md-gw-03", as a field reads on the incident page
+        label, _, value = query.partition(": ")
+        assert label == "Hostname", label
+        return {i for i, c in corpus.items() if c.hostname == value}
     if kind == "host prefix":
         return {i for i, c in corpus.items() if c.hostname.startswith(query + "-")}
     if kind == "version":

@@ -103,6 +103,7 @@ QUERIES = [
     ("host", "pg-ny4-01"),
     ("host", "md-gw-ny4-02"),
     ("host", "fixgw-ny4-02"),
+    ("field", "Hostname: pgdb-ny4-01"),
     ("host prefix", "md-gw"),
     ("host prefix", "pgdb-ny4"),
     ("version", "5.14.0-503.26.1.el9_5"),

@@ -18,7 +18,7 @@ from typing import Any
 from failurelog.core.loader import load
 from failurelog.core.paths import display_path, incident_files
 from failurelog.core.schema import Field, Schema
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 
 #: What joins the values of a list in one CSV cell.
 JOIN = "; "

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from failurelog.core.errors import FailurelogError
-from failurelog.site.generate import BUILD_DIR, CONFIG_FILE, Prepared, prepare, read_config
+from failurelog.site.generate import CONFIG_FILE, Prepared, prepare, read_config
 from failurelog.site.search_index import build_search_index
 
 ENGINES = ("mkdocs", "zensical")
@@ -106,12 +106,16 @@ def build_site(
     verbose: bool = False,
     today: date | None = None,
 ) -> Prepared:
-    """Validate, generate and build the site of ``root`` into ``site_dir`` (default: ``site/``)."""
+    """Validate, generate and build the site of ``root`` into ``site_dir`` (default: mkdocs.yml's ``site_dir``).
+
+    The returned :class:`Prepared` names the folder written (``site_dir``).
+    """
     if engine not in ENGINES:
         raise FailurelogError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     _require_config(root)
     prepared = prepare(root, today=today)
     target = (site_dir or root / str(read_config(root).get("site_dir", "site"))).resolve()
+    prepared.site_dir = target
     if engine == "mkdocs":
         run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
     else:
@@ -132,8 +136,3 @@ def serve_site(root: Path, *, dev_addr: str | None = None, verbose: bool = False
         serve(config_file=str(root / CONFIG_FILE), dev_addr=dev_addr, livereload=True, **extra)
     except MkDocsException as exc:
         raise FailurelogError(f"mkdocs: {exc}") from None
-
-
-def clean_build(root: Path) -> None:
-    """Remove the generated tree (``.failurelog-build``)."""
-    shutil.rmtree(root / BUILD_DIR, ignore_errors=True)

@@ -19,7 +19,8 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from failurelog.site.generate import DOCS_DIR, ValidationFailed, prepare
+from failurelog.core.errors import FailurelogError
+from failurelog.site.generate import DOCS_DIR, prepare
 
 __all__ = ["on_config", "on_post_build", "on_serve"]
 
@@ -36,14 +37,14 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog.validate import output
+    from failurelog.cli.main import explain
 
     root = _root(config)
     try:
         prepared = prepare(root)
-    except ValidationFailed as exc:
-        text = output.render_text(exc.report, color=False, quiet=True)
-        raise PluginError(f"{exc}\n{text}") from None
+    except FailurelogError as exc:  # MkDocs reports it: the same report main() prints, through PluginError
+        report, _errors = explain(exc, quiet=True)
+        raise PluginError(f"{exc}\n{report}" if report else str(exc)) from None
     written = prepared.written
     log.info(
         "failurelog: %d incidents; %d pages written, %d unchanged, %d removed",
@@ -60,7 +61,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Write the search index of the built incident pages into the site."""
-    from failurelog.core.errors import FailurelogError
     from failurelog.site.search_index import build_search_index
 
     try:

@@ -70,7 +70,7 @@ def replicate_lunr(site: Path, out: Path, factor: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ours", type=Path)
-    parser.add_argument("lunr", type=Path)
+    parser.add_argument("lunr", type=Path, help="'-' to measure Pagefind only")
     parser.add_argument("out", type=Path)
     parser.add_argument("--factor", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
@@ -85,6 +85,8 @@ def main() -> None:
     row.update(bench_search.measure(args.out / "ours", query, args.runs, args.timeout))
     print(json.dumps(row), flush=True)
     rows.append(row)
+    if str(args.lunr) == "-":  # Pagefind only
+        return
     replicate_lunr(args.lunr, args.out / "lunr", args.factor)
     row = {"count": count, "label": "Material's search (entries x10)", "build_s": 0.0, "index_s": 0.0, "query": query}
     row.update(bench_search.measure(args.out / "lunr", query, args.runs, args.timeout))

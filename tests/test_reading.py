@@ -22,8 +22,9 @@ import frontmatter
 import pytest
 
 from failurelog.cli.main import main
+from tests.browser_helpers import _Quiet
 from tests.site_helpers import ROOT, make_repo
-from tests.test_browser import _Quiet, browser  # noqa: F401  (the browser fixture)
+from tests.test_browser import browser  # noqa: F401  (the browser fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

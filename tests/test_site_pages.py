@@ -185,7 +185,8 @@ def test_incident_page_leaves_empty_fields_out_and_links_both_directions(ctx: Co
     assert "**Named by:**" in linked_from and "SYS-20260304-001.md" in linked_from
     assert "same NIC, same Tx unit hang signature" in linked_from
     assert "overdue</strong> (due 2026-02-15)" in linked_from
-    assert "[Edit source](https://git.example.invalid/" in linked_from
+    assert '<a href="https://git.example.invalid/trading/failurelog/edit/main/incidents/' in linked_from
+    assert '">Edit source</a>' in linked_from
 
 
 def test_suggestions_give_their_reasons(ctx: Context) -> None:

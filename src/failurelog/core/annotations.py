@@ -53,6 +53,11 @@ ANNOTATIONS: dict[str, Annotation] = {
         Annotation("x-index-column", "field", "a column of the incident index"),
         Annotation("x-group-by", "field", "worth a pattern index page (one page per value)"),
         Annotation(
+            "x-search-facet",
+            "field",
+            "a filter of the site search, and shown in each search result (failurelog.site.search_markup)",
+        ),
+        Annotation(
             "x-similarity",
             "field, section",
             "evidence for related-incident suggestions: `exact` (shared values) or `text` (similar wording)",

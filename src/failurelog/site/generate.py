@@ -41,7 +41,7 @@ BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
 CONFIG_FILE = Path("mkdocs.yml")
 MANIFEST = "manifest.json"
-ASSET_FILES = ("failurelog.js", "failurelog.css")
+ASSET_FILES = ("failurelog.js", "failurelog.css", "search.js", "search.css")
 
 
 def build_date() -> date:

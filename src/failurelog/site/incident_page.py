@@ -23,6 +23,7 @@ from failurelog.site import markup as m
 from failurelog.site.card import banner, card
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
+from failurelog.site.search_markup import search_block
 from failurelog.site.story import story
 from failurelog.site.values import empty, remark, value_html, with_remark
 
@@ -172,6 +173,14 @@ def fields_section(ctx: Context, incident: Incident) -> str:
     return "## Recorded data\n\n" + h.block("fields", " ".join(out))
 
 
+def _source_line(ctx: Context, incident: Incident) -> str:
+    """The *Edit source* link and the file's path; left out of the search index (``.md`` is not a word to find)."""
+    source = f"Source: <code>{h.esc(incident.source)}</code>"
+    edit = ctx.edit_url(incident)
+    line = f"{h.a('Edit source', edit)} · {source}" if edit else source
+    return f'{h.BLOCK_START}source" data-pagefind-ignore><p>{line}</p>{h.BLOCK_END}'
+
+
 def incident_page(ctx: Context, incident: Incident) -> str:
     """The whole Markdown page of one incident."""
     title = f"{incident.id}: {incident.title}"
@@ -180,9 +189,8 @@ def incident_page(ctx: Context, incident: Incident) -> str:
     if notice:
         parts.append(notice)
     parts.append(card(ctx, incident))
-    edit = ctx.edit_url(incident)
-    source = f"Source: `{incident.source}`" if "`" not in incident.source else f"Source: {m.text(incident.source)}"
-    parts.append(f"[Edit source]({edit}) · {source}" if edit else source)
+    parts.append(search_block(ctx, incident))
+    parts.append(_source_line(ctx, incident))
     blocks = (
         story(ctx.model.schema, incident),
         related_section(ctx, incident),

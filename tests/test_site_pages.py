@@ -17,6 +17,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from failurelog.core.bodyhtml import extension_spec, render
 from failurelog.core.schema import Schema, load_schema
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
@@ -26,7 +27,6 @@ from failurelog.site.generate import edit_base, read_config, render_tree
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
-from failurelog.site.sanitize import sanitize_markdown
 from failurelog.site.stats_page import statistics_page
 from failurelog.validate.run import load_all
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
@@ -44,7 +44,8 @@ def _model(schema: Schema, folder: Path = SITE_FIXTURES) -> Model:
 @pytest.fixture(scope="module")
 def ctx() -> Context:
     schema = load_schema(ROOT)
-    return build_context(_model(schema), edit_base(read_config(ROOT)))
+    config = read_config(ROOT)
+    return build_context(_model(schema), edit_base(config), markdown=extension_spec(config))
 
 
 def _incident(ctx: Context, ident: str) -> str:
@@ -145,7 +146,7 @@ def test_safe_title_has_no_html_characters(value: str) -> None:
     assert not set(title) & set("<>&\"'`\n")
 
 
-def test_sanitized_body_has_no_raw_html_or_script_links() -> None:
+def test_rendered_body_has_no_script_handlers_or_script_links() -> None:
     body = (
         "Text <script>alert(1)</script> and <img src=x onerror=alert(1)>.\n"
         "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](java&#x09;script:x) [ok](https://example.org/x)\n"
@@ -155,11 +156,12 @@ def test_sanitized_body_has_no_raw_html_or_script_links() -> None:
         "Inline `<b>code</b>` stays code.\n\n"
         "```text\n<script>in a fence</script>\n```\n"
     )
-    parsed = _html(sanitize_markdown(body))
+    parsed = _html(render(body, extension_spec(read_config(ROOT))))
     tags = {tag for tag, _attrs in parsed.tags}
-    assert not tags & {"script", "img", "iframe"}
+    assert not tags & {"script", "iframe"}
+    assert not [k for _t, attrs in parsed.tags for k, _v in attrs if k.startswith("on")]
     hrefs = [v for _t, attrs in parsed.tags for k, v in attrs if k == "href"]
-    assert hrefs and all(h == "#" or (h or "").startswith("https://example.org") for h in hrefs), hrefs
+    assert hrefs and all((h or "").startswith("https://example.org") for h in hrefs), hrefs
     assert "<script>in a fence</script>" in parsed.text
     assert "<b>code</b>" in parsed.text
     assert "guidance" not in parsed.text

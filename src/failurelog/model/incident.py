@@ -9,7 +9,6 @@ annotates with ``x-role``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,12 +16,10 @@ from functools import cached_property
 from typing import Any
 
 from failurelog.core import roles
-from failurelog.core.body import ParsedBody, parse_body
+from failurelog.core.body import ParsedBody, parse_body, strip_comments
 from failurelog.core.loader import Document
 from failurelog.core.schema import Field, Schema
 from failurelog.validate.rules import number, parse_time, value_at, values_at
-
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass
@@ -79,7 +76,7 @@ class Incident:
     @property
     def preamble(self) -> str:
         """Body text before the first ``##`` heading, guidance comments removed."""
-        text = _COMMENT.sub("", self.parsed_body.preamble).strip("\n")
+        text = strip_comments(self.parsed_body.preamble).strip("\n")
         return text if text.strip() else ""
 
     @cached_property
@@ -87,7 +84,7 @@ class Incident:
         """Body text by ``##`` heading, guidance comments removed, empty sections left out."""
         out: dict[str, str] = {}
         for section in self.parsed_body.sections:
-            text = _COMMENT.sub("", section.text).strip("\n")
+            text = strip_comments(section.text).strip("\n")
             if text.strip():
                 out[section.heading] = text
         return out

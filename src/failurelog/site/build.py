@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from failurelog.core.errors import FailurelogError
-from failurelog.site.generate import BUILD_DIR, CONFIG_FILE, Prepared, prepare, read_config
+from failurelog.core.siteconfig import CONFIG_FILE, read_config
+from failurelog.site.generate import BUILD_DIR, Prepared, prepare
 
 ENGINES = ("mkdocs", "zensical")
 

@@ -2,7 +2,8 @@
 
 The header and the field tables are raw HTML (see :mod:`failurelog.site.html`);
 each top-level group of the schema is a ``##`` Markdown heading, so it is in
-the page's table of contents; the body is the incident's own Markdown, sanitised.
+the page's table of contents; the body is the incident's own Markdown, rendered and
+cleaned (see :mod:`failurelog.core.bodyhtml`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from typing import Any
 
 from failurelog.analysis.actions import parse_date
 from failurelog.analysis.similar import describe
+from failurelog.core.body import publishable
+from failurelog.core.bodyhtml import Heading, render_parts
 from failurelog.core.schema import ITEMS, Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
-from failurelog.site.sanitize import sanitize_markdown
 
 
 def _empty(value: Any) -> bool:
@@ -174,11 +176,21 @@ def fields_section(ctx: Context, incident: Incident) -> str:
     return "\n\n".join(out)
 
 
-def body_section(incident: Incident) -> str:
-    """The Markdown body, sanitised, guidance comments and empty sections left out."""
-    blocks = [sanitize_markdown(incident.preamble)] if incident.preamble else []
-    for heading, content in incident.sections.items():
-        blocks.append(f"{m.heading(2, heading)}\n\n{sanitize_markdown(content)}")
+def body_section(ctx: Context, incident: Incident) -> str:
+    """The body as cleaned HTML blocks, its top-level headings as Markdown headings (for the table of contents).
+
+    Guidance comments and empty sections are left out; the body is rendered as one document, so a
+    footnote defined in one section serves a reference in another.
+    """
+    source = publishable(incident.parsed_body)
+    if not source:
+        return ""
+    blocks = []
+    for part in render_parts(source, ctx.markdown):
+        if isinstance(part, Heading):
+            blocks.append(m.heading(part.level, part.text))
+        else:
+            blocks.append(h.body_block(part))
     return "\n\n".join(blocks)
 
 
@@ -192,7 +204,7 @@ def incident_page(ctx: Context, incident: Incident) -> str:
     blocks = (
         related_section(ctx, incident),
         fields_section(ctx, incident),
-        body_section(incident),
+        body_section(ctx, incident),
         history_section(ctx, incident),
     )
     for block in blocks:

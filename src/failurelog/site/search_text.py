@@ -7,7 +7,7 @@ like ``Hostnamefixgw-ch2-03IP Address10.1.2.3`` in which a host name or an
 address is no longer a word of its own. :func:`search_view` replaces each
 generated block (one line, see :mod:`failurelog.site.mdext`) by a paragraph
 of ``Label: value · Label: value`` text, which indexes every value as words
-and costs one tag. Headings, the body and everything else stay as they are,
+and costs one tag. Headings, the body's blocks (``fl-body``) and everything else stay as they are,
 so sections and their anchors are the same as on the page.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from failurelog.site.html import BLOCK_START, is_generated_block
+from failurelog.site.html import BLOCK_START, BODY_START, is_generated_block
 
 _LABEL_END = re.compile(r"</th>\s*<td>")
 _ITEM_END = re.compile(r"<br>|</(?:td|th|li|p|caption|tr)>")
@@ -36,7 +36,7 @@ def search_view(content: str) -> str:
         return content
     lines = content.split("\n")
     for number, line in enumerate(lines):
-        if is_generated_block(line):
+        if is_generated_block(line) and not line.startswith(BODY_START):
             text = flatten(line)
             lines[number] = f"<p>{text}</p>" if text else ""
     return "\n".join(lines)

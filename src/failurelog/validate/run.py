@@ -12,6 +12,7 @@ from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_map
 from failurelog.core.paths import display_path, incident_files
 from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema, load_schema
+from failurelog.core.siteconfig import markdown_spec
 from failurelog.validate.checks import body_problems, schema_problems
 from failurelog.validate.outside_content import outside_content_problems
 from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
@@ -36,15 +37,16 @@ class Report:
         return sorted({p.file for p in self.problems})
 
 
-def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> None:
+def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdown: str | None = None) -> None:
     """Run every single-file check on ``doc``, adding its problems to it.
 
     With ``quick``, the compiled yes/no check runs first and the full validator
     only on files it rejects: worth its 0.2 s of compiling for larger sets.
-    Probable credentials and images from other hosts are looked for even when the front matter is broken.
+    Probable credentials and images from other hosts are looked for even when the front matter is broken;
+    ``markdown`` is the site's body extensions (default: those of the working folder's mkdocs.yml).
     """
     doc.problems.extend(secret_problems(doc))
-    doc.problems.extend(outside_content_problems(doc))
+    doc.problems.extend(outside_content_problems(doc, markdown))
     if doc.meta is None:
         return
     if not (quick and schema.quick_check(doc.meta)):
@@ -60,7 +62,7 @@ QUICK_CHECK_MIN_FILES = 50
 
 def _load_and_check(root: Path, schema: Schema, quick: bool, path: Path) -> Document:
     doc = load(path, display_path(path, root), root)
-    check_document(doc, schema, quick=quick)
+    check_document(doc, schema, quick=quick, markdown=markdown_spec(root))
     doc.text = ""  # the checks are done with it; not sending it back halves what crosses between processes
     return doc
 
@@ -75,6 +77,7 @@ def load_all(root: Path, schema: Schema, files: Sequence[Path] | None = None, *,
     if not check:
         return [load(path, display_path(path, root), root) for path in paths]
     quick = len(paths) >= QUICK_CHECK_MIN_FILES
+    markdown_spec(root)  # read mkdocs.yml once, before forking
     if len(paths) >= PARALLEL_MIN_ITEMS:
         schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
         schema.validator  # noqa: B018

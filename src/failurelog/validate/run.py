@@ -14,6 +14,7 @@ from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
 from failurelog.validate.checks import body_problems, schema_problems
+from failurelog.validate.numbers import number_problems
 from failurelog.validate.outside_content import outside_content_problems
 from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
 from failurelog.validate.secrets import secret_problems
@@ -49,6 +50,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     doc.problems.extend(outside_content_problems(doc, markdown))
     if doc.meta is None:
         return
+    doc.problems.extend(number_problems(doc))
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))

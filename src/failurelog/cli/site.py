@@ -43,12 +43,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_dev_addr(value: str) -> None:
+    """Refuse, as a usage error, an address that is not IP:PORT with a port from 1 to 65535 free to listen on."""
+    import socket
+
+    from failurelog.core.errors import UsageError
+
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port[:6]) <= 65535:
+        raise UsageError(f"--dev-addr {value!r}: write IP:PORT with a port from 1 to 65535, e.g. 127.0.0.1:8000")
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host.strip("[]"), int(port)))
+    except OSError as exc:
+        raise UsageError(f"--dev-addr {value}: cannot listen there ({exc.strerror or exc}); choose another port") from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview the site, rebuilding when an incident, the schema, a template or docs/ changes."""
     from failurelog.site.build import serve_site
     from failurelog.site.generate import ValidationFailed
 
     root = _root(args)
+    if args.dev_addr is not None:
+        check_dev_addr(args.dev_addr)
     try:
         serve_site(root, dev_addr=args.dev_addr)
     except ValidationFailed as exc:

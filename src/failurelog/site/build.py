@@ -23,6 +23,7 @@ import yaml
 from failurelog.core.errors import FailurelogError
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
 from failurelog.site.generate import BUILD_DIR, Prepared, prepare
+from failurelog.site.sitedir import check_site_dir, mark
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -108,12 +109,14 @@ def build_site(
     if engine not in ENGINES:
         raise FailurelogError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     _require_config(root)
-    prepared = prepare(root, today=today)
     target = (site_dir or root / str(read_config(root).get("site_dir", "site"))).resolve()
+    check_site_dir(root, target)
+    prepared = prepare(root, today=today)
     if engine == "mkdocs":
         run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
     else:
         run_zensical(prepared.root, prepared, target, strict=strict)
+    mark(target)
     return prepared
 
 

@@ -18,6 +18,7 @@ from failurelog.validate.numbers import number_problems
 from failurelog.validate.outside_content import outside_content_problems
 from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
 from failurelog.validate.secrets import secret_problems
+from failurelog.validate.text import text_problems
 
 
 @dataclass
@@ -51,6 +52,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     if doc.meta is None:
         return
     doc.problems.extend(number_problems(doc))
+    doc.problems.extend(text_problems(doc))
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))

@@ -57,7 +57,8 @@ def check_dev_addr(value: str) -> None:
         with socket.socket(family, socket.SOCK_STREAM) as probe:
             probe.bind((host.strip("[]"), int(port)))
     except OSError as exc:
-        raise UsageError(f"--dev-addr {value}: cannot listen there ({exc.strerror or exc}); choose another port") from None
+        reason = exc.strerror or exc
+        raise UsageError(f"--dev-addr {value}: cannot listen there ({reason}); choose another port") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ def with_body(body: str) -> str:
 BODY_LINE = with_body("x").split("\n").index("x") + 1
 BODIES = {
     "line of <": ("<" * 900_000, "at most 20,000 on a line"),
-    "nested brackets": ("[" * 50_000, "'[' open or unclosed"),
+    "nested brackets": ("[" * 50_000, "'[' in one paragraph"),
     "400 admonitions": ("".join("    " * i + "!!! note\n" for i in range(400)), "at most 32 levels"),
     "600-level list": ("".join("  " * i + "- x\n" for i in range(600)), "at most 32 levels"),
     "unclosed comments": ("<!--" * 200_000, "at most 20,000 on a line"),

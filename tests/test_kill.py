@@ -48,6 +48,7 @@ def _fresh(where: Path) -> Path:
     write(where, OLD)
     write(where, "SYS-20261104-001", extra=block_ref(OLD, "2026-11-03"))
     write(where, "SYS-20261105-001")
+    write(where, "SYS-20251104-002")  # the imported form names it as a similar incident
     return where
 
 

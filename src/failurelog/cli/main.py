@@ -80,7 +80,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             f"no incident {args.id} in the git history or the working tree of {root} "
             "(check the id, e.g. SYS-20260301-001)"
         )
-    sys.stdout.write(render_json(history, repository) if args.format == "json" else render_text(history, repository))
+    from failurelog.core.terminal import safe, safe_json
+
+    if args.format == "json":
+        sys.stdout.write(safe_json(render_json(history, repository)))
+    else:
+        sys.stdout.write(safe(render_text(history, repository)))
     return 0
 
 

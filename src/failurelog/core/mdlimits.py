@@ -25,8 +25,10 @@ MAX_LINE_CHARS = 20_000
 MAX_PARAGRAPH_CHARS = 8_000
 #: Nesting of lists, block quotes, admonitions and definitions (two columns of indentation or one ``>`` each).
 MAX_NESTING = 32
-#: ``[`` open at once, or left unclosed, in one paragraph.
-MAX_OPEN_BRACKETS = 8
+#: How many times over the link parser may read a paragraph for its ``[`` (see :func:`bracket_scans`).
+MAX_BRACKET_SCANS = 3
+#: ``[`` in one paragraph, closed or not: each costs the link parser far more than a plain character.
+MAX_BRACKETS = 200
 #: Raw-HTML tag starts (``<a``, ``</x``) in one paragraph.
 MAX_TAGS = 64
 #: Runs of backticks in one paragraph.
@@ -50,21 +52,26 @@ def _columns(indent: str) -> int:
     return sum(4 - (i % 4) if ch == "\t" else 1 for i, ch in enumerate(indent))
 
 
-def _brackets(paragraph: str) -> int:
-    """The most ``[`` open at once in ``paragraph``, or left unclosed at its end (backslash escapes skipped)."""
-    depth = deepest = 0
+def bracket_scans(paragraph: str) -> int:
+    """How many characters Python-Markdown's link parser reads for the ``[`` of ``paragraph``, about.
+
+    Each ``[`` is read on to its ``]``, an unclosed one to the end of the paragraph, and ``![`` twice
+    (as an image, then as a link). Backslash escapes are skipped.
+    """
+    open_at: list[tuple[int, int]] = []
+    scans = 0
     escaped = False
-    for ch in paragraph:
+    for at, ch in enumerate(paragraph):
         if escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
         elif ch == "[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch == "]" and depth:
-            depth -= 1
-    return max(deepest, depth)
+            open_at.append((at, 2 if at and paragraph[at - 1] == "!" else 1))
+        elif ch == "]" and open_at:
+            start, weight = open_at.pop()
+            scans += weight * (at - start)
+    return scans + sum(weight * (len(paragraph) - start) for start, weight in open_at)
 
 
 def _paragraph_excess(lines: list[str], start: int) -> list[tuple[str, Excess]]:
@@ -81,14 +88,27 @@ def _paragraph_excess(lines: list[str], start: int) -> list[tuple[str, Excess]]:
                 ),
             )
         )
-    if "[" in text and _brackets(text) > MAX_OPEN_BRACKETS:
+    count = text.count("[")
+    if count > MAX_BRACKETS:
+        out.append(
+            (
+                "bracket count",
+                Excess(
+                    start,
+                    f"{count} '[' in one paragraph; the site renders at most {MAX_BRACKETS}: put logs in a ``` "
+                    "fenced code block, or split the paragraph with blank lines",
+                ),
+            )
+        )
+    elif count and bracket_scans(text) > MAX_BRACKET_SCANS * len(text) + 200:
         out.append(
             (
                 "brackets",
                 Excess(
                     start,
-                    f"more than {MAX_OPEN_BRACKETS} '[' open or unclosed in one paragraph; the site renders at most "
-                    f"{MAX_OPEN_BRACKETS}: escape them as \\[ or put the text in a ``` fenced code block",
+                    "'[' left unclosed or nested deeply in this paragraph: the site's Markdown parser would read it "
+                    f"more than {MAX_BRACKET_SCANS} times over; escape them as \\[ or put the text in a ``` "
+                    "fenced code block",
                 ),
             )
         )

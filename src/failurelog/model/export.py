@@ -19,6 +19,7 @@ from failurelog.core.loader import load
 from failurelog.core.paths import display_path, incident_files
 from failurelog.core.schema import Field, Schema
 from failurelog.core.siteconfig import markdown_spec
+from failurelog.core.terminal import safe_json
 from failurelog.validate.rules import values_at
 
 #: What joins the values of a list in one CSV cell.
@@ -103,4 +104,4 @@ def to_csv(schema: Schema, metas: list[dict[str, Any]]) -> str:
 
 def to_json(metas: list[dict[str, Any]]) -> str:
     """A JSON list of front matters."""
-    return json.dumps(metas, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return safe_json(json.dumps(metas, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"

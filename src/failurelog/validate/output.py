@@ -6,6 +6,7 @@ import json
 import os
 from typing import IO
 
+from failurelog.core.terminal import safe
 from failurelog.validate.run import Report
 
 FORMATS = ("text", "json", "github")
@@ -47,7 +48,7 @@ def render_text(report: Report, *, color: bool = False, verbose: int = 0, quiet:
                 color,
             )
         lines.append(summary)
-    return "\n".join(lines) + ("\n" if lines else "")
+    return safe("\n".join(lines) + ("\n" if lines else ""))
 
 
 def render_json(report: Report) -> str:

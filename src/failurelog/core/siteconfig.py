@@ -35,12 +35,29 @@ def read_config(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+#: What ``validate`` renders with where a repository has no mkdocs.yml (yet): this project's extensions,
+#: so that an image or a payload hidden in a footnote or an admonition is judged as the site would show it.
+DEFAULT_EXTENSIONS = (
+    "tables",
+    "admonition",
+    "footnotes",
+    "def_list",
+    "pymdownx.details",
+    "pymdownx.highlight",
+    "pymdownx.superfences",
+    "pymdownx.inlinehilite",
+)
+
+
 @lru_cache(maxsize=16)
 def markdown_spec(root: Path) -> str:
     """The body-level Markdown extensions of ``root``'s mkdocs.yml (see :func:`failurelog.core.bodyhtml.render`)."""
     from failurelog.core.bodyhtml import extension_spec
 
     try:
-        return extension_spec(read_config(root))
+        config = read_config(root)
     except FailurelogError:
-        return extension_spec({})
+        config = {}
+    if "markdown_extensions" not in config:
+        config = {**config, "markdown_extensions": list(DEFAULT_EXTENSIONS)}
+    return extension_spec(config)

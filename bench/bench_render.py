@@ -17,7 +17,14 @@ from pathlib import Path
 
 from failurelog.core.bodyhtml import extension_spec, render_parts
 from failurelog.core.loader import Document, parse_text
-from failurelog.core.mdlimits import MAX_BACKTICK_RUNS, MAX_BRACKET_SCANS, MAX_NESTING, MAX_TAGS, excesses
+from failurelog.core.mdlimits import (
+    MAX_BACKTICK_RUNS,
+    MAX_BRACKET_SCANS,
+    MAX_NESTING,
+    MAX_TAGS,
+    MAX_UNCLOSED_TAGS,
+    excesses,
+)
 from failurelog.core.siteconfig import read_config
 from failurelog.validate.outside_content import outside_content_problems
 
@@ -35,9 +42,10 @@ def shapes() -> dict[str, str]:
     return {
         "prose": _fill(para),
         "unclosed [": _fill("[" * MAX_BRACKET_SCANS + para[: 7990 - MAX_BRACKET_SCANS]),
-        "unclosed ![": _fill("!" + "[" * (MAX_BRACKET_SCANS // 2) + para[: 7980]),
+        "unclosed ![": _fill("!" + "[" * (MAX_BRACKET_SCANS // 2) + para[:7980]),
         "closed [x]": _fill(("[   12.345678] EDAC MC0: 1 CE memory read error " * 200)[:7990]),
-        "unclosed <a": _fill(("<a " * MAX_TAGS + para)[:7990]),
+        "unclosed <a": ("<a " * MAX_UNCLOSED_TAGS + para[:7900]) + "\n\n" + _fill(para),
+        "closed tags": _fill(("<b>x</b> " * MAX_TAGS + para)[:7990]),
         "backtick runs": _fill(("`a " * MAX_BACKTICK_RUNS + para)[:7990]),
         "nested lists": _fill("".join("  " * i + f"- item {i}\n" for i in range(MAX_NESTING))),
         "nested quotes": _fill("".join(">" * (i + 1) + f" q {i}\n" for i in range(MAX_NESTING - 1))),

@@ -158,8 +158,8 @@ def test_bounds_are_refused_with_line_and_limit() -> None:
     cases = {
         "<" * 900_000: "at most 20,000 on a line",
         "[" * 50_000: "'[' in one paragraph",
-        "".join("    " * i + "!!! note\n" for i in range(400)): "at most 32 levels",
-        "".join("  " * i + "- x\n" for i in range(600)): "at most 32 levels",
+        "".join("    " * i + "!!! note\n" for i in range(400)): "at most 8 levels",
+        "".join("  " * i + "- x\n" for i in range(600)): "at most 8 levels",
         ("x " * 40 + "\n") * 20_000: "at most 524,288",
     }
     for body, needle in cases.items():

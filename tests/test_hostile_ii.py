@@ -37,8 +37,8 @@ BODY_LINE = with_body("x").split("\n").index("x") + 1
 BODIES = {
     "line of <": ("<" * 900_000, "at most 20,000 on a line"),
     "nested brackets": ("[" * 50_000, "'[' in one paragraph"),
-    "400 admonitions": ("".join("    " * i + "!!! note\n" for i in range(400)), "at most 32 levels"),
-    "600-level list": ("".join("  " * i + "- x\n" for i in range(600)), "at most 32 levels"),
+    "400 admonitions": ("".join("    " * i + "!!! note\n" for i in range(400)), "at most 8 levels"),
+    "600-level list": ("".join("  " * i + "- x\n" for i in range(600)), "at most 8 levels"),
     "unclosed comments": ("<!--" * 200_000, "at most 20,000 on a line"),
     "unclosed tags": ("<a " * 5_000, "HTML tags in one paragraph"),
     "image in an admonition": ("!!! note\n    ![x](https://evil.invalid/p.png)", "image from another host"),

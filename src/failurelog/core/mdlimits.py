@@ -24,13 +24,16 @@ MAX_LINE_CHARS = 20_000
 #: Characters in one paragraph outside fenced code (a blank line, a list item or a table row starts another).
 MAX_PARAGRAPH_CHARS = 8_000
 #: Nesting of lists, block quotes, admonitions and definitions (two columns of indentation or one ``>`` each).
-MAX_NESTING = 32
+MAX_NESTING = 8
 #: How many times over the link parser may read a paragraph for its ``[`` (see :func:`bracket_scans`).
 MAX_BRACKET_SCANS = 3
 #: ``[`` in one paragraph, closed or not: each costs the link parser far more than a plain character.
 MAX_BRACKETS = 200
 #: Raw-HTML tag starts (``<a``, ``</x``) in one paragraph.
 MAX_TAGS = 64
+#: Unclosed tag starts (``<a`` with no ``>`` before the next ``<``) in the whole body outside code: each makes
+#: the raw-HTML parser read on through the rest of the body.
+MAX_UNCLOSED_TAGS = 16
 #: Runs of backticks in one paragraph.
 MAX_BACKTICK_RUNS = 256
 
@@ -72,6 +75,17 @@ def bracket_scans(paragraph: str) -> int:
             start, weight = open_at.pop()
             scans += weight * (at - start)
     return scans + sum(weight * (len(paragraph) - start) for start, weight in open_at)
+
+
+def unclosed_tags(text: str) -> int:
+    """Tag starts in ``text`` not closed by a ``>`` before the next ``<``."""
+    count = 0
+    for match in _TAG_START.finditer(text):
+        close = text.find(">", match.end())
+        again = text.find("<", match.end())
+        if close == -1 or (again != -1 and again < close):
+            count += 1
+    return count
 
 
 def _paragraph_excess(lines: list[str], start: int) -> list[tuple[str, Excess]]:
@@ -139,12 +153,26 @@ def _paragraph_excess(lines: list[str], start: int) -> list[tuple[str, Excess]]:
     return out
 
 
+def _count_unclosed(found: dict[str, Excess], so_far: int, paragraph: list[str], start: int) -> int:
+    text = "\n".join(paragraph)
+    total = so_far + (unclosed_tags(text) if "<" in text else 0)
+    if total > MAX_UNCLOSED_TAGS and "unclosed" not in found:
+        found["unclosed"] = Excess(
+            start,
+            f"more than {MAX_UNCLOSED_TAGS} '<' that start a tag never closed by '>' in the body (this paragraph "
+            "reaches the limit); the site renders at most that many: write &lt; or put the text in a ``` fenced "
+            "code block",
+        )
+    return total
+
+
 def excesses(body: str) -> list[Excess]:
     """Every bound ``body`` goes beyond, at most one of each kind, in line order."""
     found: dict[str, Excess] = {}
     if len(body) > MAX_BODY_CHARS:
         found["size"] = Excess(0, f"body of {len(body):,} characters; the site renders at most {MAX_BODY_CHARS:,}")
     fence: str | None = None
+    unclosed = 0
     paragraph: list[str] = []
     paragraph_start = 0
     lines = body.split("\n")
@@ -170,12 +198,14 @@ def excesses(body: str) -> list[Excess]:
         if fence_match or not line.strip():
             for kind, excess in _paragraph_excess(paragraph, paragraph_start) if paragraph else []:
                 found.setdefault(kind, excess)
+            unclosed = _count_unclosed(found, unclosed, paragraph, paragraph_start)
             paragraph = []
             fence = fence_match.group(1) if fence_match else None
             continue
         if paragraph and (container or line.lstrip().startswith("|")):
             for kind, excess in _paragraph_excess(paragraph, paragraph_start):
                 found.setdefault(kind, excess)
+            unclosed = _count_unclosed(found, unclosed, paragraph, paragraph_start)
             paragraph = []
         if not paragraph:
             paragraph_start = offset

@@ -45,7 +45,7 @@ def shapes() -> dict[str, str]:
         "unclosed ![": _fill("!" + "[" * (MAX_BRACKET_SCANS // 2) + para[:7980]),
         "closed [x]": _fill(("[   12.345678] EDAC MC0: 1 CE memory read error " * 200)[:7990]),
         "unclosed <a": ("<a " * MAX_UNCLOSED_TAGS + para[:7900]) + "\n\n" + _fill(para),
-        "closed tags": _fill(("<b>x</b> " * MAX_TAGS + para)[:7990]),
+        "closed tags": _fill(("<b>x</b> " * (MAX_TAGS // 2) + para)[:7990]),
         "backtick runs": _fill(("`a " * MAX_BACKTICK_RUNS + para)[:7990]),
         "nested lists": _fill("".join("  " * i + f"- item {i}\n" for i in range(MAX_NESTING))),
         "nested quotes": _fill("".join(">" * (i + 1) + f" q {i}\n" for i in range(MAX_NESTING - 1))),

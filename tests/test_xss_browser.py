@@ -5,7 +5,9 @@ matter); it passes ``validate``, is built with MkDocs and with Zensical by the
 real CLI, and its page is loaded. Each payload would set ``window.__flN``;
 the test asserts every one stays undefined after load and after opening every
 collapsible block, that no element carries an ``on*`` attribute and no link a
-script scheme, and that the browser asked nothing of any other host.
+script scheme, and that the browser asked nothing of any other host. The
+body's own heading keeps its anchor, its table-of-contents entry and its
+search section.
 """
 
 from __future__ import annotations
@@ -62,6 +64,9 @@ def page_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     result = run_cli(repo, "build", "--engine", request.param, "--site-dir", str(site), timeout=600)
     assert result.returncode == 0, result.stderr
     page = next(site.rglob(f"{IDENT}/index.html"))
+    # the body's own heading starts a search section with its anchor, on either engine's index
+    indexes = [p.read_text(encoding="utf-8") for p in site.rglob("search*.json")]
+    assert any(f"{IDENT}/#heading" in text for text in indexes), [p.name for p in site.rglob("search*.json")]
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -79,6 +84,11 @@ def test_no_payload_runs(page_url: str, browser: Any) -> None:  # noqa: F811
     browser.execute_script("return new Promise(r => setTimeout(r, 500));")
     set_globals, handlers, links, bodies = browser.execute_script(_CHECK)
     assert bodies > 0, "the body was not published"
+    toc = browser.execute_script(
+        "return [document.getElementById('heading') !== null, "
+        "[...document.querySelectorAll('nav a[href=\"#heading\"]')].length];"
+    )
+    assert toc[0] and toc[1] > 0, "the body's heading has no anchor or no table-of-contents entry"
     assert set_globals == [], f"payloads ran: {[PAYLOADS[n - 1][0] if n else 'title' for n in set_globals]}"
     assert handlers == []
     assert links == []

@@ -188,3 +188,44 @@ def test_unwritable_folder_or_full_disk_gives_a_message(
     assert status == 1
     assert "Traceback" not in err and os.strerror(code) in err and "incidents/2026" in err
     assert not [p for p in (repo / "incidents").rglob("*") if p.is_file()]
+
+
+def test_control_characters_reach_the_terminal_escaped(repo: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "a@b.invalid")
+    git("config", "user.name", "Eve \x1b]0;pwned\x07\x1b[31m")
+    _place(repo, with_front(""))
+    git("add", "-A")
+    git("commit", "-qm", "msg \x1b[2J\x9b")
+    shown = run(repo, "history", "SYS-20261103-001")
+    assert shown.returncode == 0
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout and "\x9b" not in shown.stdout
+    assert "\\x1b" in shown.stdout
+    as_json = run(repo, "history", "SYS-20261103-001", "--format", "json")
+    assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout
+    _place(repo, with_front('"k\\0ey": 1\nnote_y: "\\e[31mred"'))
+    checked = run(repo, "validate")
+    assert checked.returncode == 1
+    assert "\x00" not in checked.stdout and "\x1b" not in checked.stdout
+    assert "\\x00" in checked.stdout and "control character U+001B" in checked.stdout
+    exported = run(repo, "export", "--format", "csv")
+    assert "\x1b" not in exported.stdout
+
+
+def test_bidirectional_overrides_are_refused(repo: Path) -> None:
+    _place(repo, with_front("").replace("title: Kernel panic on md-gw-03", 'title: "panic \u202eon 30-wg-dm"'))
+    result = run(repo, "validate")
+    assert result.returncode == 1
+    assert f"{TARGET}:3: title: bidirectional control character U+202E" in result.stdout
+    made = run(repo, "new", "--title", "x \u2066y", "--at", "2026-11-04T10:00:00Z")
+    assert made.returncode == 2 and "U+2066" in made.stderr
+
+
+def test_serve_refuses_a_bad_address(repo: Path) -> None:
+    _site_repo(repo)
+    for address in ("127.0.0.1:99999", "127.0.0.1:-1", "nonsense"):
+        result = run(repo, "serve", "--dev-addr", address)
+        assert result.returncode == 2 and "--dev-addr" in result.stderr, (address, result.stderr)

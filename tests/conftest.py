@@ -11,7 +11,23 @@ from failurelog.core.schema import Schema, load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = FIXTURES / "seed" / "system-failure-analysis-log.txt"
+#: The paper form (the seed template), as the package ships it: the one copy in the repository.
+SEED = ROOT / "src" / "failurelog" / "seedform" / "form.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files in tests/golden/ from the current output (review the diff)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite golden files (``--update-golden``)."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ _CSS_IMPORT = re.compile(r"@import\s+['\"]?(url\()?\s*['\"]?https?:", re.IGNOREC
 
 def external_assets(site: Path) -> list[str]:
     """Every asset of the built site that would be fetched from another host: must be empty."""
-    found = []
+    found: list[str] = []
     for page in site.rglob("*.html"):
         parser = _Assets()
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))

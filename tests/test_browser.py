@@ -33,7 +33,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 # No skip when the browser is missing: a site nobody opened is not a tested site. `.ci/run`
 # installs Debian's chromium and chromium-driver; on a workstation, install them first.
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
@@ -115,7 +115,7 @@ def _check_clean(driver: Any, seen: list[str]) -> None:
     assert outside == [], outside
 
 
-def _wait(driver: Any) -> WebDriverWait:
+def _wait(driver: Any) -> WebDriverWait[Any]:
     return WebDriverWait(driver, 20)
 
 
@@ -140,7 +140,7 @@ def _host_search_target() -> tuple[str, str]:
     """An incident id and its host name, where only that incident's field table names the host."""
     texts = {p.stem: p.read_text(encoding="utf-8") for p in incident_files(ROOT)}
     for ident, text in sorted(texts.items()):
-        meta = frontmatter.loads(text).metadata
+        meta: dict[str, Any] = dict(frontmatter.loads(text).metadata)
         host = str(meta.get("system", {}).get("hostname", ""))
         others = [t for other, t in texts.items() if other != ident and host in t]
         if "-" in host and host not in str(meta.get("title", "")) and not others:

@@ -50,7 +50,7 @@ def test_negative_case_reports_exactly_its_problems(repo: Path, case: Path) -> N
     assert all(p.file == shown for p in report.problems)
     expected = spec["problems"]
     assert len(found) == len(expected), f"expected {expected}, found {found}"  # type: ignore[arg-type]
-    for (line, field, message), (want_line, want_field, want_text) in zip(sorted(found), sorted(expected), strict=True):  # type: ignore[arg-type]
+    for (line, field, message), (want_line, want_field, want_text) in zip(sorted(found), sorted(expected), strict=True):  # type: ignore[call-overload]
         assert (line, field) == (want_line, want_field), (found, expected)
         assert want_text in message, f"{want_text!r} not in {message!r}"
 

@@ -132,7 +132,7 @@ def test_related_incident_must_exist_and_have_its_date(repo: Path) -> None:
 def test_usage_errors_exit_2(repo: Path) -> None:
     assert run(repo, "validate", "--format", "xml").returncode == 2
     missing = run(repo, "validate", "nope.md")
-    assert missing.returncode == 1
+    assert missing.returncode == 2  # issue 12: a path that does not exist is a usage error
     assert missing.stderr == "ERROR no such file or folder: nope.md\n"
 
 

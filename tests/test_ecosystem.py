@@ -36,7 +36,7 @@ def runs(workflow: dict[str, Any]) -> list[str]:
 def subcommands() -> set[str]:
     parser = build_parser()
     actions = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
-    return set(actions[0].choices)  # type: ignore[attr-defined]
+    return set(actions[0].choices or ())
 
 
 def test_pre_commit_hook_for_other_repositories() -> None:

@@ -10,7 +10,7 @@ from failurelog.core.body import parse_body
 from failurelog.core.loader import load
 from failurelog.core.paths import incident_files
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 from failurelog.validate.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,9 @@ def test_every_value_is_used_at_least_once(schema: Schema, name: str) -> None:
 
 def test_explicit_related_links_form_a_recurring_fault() -> None:
     links = [
-        (doc.meta["id"], value) for doc in DOCS for _p, value in values_at(doc.meta, "related.similar_incidents[].id")
+        ((doc.meta or {})["id"], value)
+        for doc in DOCS
+        for _p, value in values_at(doc.meta, "related.similar_incidents[].id")
     ]
     targets = {target for _source, target in links}
     assert len(links) >= 3

@@ -88,6 +88,7 @@ def test_committed_hostile_file(repo: Path, name: str) -> None:
     assert not (repo / "pwned").exists()  # the python/object tag was not run
 
 
+@pytest.mark.slow
 def test_all_at_once_in_every_format(repo: Path) -> None:
     folder = repo / "incidents" / "2026"
     folder.mkdir(parents=True)
@@ -214,6 +215,7 @@ def test_folder_linked_from_outside_is_not_read(repo: Path, tmp_path: Path) -> N
     assert all("2027" not in e["file"] for e in json.loads(result.stdout)["errors"])
 
 
+@pytest.mark.slow
 def test_new_refuses_hostile_times_and_writes_nothing(repo: Path) -> None:
     for at in ("0999-01-01T00:00:00Z", "9999-12-31T23:00:00-05:00", "2026-13-01", "../../etc", "now"):
         result = run(repo, "new", "--title", "x", "--at", at)
@@ -259,6 +261,7 @@ SCALARS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_checking_never_raises_on_schema_shaped_front_matter(
@@ -296,6 +299,7 @@ ZONES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_new_round_trips_components_failure_types_other_and_times(

@@ -43,6 +43,7 @@ def _body(page: str) -> str:
     return page.split("\n---\n", 1)[1] if page.startswith("---\n") else page
 
 
+@pytest.mark.slow
 def test_every_generated_page_converts_to_the_same_html_with_and_without_the_extension(tree: dict[str, str]) -> None:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plain, ours = _converter(config, ours=False), _converter(config, ours=True)

@@ -126,6 +126,7 @@ def test_quoted_id_keeps_its_quotes(repo: Path) -> None:
     assert "id: 'SYS-20261103-002'  # keep this comment\n" in text
 
 
+@pytest.mark.slow
 def test_collision_named_by_validate_then_fixed_by_renumbering_the_copy(repo: Path) -> None:
     write(repo, "SYS-20261103-001")
     write(repo, "SYS-20261103-001", name="SYS-20261103-002")  # a copy that kept the id

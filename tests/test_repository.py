@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -25,11 +27,13 @@ def test_ci_runs_the_readme_commands_as_written() -> None:
         assert command in ci, f"README command not run by .ci/run: {command}"
 
 
+@pytest.mark.slow
 def test_package_is_mypy_strict_clean() -> None:
     result = subprocess.run([str(BIN / "mypy")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
         [str(BIN / "ruff"), "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True, check=False

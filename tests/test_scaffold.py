@@ -90,6 +90,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["a.md"]  # no temporary file left behind
 
 
+@pytest.mark.slow
 def test_concurrent_runs_get_distinct_ids(repo: Path) -> None:
     with ThreadPoolExecutor(8) as pool:
         paths = list(pool.map(lambda n: create(repo, NewIncident(title=f"n{n}", at=AT)), range(16)))
@@ -113,7 +114,8 @@ def test_choices_accept_prefixes_and_other(
 ) -> None:
     field = schema.field(option)
     assert field is not None
-    assert resolve_choice(field, text, f"--{option}") == expected
+    rule = schema.other_rule(option)
+    assert resolve_choice(field, text, f"--{option}", rule.value if rule else None) == expected
 
 
 @pytest.mark.parametrize("text", ["P", "Crash", "Quantum"])
@@ -186,11 +188,12 @@ def test_hostile_titles_round_trip(repo: Path, title: str) -> None:
     assert doc.meta["title"] == title
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    title=st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=80
-    ).filter(lambda t: t.strip() != "")
+    title=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=80).filter(
+        lambda t: t.strip() != ""
+    )
 )
 def test_any_title_round_trips(repo: Path, title: str) -> None:
     path = create(repo, NewIncident(title=title, at=AT))

@@ -161,6 +161,7 @@ def test_mask_shows_little() -> None:
     assert mask(AWS_ID) == "AKIA…(20 characters)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,6 +1,6 @@
 """Every label, checkbox and section of the seed form has a home in the schema.
 
-The seed form (tests/fixtures/seed/) is parsed here independently of the
+The seed form (src/failurelog/seedform/form.txt) is parsed here independently of the
 package: a home is a field title or ``x-seed-label``, a body-section heading or
 label, a group title (object, ``x-form-group``, body-section group, form
 section), or an enum value for a checkbox.

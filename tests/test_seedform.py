@@ -70,7 +70,7 @@ def test_every_blank_and_box_of_the_form_has_a_field(schema: Schema) -> None:
 
 
 def test_shipped_form_is_the_seed_and_an_empty_incident_prints_it_unchanged(schema: Schema) -> None:
-    assert template_text() == SEED.read_text(encoding="utf-8")
+    assert template_text() == SEED.read_text(encoding="utf-8")  # read as package data, not from the source tree
     assert render_form(layout.build(schema), {}, {}) == template_text()
 
 

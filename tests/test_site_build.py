@@ -8,12 +8,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import pytest
 
 from failurelog.cli.main import main
+from tests.cli_helpers import run_cli
 from tests.site_helpers import ROOT, SITE_FIXTURES, external_assets, make_repo
+
+pytestmark = pytest.mark.slow  # real engine builds / browser: run by .ci/run, skipped by -m "not slow"
 
 EPOCH = "1773100800"  # 2026-03-10: the build date of every build here
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
@@ -202,7 +206,7 @@ def _search_entries(site: Path) -> list[dict[str, str]]:
 
 
 def test_search_reads_field_tables_as_label_value_words(mkdocs_site: Path, examples: Path) -> None:
-    meta = frontmatter.load(examples / "incidents/2026/SYS-20260304-001.md").metadata
+    meta: dict[str, Any] = dict(frontmatter.load(examples / "incidents/2026/SYS-20260304-001.md").metadata)
     host, address = meta["system"]["hostname"], meta["system"]["ip_address"]
     specs = next(
         e
@@ -232,3 +236,17 @@ def test_search_keeps_hyphenated_host_names_whole(mkdocs_site: Path) -> None:
         "el9_4",
         "x86_64",
     ]
+
+
+def test_build_honours_mkdocs_site_dir_and_says_where_it_wrote(tmp_path: Path) -> None:
+    """Issue 12: `failurelog build` used to print "into .../site" whatever mkdocs.yml's site_dir said."""
+    repo = make_repo(tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nsite_dir: site\n" in text
+    config.write_text(text.replace("\nsite_dir: site\n", "\nsite_dir: public/html\n"), encoding="utf-8")
+    done = run_cli(repo, "build", timeout=600, env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("with mkdocs into public/html"), done.stdout
+    assert (repo / "public" / "html" / "index.html").is_file()
+    assert not (repo / "site").exists()

@@ -1,14 +1,13 @@
 """The page generators, as pure functions: golden pages, escaping, and schema-driven content.
 
 Regenerate the golden files after an intended change with
-``FAILURELOG_UPDATE_GOLDEN=1 pytest tests/test_site_pages.py`` and review the diff.
+``pytest tests/test_site_pages.py --update-golden`` and review the diff. A missing golden file fails.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -19,24 +18,24 @@ import pytest
 
 from failurelog.core.bodyhtml import extension_spec, render
 from failurelog.core.schema import Schema, load_schema
+from failurelog.core.siteconfig import read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site import markup
 from failurelog.site.context import Context, build_context
-from failurelog.site.generate import edit_base, read_config, render_tree
+from failurelog.site.generate import edit_base, render_tree
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
 from failurelog.site.stats_page import statistics_page
-from failurelog.validate.run import load_all
+from failurelog.validate.run import load_and_check
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
 
-UPDATE = os.environ.get("FAILURELOG_UPDATE_GOLDEN") == "1"
 EXTENSIONS = ["tables", "toc", "admonition", "footnotes", "def_list", "pymdownx.superfences"]
 
 
 def _model(schema: Schema, folder: Path = SITE_FIXTURES) -> Model:
-    docs = load_all(folder, schema)
+    docs = load_and_check(folder, schema)
     assert all(not d.problems for d in docs), [p for d in docs for p in d.problems]
     return build_model(docs, schema, TODAY)
 
@@ -71,13 +70,14 @@ GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN_PAGES))
-def test_golden_page(ctx: Context, name: str) -> None:
+def test_golden_page(ctx: Context, name: str, update_golden: bool) -> None:
     text = GOLDEN_PAGES[name](ctx)
     path = GOLDEN / name
-    if UPDATE or not path.exists():
+    if update_golden:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; FAILURELOG_UPDATE_GOLDEN=1 regenerates it"
+    assert path.exists(), f"no golden file {path.name}: run pytest --update-golden and review it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; pytest --update-golden regenerates it"
 
 
 def test_generated_pages_are_marked_and_titles_are_safe(ctx: Context) -> None:

@@ -23,6 +23,8 @@ import pytest
 from tests.cli_helpers import run_cli
 from tests.site_helpers import make_repo
 
+pytestmark = pytest.mark.slow  # real engine builds / browser: run by .ci/run, skipped by -m "not slow"
+
 IDENT = "SYS-20260221-001"
 
 PAYLOADS = [

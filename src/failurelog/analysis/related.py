@@ -9,8 +9,8 @@ from typing import Any
 from failurelog.analysis.similar import Index, Suggestion, build_index, channel_text, suggest, tokens
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import Field
+from failurelog.core.values import values_at
 from failurelog.model.incident import Incident, Model
-from failurelog.validate.rules import values_at
 
 #: Suggestions at least this close join two incidents into a recurring cluster.
 CLUSTER_SCORE = 0.5

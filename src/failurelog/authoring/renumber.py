@@ -19,19 +19,20 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from failurelog.authoring.scaffold import MAX_PER_DAY
+from failurelog.core.branches import ids_on_branches
 from failurelog.core.errors import FailurelogError, UsageError
+from failurelog.core.ids import IdFormat
 from failurelog.core.journal import Step, Transaction, digest
 from failurelog.core.loader import Document, parse_text
 from failurelog.core.paths import INCIDENTS_DIR, display_path
+from failurelog.core.repository import holding, load_all
 from failurelog.core.schema import Schema, load_schema
-from failurelog.validate.rules import parse_time
+from failurelog.core.values import parse_time
 
-_ID = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-(\d{3})$")
 _ID_LINE = re.compile(r"""^(?P<key>\s*(?P<q>["']?)id(?P=q)\s*:[ \t]*)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$""")
 
 
@@ -53,22 +54,14 @@ class Renumbered:
     mentions: list[tuple[Path, int]] = field(default_factory=list)
 
 
-def _day(incident_id: str) -> str | None:
-    match = _ID.match(incident_id)
-    return "".join(match.groups()[:3]) if match else None
-
-
-def _check_new_id(new_id: str) -> None:
-    match = _ID.match(new_id)
-    if match is None:
-        raise UsageError(f"{new_id!r} is not an incident id: write SYS-YYYYMMDD-NNN, e.g. SYS-20261103-002")
-    year, month, day, number = (int(part) for part in match.groups())
-    try:
-        date(year, month, day)
-    except ValueError:
-        raise UsageError(f"{new_id} names no calendar date") from None
-    if number == 0:
-        raise UsageError(f"{new_id}: numbers start at 001")
+def _check_new_id(ids: IdFormat, new_id: str) -> str:
+    """The canonical spelling of NEW, refused when it names no date or the number 0."""
+    parsed = ids.require(new_id)
+    if parsed.date is None:
+        raise UsageError(f"{parsed} names no calendar date")
+    if parsed.number == 0:
+        raise UsageError(f"{parsed}: numbers start at {ids.make(parsed.day, 1).number:0{ids.digits}d}")
+    return str(parsed)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -78,10 +71,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _find(root: Path, docs: list[Document], old: str) -> Document:
-    """The document OLD names: an id held by exactly one file, or a path to an incident file."""
-    if _ID.match(old) or not old.endswith(".md"):
-        holders = [d for d in docs if d.meta is not None and d.meta.get("id") == old]
+def _find(root: Path, ids: IdFormat, docs: list[Document], old: str) -> Document:
+    """The document OLD names: an id (any case) held by exactly one file, or a path to an incident file."""
+    if ids.parse(old) is not None or not old.endswith(".md"):
+        old = ids.canonical(old)
+        holders = holding(docs, old)
         if not holders:
             raise FailurelogError(f"no incident has the id {old} in {root / INCIDENTS_DIR}")
         if len(holders) > 1:
@@ -101,25 +95,22 @@ def _find(root: Path, docs: list[Document], old: str) -> Document:
     raise FailurelogError(f"{old} is not an incident file under {root / INCIDENTS_DIR}")
 
 
-def _expected_day(doc: Document, old_id: str) -> str | None:
+def _day(ids: IdFormat, incident_id: str) -> str | None:
+    parsed = ids.parse(incident_id)
+    return parsed.day if parsed else None
+
+
+def _expected_day(ids: IdFormat, doc: Document, old_id: str) -> str | None:
     """The date (YYYYMMDD) the id must carry: occurred_at's UTC date, else the old id's."""
     when = parse_time((doc.meta or {}).get("occurred_at"))
     if when is not None:
         return when.astimezone(UTC).strftime("%Y%m%d")
-    return _day(old_id)
+    return _day(ids, old_id)
 
 
-def _taken(root: Path, docs: list[Document], branches: set[str]) -> set[str]:
-    ids = {str(d.meta["id"]) for d in docs if d.meta is not None and isinstance(d.meta.get("id"), str)}
-    return ids | {d.path.stem for d in docs} | branches
-
-
-def _next_free(day: str, taken: set[str]) -> str:
-    for number in range(1, MAX_PER_DAY + 1):
-        candidate = f"SYS-{day}-{number:03d}"
-        if candidate not in taken:
-            return candidate
-    raise FailurelogError(f"all {MAX_PER_DAY} incident numbers for {day} are taken")
+def _taken(ids: IdFormat, docs: list[Document], branches: set[str]) -> set[str]:
+    held = {ids.canonical(str(d.meta["id"])) for d in docs if d.meta is not None and isinstance(d.meta.get("id"), str)}
+    return held | {ids.canonical(d.path.stem) for d in docs} | branches
 
 
 def _rewrite_id_line(doc: Document, new_id: str) -> str:
@@ -144,30 +135,29 @@ def _verified(doc: Document, text: str, expected: dict[str, Any]) -> str:
 
 def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
     """Give the incident ``old`` (an id, or a path to its file) the id ``new`` (default: next free that day)."""
-    from failurelog.core.ids import ids_on_branches
-    from failurelog.validate.run import load_all
-
-    if new is not None:
-        _check_new_id(new)
     schema: Schema = load_schema(root)
-    docs = load_all(root, schema, check=False)
-    doc = _find(root, docs, old)
+    ids = schema.ids
+    if new is not None:
+        new = _check_new_id(ids, new)
+    docs = load_all(root)
+    doc = _find(root, ids, docs, old)
     assert doc.meta is not None
     old_id = str(doc.meta.get("id"))
-    day = _expected_day(doc, old_id)
-    taken = _taken(root, docs, ids_on_branches(root)) - {doc.path.stem}
+    day = _expected_day(ids, doc, old_id)
+    taken = _taken(ids, docs, ids_on_branches(root, ids)) - {ids.canonical(doc.path.stem)}
     if new is None:
         if day is None:
             raise UsageError(f"{doc.display} has no usable occurred_at or id date: give NEW explicitly")
-        new = _next_free(day, taken | {old_id, doc.path.stem})
+        new = str(ids.next_free(day, taken | {ids.canonical(old_id), ids.canonical(doc.path.stem)}))
     if new == old_id:
         raise UsageError(f"{doc.display} already has the id {new}")
-    if day is not None and _day(new) != day:
+    if day is not None and _day(ids, new) != day:
         raise FailurelogError(
-            f"{new} names the date {_day(new)}, but {old_id} began on {day} (occurred_at, UTC): "
-            f"an id carries the day the incident began; choose SYS-{day}-NNN, or correct occurred_at first"
+            f"{new} names the date {_day(ids, new)}, but {old_id} began on {day} (occurred_at, UTC): "
+            f"an id carries the day the incident began; choose {ids.prefix}-{day}-{'N' * ids.digits}, "
+            "or correct occurred_at first"
         )
-    target = root / INCIDENTS_DIR / new[4:8] / f"{new}.md"
+    target = ids.require(new).path(root)
     in_place = target.absolute() == doc.path.absolute()  # a copy that kept its original's id
     if new in taken or (target.exists() and not in_place):
         holder = next((d.display for d in docs if d.meta and d.meta.get("id") == new), None)

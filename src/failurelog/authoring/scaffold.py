@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,14 +9,14 @@ from typing import Any
 
 from failurelog.core import yamlio
 from failurelog.core.atomic import write_new
-from failurelog.core.errors import FailurelogError, UsageError
-from failurelog.core.paths import INCIDENTS_DIR, TEMPLATE_FILE
+from failurelog.core.branches import used_ids
+from failurelog.core.errors import UsageError
+from failurelog.core.paths import TEMPLATE_FILE
 from failurelog.core.schema import Field, Schema, load_schema
 
 #: The lifecycle stage a new incident starts in.
 INITIAL_STATUS_INDEX = 0
 DEFAULT_SEVERITY = "P2"
-MAX_PER_DAY = 999
 
 
 @dataclass
@@ -54,17 +53,18 @@ def format_timestamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-def resolve_choice(spec: Field, text: str, option: str) -> tuple[str, str | None]:
+def resolve_choice(spec: Field, text: str, option: str, other: str | None = None) -> tuple[str, str | None]:
     """Match ``text`` to one of the field's values: exact, unique prefix, unique substring (any case).
 
-    ``Other: free text`` gives ``('Other', 'free text')`` where the field has an Other box.
+    ``other`` is the field's Other box (see :meth:`Schema.other_rule`): ``Other: free text`` gives
+    ``('Other', 'free text')``.
     """
     choices = spec.choices or []
     head, sep, rest = text.partition(":")
-    if sep and head.strip().casefold() == "other" and "Other" in choices:
+    if sep and other is not None and head.strip().casefold() == other.casefold() and other in choices:
         if not rest.strip():
-            raise UsageError(f"{option} 'Other:' needs a description after the colon")
-        return "Other", rest.strip()
+            raise UsageError(f"{option} '{other}:' needs a description after the colon")
+        return other, rest.strip()
     folded = text.strip().casefold()
     exact = [c for c in choices if c.casefold() == folded]
     if exact:
@@ -85,17 +85,18 @@ def _choices(schema: Schema, name: str, given: list[str], option: str) -> dict[s
     spec = schema.field(name)
     if spec is None or not given:
         return {}
+    rule = schema.other_rule(name)
     values: list[str] = []
     other: list[str] = []
     for text in given:
-        value, extra = resolve_choice(spec, text, option)
+        value, extra = resolve_choice(spec, text, option, rule.value if rule else None)
         if value not in values:
             values.append(value)
         if extra:
             other.append(extra)
     out: dict[str, Any] = {name: values if spec.multiple else values[0]}
-    if other and schema.field(f"{name}_other") is not None:
-        out[f"{name}_other"] = "; ".join(other)
+    if other and rule is not None:
+        out[rule.detail] = "; ".join(other)
     return out
 
 
@@ -114,21 +115,6 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
         ).is_valid(value):
             out[key] = value
     return out
-
-
-def used_ids(root: Path, day: str) -> set[int]:
-    """Sequence numbers already taken on ``day`` (YYYYMMDD) in this checkout or on any git branch."""
-    from failurelog.core.ids import numbers_on_branches
-
-    pattern = re.compile(rf"^SYS-{day}-(\d{{3}})$")
-    taken = numbers_on_branches(root, day)
-    folder = root / INCIDENTS_DIR
-    if folder.is_dir():
-        for path in folder.rglob(f"SYS-{day}-*.md"):
-            match = pattern.match(path.stem)
-            if match:
-                taken.add(int(match.group(1)))
-    return taken
 
 
 def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
@@ -172,17 +158,14 @@ def create(root: Path, request: NewIncident) -> Path:
         if system:
             values["system"] = system
     day = when.strftime("%Y%m%d")
-    taken = used_ids(root, day)
-    folder = root / INCIDENTS_DIR / when.strftime("%Y")
-    for number in range(1, MAX_PER_DAY + 1):
-        if number in taken:
-            continue
-        incident_id = f"SYS-{day}-{number:03d}"
-        values["id"] = incident_id
-        path = folder / f"{incident_id}.md"
+    taken = used_ids(root, schema.ids)
+    while True:  # ends: each pass takes one more number, and next_free raises once all are taken
+        incident_id = schema.ids.next_free(day, taken)
+        values["id"] = str(incident_id)
+        path = incident_id.path(root)
         try:
             write_new(path, render(root, schema, values))
         except FileExistsError:
-            continue  # another `new` took this number a moment ago
+            taken.add(str(incident_id))  # another `new` took this number a moment ago
+            continue
         return path
-    raise FailurelogError(f"all {MAX_PER_DAY} incident numbers for {day} are taken")

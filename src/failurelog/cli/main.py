@@ -1,7 +1,8 @@
-"""The ``failurelog`` command: a thin layer over the library functions.
+"""The ``failurelog`` command: the parser, and the one place an exception becomes a message and an exit status.
 
-Heavy modules (jsonschema, jinja2, git) are imported inside the command that
-needs them, so ``failurelog --help`` starts fast.
+Each command lives in its own module of this package (``add_command`` registers
+it, ``run`` does it). Heavy modules (jsonschema, jinja2, git, MkDocs) are
+imported inside the command that needs them, so ``failurelog --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -12,81 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from failurelog import __version__
-from failurelog.core.errors import FailurelogError
+from failurelog.cli import build, export, history, import_forms, new, renumber, serve, validate
+from failurelog.core.errors import FailurelogError, ValidationFailed
 
 Handler = Callable[[argparse.Namespace], int]
 
-
-def _root(args: argparse.Namespace) -> Path:
-    from failurelog.core.paths import find_root
-
-    return find_root(args.root)
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate incidents; exit 0 when all are valid, 1 otherwise."""
-    from failurelog.validate import output
-    from failurelog.validate.run import validate
-
-    root = _root(args)
-    missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        raise FailurelogError(f"no such file or folder: {', '.join(missing)}")
-    report = validate(root, args.paths)
-    if args.format == "json":
-        text = output.render_json(report)
-    elif args.format == "github":
-        text = output.render_github(report)
-    else:
-        color = output.use_color(args.color, sys.stdout)
-        text = output.render_text(report, color=color, verbose=args.verbose, quiet=args.quiet)
-    sys.stdout.write(text)
-    return 0 if report.ok else 1
-
-
-def cmd_new(args: argparse.Namespace) -> int:
-    """Scaffold a new incident and print its path."""
-    from failurelog.authoring.scaffold import NewIncident, create
-
-    root = _root(args)
-    request = NewIncident(
-        title=args.title,
-        severity=args.severity,
-        components=args.component,
-        failure_types=args.failure_type,
-        at=args.at,
-        capture=args.capture,
-    )
-    path = create(root, request)
-    print(path.relative_to(root).as_posix() if path.is_relative_to(root) else path)
-    return 0
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    """Show one incident's git history: who changed what, when, and the auditor's flags."""
-    from failurelog.history.read import read_history
-    from failurelog.history.report import render_json, render_text
-
-    root = _root(args)
-    repository = read_history(root, only={args.id, Path(args.id).stem})
-    if not repository.available:
-        if args.format == "json":
-            sys.stdout.write(render_json(None, repository))
-            return 1
-        raise FailurelogError(str(repository.message))
-    history = repository.get(args.id)
-    if history is None:
-        raise FailurelogError(
-            f"no incident {args.id} in the git history or the working tree of {root} "
-            "(check the id, e.g. SYS-20260301-001)"
-        )
-    from failurelog.core.terminal import safe, safe_json
-
-    if args.format == "json":
-        sys.stdout.write(safe_json(render_json(history, repository)))
-    else:
-        sys.stdout.write(safe(render_text(history, repository)))
-    return 0
+#: The command modules, in the order ``--help`` lists them.
+COMMANDS = (new, validate, history, renumber, import_forms, export, build, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,88 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="repository root (default: the folder holding schema/ at or above the current one)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    new = sub.add_parser(
-        "new",
-        help="scaffold a new incident from templates/incident.md.j2",
-        description="Write incidents/YYYY/SYS-YYYYMMDD-NNN.md with the next free number "
-        "for that UTC date, and print its path. Never overwrites a file.",
-    )
-    new.add_argument("--title", required=True, help="the incident title (any text)")
-    new.add_argument("--severity", default=None, help="P0, P1, P2 or P3 (or the full label, e.g. P1-High); default P2")
-    new.add_argument(
-        "--component",
-        action="append",
-        default=[],
-        metavar="VALUE",
-        help="a System Component (repeatable); a unique prefix is enough; 'Other: text' for Other",
-    )
-    new.add_argument(
-        "--failure-type",
-        action="append",
-        default=[],
-        metavar="VALUE",
-        help="a Failure Type (repeatable); a unique prefix is enough; 'Other: text' for Other",
-    )
-    new.add_argument(
-        "--at",
-        default=None,
-        metavar="ISO-8601",
-        help="when the incident began (default: now); without a zone it is taken as UTC",
-    )
-    new.add_argument(
-        "--capture",
-        action="store_true",
-        help="record this machine's facts (hostname, IP, OS, kernel, CPU, RAM, storage, NICs)",
-    )
-    new.set_defaults(handler=cmd_new)
-
-    val = sub.add_parser(
-        "validate",
-        help="check incidents against the schema and the cross-incident rules",
-        description="Validate incidents (default: every file under incidents/). "
-        "Exit 0 when all are valid, 1 when any is invalid, 2 on a usage error.",
-    )
-    val.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="incident files or folders")
-    val.add_argument(
-        "--format",
-        choices=("text", "json", "github"),
-        default="text",
-        help="text (path:line: field: message), json, or github (workflow annotations)",
-    )
-    val.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the text output (auto honours NO_COLOR)",
-    )
-    val.add_argument("-v", "--verbose", action="count", default=0, help="also list the valid files")
-    val.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    val.set_defaults(handler=cmd_validate)
-
-    hist = sub.add_parser(
-        "history",
-        help="an incident's git history: created, changed, by whom, field by field, with audit flags",
-        description="Read the incident's history from git (renames and moves followed): creation, last change, "
-        "revisions, contributors, the change log newest first with each field's old and new value, and flags "
-        "(changed after closing, sign-off changed after signing, deleted, uncommitted).",
-    )
-    hist.add_argument("id", metavar="ID", help="incident id, e.g. SYS-20260301-001")
-    hist.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
-    hist.set_defaults(handler=cmd_history)
-
-    from failurelog.cli.renumber import add_command as add_renumber
-
-    add_renumber(sub)  # renumber OLD [NEW]
-
-    from failurelog.cli.forms import add_commands
-
-    add_commands(sub)  # import FILE... and export [ID] --format text|json|csv
-
-    from failurelog.cli.site import add_commands as add_site_commands
-
-    add_site_commands(sub)  # build [--site-dir DIR] [--engine mkdocs|zensical], serve
+    for command in COMMANDS:
+        command.add_command(sub)
     return parser
+
+
+def explain(exc: FailurelogError, *, color: bool = False, quiet: bool = False) -> tuple[str, str]:
+    """What a failed command shows: (the report for stdout, the ``ERROR ...`` lines for stderr).
+
+    The MkDocs hooks, which report through MkDocs rather than :func:`main`, use it too.
+    """
+    report = ""
+    if isinstance(exc, ValidationFailed):
+        from failurelog.cli.reporters import render_text
+
+        report = render_text(exc.report, color=color, quiet=quiet)
+    lines = str(exc).splitlines() or [type(exc).__name__]
+    return report, "".join(f"ERROR {line}\n" for line in lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,7 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _resume(args)
         return handler(args)
     except FailurelogError as exc:
-        print(f"ERROR {exc}", file=sys.stderr)
+        from failurelog.cli.reporters import use_color
+
+        report, errors = explain(exc, color=use_color("auto", sys.stdout))
+        sys.stdout.write(report)
+        sys.stderr.write(errors)
         return exc.exit_code
     except KeyboardInterrupt:
         print("ERROR interrupted", file=sys.stderr)

@@ -1,20 +1,19 @@
-"""The ``failurelog renumber`` subcommand: argument parsing and the report; the work is in :mod:`renumber`.
-
-Kept apart from :mod:`failurelog.authoring.renumber` so that building the parser imports nothing heavy.
-"""
+"""``failurelog renumber OLD [NEW]``: arguments and the report; the work is in :mod:`failurelog.authoring.renumber`."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from failurelog.cli.common import root_of
 
-def cmd_renumber(args: argparse.Namespace) -> int:
+
+def run(args: argparse.Namespace) -> int:
     """Renumber one incident and print what changed."""
     from failurelog.authoring.renumber import renumber
-    from failurelog.core.paths import display_path, find_root
+    from failurelog.core.paths import display_path
 
-    root = find_root(args.root)
+    root = root_of(args)
     done = renumber(root, args.old, args.new)
     print(f"renumbered {done.old_id} -> {done.new_id}")
     print(f"  moved {display_path(done.old_path, root)} -> {display_path(done.new_path, root)}")
@@ -51,4 +50,4 @@ def add_command(sub: Any) -> None:
         help="the incident's id, or the path of its file when two files share the id",
     )
     parser.add_argument("new", metavar="NEW", nargs="?", default=None, help="the new id, e.g. SYS-20261103-002")
-    parser.set_defaults(handler=cmd_renumber)
+    parser.set_defaults(handler=run)

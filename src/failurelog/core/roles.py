@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field, Schema
 
 #: Kinds of ``x-stat`` the statistics page can chart.
@@ -61,13 +62,13 @@ class Channel:
 
 def flagged(schema: Schema, keyword: str) -> list[Field]:
     """Fields whose ``keyword`` annotation is truthy, in schema order."""
-    return [f for f in schema.fields.values() if f.schema.get(keyword)]
+    return [f for f in schema.fields.values() if annotation(f.schema, keyword)]
 
 
 def role(schema: Schema, name: str) -> Field | None:
     """The field annotated ``x-role: name``, or None when the schema names none."""
     for f in schema.fields.values():
-        if f.schema.get("x-role") == name:
+        if annotation(f.schema, "x-role") == name:
             return f
     return None
 
@@ -76,7 +77,7 @@ def stat_fields(schema: Schema) -> list[tuple[Field, str]]:
     """Fields charted on the statistics page with their ``x-stat`` kind."""
     out = []
     for f in schema.fields.values():
-        kind = f.schema.get("x-stat")
+        kind = annotation(f.schema, "x-stat")
         if kind in STAT_KINDS:
             out.append((f, str(kind)))
     return out
@@ -86,7 +87,7 @@ def action_lists(schema: Schema) -> list[ActionList]:
     """Every list of follow-up actions the schema declares."""
     out = []
     for f in schema.fields.values():
-        spec = f.schema.get("x-action-list")
+        spec = annotation(f.schema, "x-action-list")
         if not isinstance(spec, dict):
             continue
         priority = spec.get("priority")
@@ -107,11 +108,11 @@ def similarity_channels(schema: Schema) -> list[Channel]:
     """Fields and body sections used to suggest related incidents, fields first."""
     out = []
     for f in schema.fields.values():
-        kind = f.schema.get("x-similarity")
+        kind = annotation(f.schema, "x-similarity")
         if kind in SIMILARITY_KINDS:
             out.append(Channel(f.name, f.title, str(kind), field=f))
-    for entry in schema.raw.get("x-body-sections", []):
-        kind = entry.get("x-similarity")
+    for entry in annotation(schema.raw, "x-body-sections", []):
+        kind = annotation(entry, "x-similarity")
         if kind in SIMILARITY_KINDS:
             out.append(Channel(f"body:{entry['key']}", str(entry["heading"]), str(kind), heading=str(entry["heading"])))
     return out

@@ -17,6 +17,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from failurelog.core import lifecycle
+from failurelog.core.annotations import get as annotation
+from failurelog.core.annotations import unknown_annotations
+from failurelog.core.errors import SchemaError
+from failurelog.core.ids import IdFormat, IdPatternError, id_format
 from failurelog.core.paths import SCHEMA_FILE
 
 JSON = dict[str, Any]
@@ -55,18 +60,18 @@ class Field:
     @property
     def unit(self) -> str | None:
         """The unit of a number (``x-unit``), if any."""
-        unit = self.schema.get("x-unit")
+        unit = annotation(self.schema, "x-unit")
         return str(unit) if unit else None
 
     @property
     def seed_label(self) -> str:
         """The label this field has on the paper form."""
-        return str(self.schema.get("x-seed-label", self.title))
+        return str(annotation(self.schema, "x-seed-label", self.title))
 
     @property
     def form_group(self) -> str | None:
         """The paper form's sub-heading this field sits under (``x-form-group``), if any."""
-        group = self.schema.get("x-form-group")
+        group = annotation(self.schema, "x-form-group")
         return str(group) if group else None
 
     @cached_property
@@ -93,7 +98,7 @@ class Field:
     @cached_property
     def group_by(self) -> bool:
         """Worth a pattern index (``x-group-by``)."""
-        return bool(self.schema.get("x-group-by"))
+        return bool(annotation(self.schema, "x-group-by"))
 
     @cached_property
     def is_container(self) -> bool:
@@ -121,10 +126,30 @@ class Section:
 class Schema:
     """The loaded incident schema plus the views of it other modules need."""
 
-    def __init__(self, raw: JSON, path: Path | None = None) -> None:
-        """Wrap the parsed schema ``raw`` (read from ``path``)."""
+    def __init__(self, raw: JSON) -> None:
+        """Wrap the parsed schema ``raw`` (see :meth:`problems` for what makes it unusable)."""
         self.raw = raw
-        self.path = path
+
+    def problems(self) -> list[str]:
+        """What makes this schema unusable.
+
+        Undeclared ``x-`` annotations, lifecycle blocks naming no field, an id pattern of another shape.
+        """
+        out = unknown_annotations(self.raw)
+        try:
+            out.extend(lifecycle.lifecycle_problems(self.raw, set(self.fields)))
+        except (KeyError, TypeError, AttributeError) as exc:
+            out.append(f"properties/status: no enum of lifecycle stages ({exc})")
+        try:
+            self.ids  # noqa: B018
+        except (IdPatternError, KeyError, TypeError) as exc:
+            out.append(f"properties/id/pattern: {exc}")
+        return out
+
+    @cached_property
+    def ids(self) -> IdFormat:
+        """The incident-id format, read from the ``id`` field's pattern."""
+        return id_format(str(self.raw["properties"]["id"]["pattern"]))
 
     # -- fields ---------------------------------------------------------
     def _resolve(self, node: JSON) -> JSON:
@@ -178,12 +203,12 @@ class Schema:
     @cached_property
     def reference_fields(self) -> list[Field]:
         """Fields whose value is the id of another incident (``x-incident-ref``)."""
-        return [f for f in self.fields.values() if f.schema.get("x-incident-ref")]
+        return [f for f in self.fields.values() if annotation(f.schema, "x-incident-ref")]
 
     @cached_property
     def derived_fields(self) -> list[Field]:
         """Fields whose value must agree with other fields (``x-derived``)."""
-        return [f for f in self.fields.values() if "x-derived" in f.schema]
+        return [f for f in self.fields.values() if annotation(f.schema, "x-derived") is not None]
 
     @cached_property
     def timestamp_fields(self) -> list[Field]:
@@ -194,7 +219,15 @@ class Schema:
     @cached_property
     def statuses(self) -> list[str]:
         """Lifecycle stages, in order."""
-        return [str(s) for s in self.raw["properties"]["status"]["enum"]]
+        return lifecycle.statuses(self.raw)
+
+    def required_at(self, status: str) -> list[str]:
+        """Every field (dotted name) an incident at ``status`` must have, from the schema's ``allOf``."""
+        return lifecycle.required_at(self.raw, status)
+
+    def other_rule(self, name: str) -> lifecycle.OtherRule | None:
+        """The ``Other`` box of the choice field ``name`` and the field that describes it, if it has one."""
+        return lifecycle.other_rule(self.raw, name)
 
     def status_rank(self, status: object) -> int:
         """Position of ``status`` in the lifecycle (-1 when unknown)."""
@@ -203,13 +236,13 @@ class Schema:
     @cached_property
     def chronology(self) -> list[list[str]]:
         """Chains of timestamp and date fields that must not go backwards, each in order."""
-        return [[str(name) for name in chain] for chain in self.raw.get("x-chronology", [])]
+        return [[str(name) for name in chain] for chain in annotation(self.raw, "x-chronology", [])]
 
     @cached_property
     def sections(self) -> list[Section]:
         """Body sections, in the seed form's order."""
         out = []
-        for entry in self.raw.get("x-body-sections", []):
+        for entry in annotation(self.raw, "x-body-sections", []):
             out.append(
                 Section(
                     key=entry["key"],
@@ -218,8 +251,8 @@ class Schema:
                     kind=entry.get("kind", "prose"),
                     description=entry.get("description", ""),
                     required_from=entry.get("required_from"),
-                    seed_label=entry.get("x-seed-label", entry["heading"]),
-                    form_group=entry.get("x-form-group"),
+                    seed_label=annotation(entry, "x-seed-label", entry["heading"]),
+                    form_group=annotation(entry, "x-form-group"),
                 )
             )
         return out
@@ -227,7 +260,7 @@ class Schema:
     @cached_property
     def form(self) -> JSON:
         """The paper form's title, purpose, scope and ``====`` sections (``x-form``)."""
-        form: JSON = self.raw.get("x-form", {})
+        form: JSON = annotation(self.raw, "x-form", {})
         return form
 
     @cached_property
@@ -322,12 +355,20 @@ FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
 
 @lru_cache(maxsize=8)
 def _parse(text: str) -> Schema:
-    return Schema(json.loads(text))
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(SCHEMA_FILE.as_posix(), [f"line {exc.lineno}: not JSON ({exc.msg})"]) from None
+    schema = Schema(raw)
+    problems = schema.problems() if isinstance(raw, dict) else ["not a JSON object"]
+    if problems:
+        raise SchemaError(SCHEMA_FILE.as_posix(), problems)
+    return schema
 
 
 def load_schema(root: Path) -> Schema:
-    """The schema of the repository at ``root``; one Schema (and compiled validators) per distinct content."""
-    path = (root / SCHEMA_FILE).resolve()
-    schema = _parse(path.read_text(encoding="utf-8"))
-    schema.path = path
-    return schema
+    """The schema of the repository at ``root``; one Schema (and compiled validators) per distinct content.
+
+    Raises :class:`SchemaError` when the schema is unusable (see :meth:`Schema.problems`).
+    """
+    return _parse((root / SCHEMA_FILE).resolve().read_text(encoding="utf-8"))

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.body import parse_body
 from failurelog.core.loader import Document, parse_bytes
 from failurelog.core.problems import dotted
 from failurelog.core.schema import Schema
+from failurelog.core.values import parse_moment, parse_time, value_at
 from failurelog.validate.numbers import finite, number_problems
-from failurelog.validate.rules import parse_moment, parse_time, value_at
 
 #: The schema object holding the sign-off (the one field name this module knows).
 
@@ -207,7 +208,7 @@ class SignOff:
         closing: str | None = None
         signatures: list[tuple[str, str]] = []
         others: list[str] = []
-        holder = next((f for f in schema.fields.values() if f.schema.get("x-sign-off")), None)
+        holder = next((f for f in schema.fields.values() if annotation(f.schema, "x-sign-off")), None)
         for child in schema.children(holder.path) if holder is not None else []:
             dated = [f for f in schema.children(child.path) if f.schema.get("format") in ("date", "date-time")]
             if child.type == "object" and dated:

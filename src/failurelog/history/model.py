@@ -214,6 +214,13 @@ class RepositoryHistory:
                 return history
         return None
 
+    def renamed_from(self, incident_id: str) -> IncidentHistory | None:
+        """The incident whose file once had the name ``incident_id``.md but now has another id (a renumber)."""
+        for history in self.incidents.values():
+            if history.id != incident_id and any(PurePosixPath(p).stem == incident_id for p in history.paths):
+                return history
+        return None
+
     def changes(self) -> list[Change]:
         """Every change across the repository, newest first (uncommitted work on top)."""
         pending = [Change(h, h.uncommitted) for h in self.incidents.values() if h.uncommitted]

@@ -20,7 +20,7 @@ from failurelog.core.paths import display_path, incident_files
 from failurelog.core.schema import Field, Schema
 from failurelog.core.siteconfig import markdown_spec
 from failurelog.core.terminal import safe_json
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 
 #: What joins the values of a list in one CSV cell.
 JOIN = "; "

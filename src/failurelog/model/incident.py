@@ -16,10 +16,11 @@ from functools import cached_property
 from typing import Any
 
 from failurelog.core import roles
+from failurelog.core.annotations import get as annotation
 from failurelog.core.body import ParsedBody, parse_body, strip_comments
 from failurelog.core.loader import Document
 from failurelog.core.schema import Field, Schema
-from failurelog.validate.rules import number, parse_time, value_at, values_at
+from failurelog.core.values import number, parse_time, value_at, values_at
 
 
 @dataclass
@@ -106,7 +107,11 @@ class Model:
     @cached_property
     def role_names(self) -> dict[str, str]:
         """Dotted field name for each ``x-role`` the schema declares."""
-        return {str(f.schema["x-role"]): f.name for f in self.schema.fields.values() if f.schema.get("x-role")}
+        return {
+            str(annotation(f.schema, "x-role")): f.name
+            for f in self.schema.fields.values()
+            if annotation(f.schema, "x-role")
+        }
 
     def role_field(self, role: str) -> Field | None:
         """The field annotated ``x-role: role``, or None."""

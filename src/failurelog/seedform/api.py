@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from failurelog.core.errors import FailurelogError
+from failurelog.core.branches import used_ids
+from failurelog.core.errors import FailurelogError, FormError
+from failurelog.core.ids import IdFormat
 from failurelog.core.loader import load
-from failurelog.core.paths import INCIDENTS_DIR, display_path, incident_files
+from failurelog.core.paths import display_path
+from failurelog.core.repository import find_file, find_files
 from failurelog.core.schema import Schema, load_schema
 from failurelog.seedform import extras, layout, parse, settle, to_incident
 from failurelog.seedform.draft import Draft, Note
@@ -23,10 +26,6 @@ from failurelog.seedform.render import form_order, render_form
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4
 MAX_FORM_BYTES = 2 * 1024 * 1024
-
-
-class FormError(FailurelogError):
-    """One form cannot be imported; the message says why."""
 
 
 @dataclass
@@ -94,28 +93,24 @@ def _missing(schema: Schema, draft: Draft) -> None:
         )
 
 
-def _allocate(root: Path, draft: Draft, reserved: set[str]) -> str:
-    from failurelog.authoring.scaffold import MAX_PER_DAY, used_ids
-
+def _allocate(root: Path, ids: IdFormat, draft: Draft, reserved: set[str]) -> str:
     day = str(draft.meta["occurred_at"])[:10].replace("-", "")
-    taken = used_ids(root, day)
-    for number in range(1, MAX_PER_DAY + 1):
-        candidate = f"SYS-{day}-{number:03d}"
-        if number not in taken and candidate not in reserved:
-            draft.notes.append(Note(0, "id", f"the form has no INCIDENT ID: numbered {candidate}"))
-            return candidate
-    raise FormError(f"all {MAX_PER_DAY} incident numbers for {day} are taken")
+    try:
+        candidate = str(ids.next_free(day, used_ids(root, ids) | reserved))
+    except FailurelogError as exc:
+        raise FormError(str(exc)) from None
+    draft.notes.append(Note(0, "id", f"the form has no INCIDENT ID: numbered {candidate}"))
+    return candidate
 
 
-def target_path(root: Path, incident_id: str) -> Path:
+def target_path(root: Path, ids: IdFormat, incident_id: str) -> Path:
     """``incidents/YYYY/<id>.md``."""
-    return root / INCIDENTS_DIR / incident_id[4:8] / f"{incident_id}.md"
+    return ids.require(incident_id).path(root)
 
 
-def existing(root: Path, incident_id: str) -> Path | None:
-    """An incident file with this id anywhere under ``incidents/``."""
-    folder = root / INCIDENTS_DIR
-    return next(iter(sorted(folder.rglob(f"{incident_id}.md"))), None) if folder.is_dir() else None
+def existing(root: Path, ids: IdFormat, incident_id: str) -> Path | None:
+    """An incident file with this id (any case) anywhere under ``incidents/``."""
+    return next(iter(find_files(root, ids, incident_id)), None)
 
 
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
@@ -135,13 +130,13 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
         draft = read_form(schema, text)
         draft.notes[:0] = outcome.notes
         _missing(schema, draft)
-        incident_id = draft.meta.get("id") or _allocate(root, draft, reserved)
+        incident_id = draft.meta.get("id") or _allocate(root, schema.ids, draft, reserved)
         draft.meta["id"] = incident_id
-        where = existing(root, incident_id)
+        where = existing(root, schema.ids, incident_id)
         if where is not None or incident_id in reserved:
             shown = display_path(where, root) if where else "another form in this import"
             raise FormError(f"incident {incident_id} already exists ({shown}); not overwritten")
-        path = target_path(root, incident_id)
+        path = target_path(root, schema.ids, incident_id)
         settled = settle.settle(schema, draft, path)
         outcome.path, outcome.text, outcome.notes = path, settled.text, draft.notes
         reserved.add(incident_id)
@@ -161,20 +156,9 @@ def import_files(root: Path, sources: list[Path], *, dry_run: bool = False) -> l
     return [import_one(root, source, dry_run=dry_run, reserved=reserved) for source in sources]
 
 
-def find_incident(root: Path, incident_id: str) -> Path:
-    """The file of incident ``incident_id``."""
-    found = existing(root, incident_id)
-    if found is None:
-        for path in incident_files(root):
-            if path.stem.casefold() == incident_id.casefold():
-                return path
-        raise FailurelogError(f"no incident {incident_id} under {INCIDENTS_DIR}/")
-    return found
-
-
 def incident_parts(root: Path, incident_id: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Front matter and body sections of an incident (refused when its front matter cannot be read)."""
-    path = find_incident(root, incident_id)
+    path = find_file(root, load_schema(root).ids, incident_id)
     doc = load(path, display_path(path, root), root)
     if doc.meta is None:
         detail = "; ".join(f"line {p.line}: {p.message}" for p in doc.problems)
@@ -186,7 +170,7 @@ def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[d
     """What importing ``text`` gives (nothing written): front matter and body sections."""
     draft = read_form(schema, text)
     draft.meta.setdefault("id", incident_id)
-    settled = settle.settle(schema, draft, target_path(root, incident_id))
+    settled = settle.settle(schema, draft, target_path(root, schema.ids, incident_id))
     return settled.meta, settled.sections
 
 
@@ -212,8 +196,3 @@ def export_form(root: Path, incident_id: str) -> tuple[str, list[str]]:
         if sections.get(spec.key, "") != back_sections.get(spec.key, "")
     ]
     return (render_form(shape, meta, sections, extras.lines(changes)) if changes else text), warnings
-
-
-def export_text(root: Path, incident_id: str) -> str:
-    """The incident as the filled-in form (see :func:`export_form`)."""
-    return export_form(root, incident_id)[0]

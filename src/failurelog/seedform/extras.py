@@ -20,14 +20,13 @@ from itertools import pairwise
 from typing import Any
 
 from failurelog.core import yamlio
-from failurelog.core.schema import ITEMS, Schema
+from failurelog.core.schema import Schema
 
 TAG = "[failurelog]"
 _LINE = re.compile(r"^\s*\[failurelog\]\s+(?P<path>[A-Za-z0-9_.\[\]]+):\s?(?P<value>.*)$")
 _PART = re.compile(r"([a-z0-9_]+)((?:\[\d+\])*)")
 
 Path = tuple[str | int, ...]
-_DELETE = object()
 
 
 def take(lines: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -130,9 +129,3 @@ def diff(schema: Schema, want: Any, got: Any, path: Path = ()) -> list[tuple[Pat
 def lines(changes: list[tuple[Path, Any]]) -> list[str]:
     """``[failurelog] path: value`` lines for :func:`diff`'s changes."""
     return [f"{TAG} {format_path(path)}: {yamlio.dump_value(value)}" for path, value in changes]
-
-
-def unplaced(schema: Schema, placed: set[str]) -> list[str]:
-    """Leaf fields the form has no place for (they can only travel as ``[failurelog]`` lines)."""
-    leaves = [f.name for f in schema.fields.values() if not (f.type == "object" or f.is_container)]
-    return [name for name in leaves if name not in placed and name.split(ITEMS)[0] not in placed]

@@ -22,50 +22,18 @@ from functools import lru_cache
 
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform import slots
-from failurelog.seedform.labels import Scope, Target, children_of, find, resolve_blanks, section_for
+from failurelog.seedform.labels import (
+    Entry,
+    OptionLine,
+    Scope,
+    Section,
+    Target,
+    children_of,
+    find,
+    resolve_blanks,
+    section_for,
+)
 from failurelog.seedform.template import Box, Lit, TLine, labels_in, norm, template_lines
-
-
-@dataclass
-class OptionLine:
-    """A template line of check boxes: the choice of each box, and blanks beside them (``Other: __``)."""
-
-    tline: TLine
-    options: list[str]
-    targets: list[Target]
-
-
-@dataclass
-class Entry:
-    """One anchored line of the form (with the lines that belong to it), or a fixed line."""
-
-    tline: TLine
-    kind: str  # fixed | heading | header | value | choice | slot
-    group: int = 0
-    label: str | None = None
-    anchor: str = "none"  # label | numbered | placeholder | none
-    scope: Scope = ()
-    targets: list[Target] = field(default_factory=list)
-    choice: str | None = None
-    options: list[OptionLine] = field(default_factory=list)
-    block: Target | None = None
-    attached: list[TLine] = field(default_factory=list)
-    prefilled: bool = False
-    marker: bool = False
-    defaults: dict[str, str] = field(default_factory=dict)
-    unit: list[Entry] = field(default_factory=list)
-    count: int = 0
-    array: str | None = None
-    pattern: re.Pattern[str] | None = None
-
-
-@dataclass
-class Section:
-    """A ``====`` headed part of the form and the schema object it describes (``()`` for none)."""
-
-    heading: str
-    scope: Scope
-    entries: list[Entry] = field(default_factory=list)
 
 
 @dataclass

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from failurelog.seedform.layout import Entry, Layout
+from failurelog.seedform.labels import Entry
+from failurelog.seedform.layout import Layout
 from failurelog.seedform.template import NUMBERED, after_label, first_label, norm, only_label
 
 _EQUALS_RULE = re.compile(r"^\s*={5,}\s*$")

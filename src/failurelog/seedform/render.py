@@ -14,8 +14,8 @@ from typing import Any
 
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform.draft import NOTES_SECTION
-from failurelog.seedform.labels import Target
-from failurelog.seedform.layout import Entry, Layout, OptionLine
+from failurelog.seedform.labels import Entry, OptionLine, Target
+from failurelog.seedform.layout import Layout
 from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, TLine, clean_value
 from failurelog.seedform.values import format_value, join_items, parse_text, split_items
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.core.errors import FailurelogError
+from failurelog.core.lifecycle import other_rules
 from failurelog.core.loader import Document, parse_text
 from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema
+from failurelog.core.values import value_at
 from failurelog.seedform import extras
 from failurelog.seedform.draft import Draft, Note
 from failurelog.seedform.markdown import incident_text
-from failurelog.validate.rules import value_at
 from failurelog.validate.run import check_document
 
 _LIFECYCLE = "required once status is"
@@ -169,15 +170,16 @@ def settle(schema: Schema, draft: Draft, path: Path) -> Settled:
 
 def _untick_other(schema: Schema, draft: Draft, name: str) -> bool:
     """``[X] Other: ____`` with nothing written: untick Other (its text field is required beside it)."""
-    base = name.removesuffix("_other")
-    spec = schema.field(base) if base != name else None
-    values = draft.meta.get(base) if spec is not None and spec.path == (base,) else None
-    if not isinstance(values, list) or "Other" not in values:
+    rule = next((r for r in other_rules(schema.raw) if r.detail == name), None)
+    values = draft.meta.get(rule.field) if rule is not None and "." not in rule.field else None
+    if rule is None or not isinstance(values, list) or rule.value not in values:
         return False
-    values.remove("Other")
+    base, other = rule.field, rule.value
+    values.remove(other)
     remarks = draft.meta.setdefault("remarks", {})
-    remarks[base] = f"{remarks[base]}; Other ticked" if base in remarks else "Other ticked, nothing written beside it"
-    draft.notes.append(Note(0, base, "'Other' is ticked but says nothing: unticked, kept as a remark"))
+    ticked = f"{other} ticked"
+    remarks[base] = f"{remarks[base]}; {ticked}" if base in remarks else f"{ticked}, nothing written beside it"
+    draft.notes.append(Note(0, base, f"'{other}' is ticked but says nothing: unticked, kept as a remark"))
     _prune(draft.meta)
     return True
 

@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from failurelog.core.schema import ITEMS, Schema
+from failurelog.seedform.labels import Entry, Section, Target
 from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, norm
 
-if TYPE_CHECKING:
-    from failurelog.seedform.labels import Target
-    from failurelog.seedform.layout import Entry, Section
-
-    LineResolver = Callable[[Entry, tuple[str, ...]], list[Target]]
+LineResolver = Callable[[Entry, tuple[str, ...]], list[Target]]
 
 
 def _signature(entry: Entry) -> str:
@@ -48,8 +44,6 @@ def _best_run(members: list[Entry]) -> tuple[int, int, int] | None:
 
 def collapse(schema: Schema, section: Section) -> None:
     """Replace each run of repeated lines in a group by one slot entry."""
-    from failurelog.seedform.layout import Entry
-
     out: list[Entry] = []
     entries = section.entries
     index = 0
@@ -98,8 +92,6 @@ def _array_of(schema: Schema, section: Section, slot: Entry) -> str | None:
 
 def resolve_unit(schema: Schema, section: Section, slot: Entry, resolve: LineResolver) -> None:
     """Give every blank of the slot's unit its field, relative to one item of the slot's array."""
-    from failurelog.seedform.labels import Target
-
     array = _array_of(schema, section, slot)
     slot.array = array
     if array is None:

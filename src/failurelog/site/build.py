@@ -22,7 +22,7 @@ import yaml
 
 from failurelog.core.errors import FailurelogError
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
-from failurelog.site.generate import BUILD_DIR, Prepared, prepare
+from failurelog.site.generate import Prepared, prepare
 from failurelog.site.sitedir import check_site_dir, mark
 
 ENGINES = ("mkdocs", "zensical")
@@ -105,13 +105,17 @@ def build_site(
     verbose: bool = False,
     today: date | None = None,
 ) -> Prepared:
-    """Validate, generate and build the site of ``root`` into ``site_dir`` (default: ``site/``)."""
+    """Validate, generate and build the site of ``root`` into ``site_dir`` (default: mkdocs.yml's ``site_dir``).
+
+    The returned :class:`Prepared` names the folder written (``site_dir``).
+    """
     if engine not in ENGINES:
         raise FailurelogError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     _require_config(root)
     target = (site_dir or root / str(read_config(root).get("site_dir", "site"))).resolve()
     check_site_dir(root, target)
     prepared = prepare(root, today=today)
+    prepared.site_dir = target
     if engine == "mkdocs":
         run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
     else:
@@ -133,8 +137,3 @@ def serve_site(root: Path, *, dev_addr: str | None = None, verbose: bool = False
         serve(config_file=str(root / CONFIG_FILE), dev_addr=dev_addr, livereload=True, **extra)
     except MkDocsException as exc:
         raise FailurelogError(f"mkdocs: {exc}") from None
-
-
-def clean_build(root: Path) -> None:
-    """Remove the generated tree (``.failurelog-build``)."""
-    shutil.rmtree(root / BUILD_DIR, ignore_errors=True)

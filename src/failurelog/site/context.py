@@ -9,6 +9,7 @@ from urllib.parse import quote
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
+from failurelog.core.annotations import get as annotation
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import ITEMS, Field
@@ -69,7 +70,7 @@ class Context:
         out = []
         for spec in self.model.schema.fields.values():
             top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
-            if (spec.schema.get("x-summary") or top_leaf) and ITEMS not in spec.path:
+            if (annotation(spec.schema, "x-summary") or top_leaf) and ITEMS not in spec.path:
                 out.append(spec)
         return out
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.core.bodyhtml import extension_spec
-from failurelog.core.errors import FailurelogError
+from failurelog.core.errors import ValidationFailed
 from failurelog.core.parallel import fork_map
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
@@ -35,23 +34,12 @@ from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
 from failurelog.site.report_pages import actions_page, data_page, related_page
 from failurelog.site.stats_page import statistics_page
-from failurelog.validate.run import Report
 
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
 MANIFEST = "manifest.json"
 ASSET_FILES = ("failurelog.js", "failurelog.css")
-
-
-class ValidationFailed(FailurelogError):
-    """Some incidents are invalid; the site is not built. ``report`` holds the problems."""
-
-    def __init__(self, report: Report) -> None:
-        """Keep the report; the message counts the invalid files."""
-        self.report = report
-        count = len(report.invalid_files)
-        super().__init__(f"{count} invalid incident file{'s' if count != 1 else ''}: the site was not built")
 
 
 def build_date() -> date:
@@ -190,6 +178,7 @@ class Prepared:
     docs_dir: Path
     model: Model
     written: Written = field(default_factory=Written)
+    site_dir: Path | None = None  # where the engine wrote the site (set by build_site)
 
 
 def load_model(root: Path, today: date | None = None) -> Model:
@@ -251,8 +240,3 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
     result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
     _MEMO[docs_dir] = (key, result)
     return result
-
-
-def clean(root: Path) -> None:
-    """Remove the generated tree."""
-    shutil.rmtree(root / BUILD_DIR, ignore_errors=True)

@@ -22,7 +22,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from failurelog.site.generate import DOCS_DIR, ValidationFailed, prepare
+from failurelog.core.errors import FailurelogError
+from failurelog.site.generate import DOCS_DIR, prepare
 from failurelog.site.search_text import search_view
 
 __all__ = ["on_config", "on_page_context", "on_serve"]
@@ -40,14 +41,14 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog.validate import output
+    from failurelog.cli.main import explain
 
     root = _root(config)
     try:
         prepared = prepare(root)
-    except ValidationFailed as exc:
-        text = output.render_text(exc.report, color=False, quiet=True)
-        raise PluginError(f"{exc}\n{text}") from None
+    except FailurelogError as exc:  # MkDocs reports it: the same report main() prints, through PluginError
+        report, _errors = explain(exc, quiet=True)
+        raise PluginError(f"{exc}\n{report}" if report else str(exc)) from None
     written = prepared.written
     log.info(
         "failurelog: %d incidents; %d pages written, %d unchanged, %d removed",

@@ -12,6 +12,7 @@ from typing import Any
 
 from failurelog.analysis.actions import parse_date
 from failurelog.analysis.similar import describe
+from failurelog.core.annotations import get as annotation
 from failurelog.core.body import publishable
 from failurelog.core.bodyhtml import Heading, render_parts
 from failurelog.core.schema import ITEMS, Field
@@ -36,7 +37,7 @@ def _incident_link(ctx: Context, ident: str, here: str) -> str:
 
 def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
     """One field value as HTML: linked to its pattern page or incident where there is one."""
-    if spec is not None and spec.schema.get("x-incident-ref") and isinstance(value, str):
+    if spec is not None and annotation(spec.schema, "x-incident-ref") and isinstance(value, str):
         target = ctx.model.by_id.get(value)
         return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here)) if target else h.esc(value)
     if spec is not None and spec.group_by:
@@ -150,7 +151,7 @@ def _object(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dic
             items = [_item_html(ctx, incident, child, item) for item in value] if isinstance(value, list) else []
             items = [f"<li>{line}</li>" for line in items if line]
             if items:
-                tag = "ol" if child.schema.get("x-ordered") else "ul"
+                tag = "ol" if annotation(child.schema, "x-ordered") else "ul"
                 label = f'<p class="fl-caption">{h.esc(child.title)}</p>' if prefix else ""
                 blocks.append(f'{label}<{tag} class="fl-list">{" ".join(items)}</{tag}>')
         else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from failurelog.analysis.patterns import PatternIndex, PatternValue
 from failurelog.analysis.stats import month_range
 from failurelog.core import roles
+from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site import svg
 from failurelog.site.context import INCIDENT_INDEX, PATTERN_INDEX, Context, field_page, value_page
 from failurelog.site.incident_page import value_html
-from failurelog.validate.rules import parse_time
 
 #: Marks the table after it as sortable and filterable (see assets/failurelog/failurelog.js).
 TABLE_MARKER = '<div class="fl-table-tools" data-fl-table></div>'

@@ -14,11 +14,12 @@ from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError, best_match
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.body import parse_body
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
-from failurelog.validate.rules import values_at
+from failurelog.core.values import values_at
 
 FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
 
@@ -104,7 +105,7 @@ def _message(error: ValidationError, schema: Schema, path: tuple[str | int, ...]
         return f"{value!r} is not a valid {kind}{label}"
     if error.validator == "pattern":
         guide = field.description if field is not None else ""
-        example = field.schema.get("x-example") if field is not None else None
+        example = annotation(field.schema, "x-example") if field is not None else None
         if example:
             guide = f"{guide} Expected like {example}".strip()
         return f"{value!r} is not in the expected form{label}: {guide}".rstrip(": ")

@@ -8,61 +8,24 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
-from failurelog.core.schema import ITEMS, Field, Schema
-
-_ID_DATE = re.compile(r"^SYS-(\d{4})(\d{2})(\d{2})-\d{3}$")
-
-
-def values_at(data: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every (instance path, value) for a dotted field name, expanding ``[]`` over lists."""
-    parts = name.replace(ITEMS, "." + ITEMS).split(".")
-    frontier: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
-    for part in parts:
-        nxt: list[tuple[tuple[str | int, ...], Any]] = []
-        for path, value in frontier:
-            if part == ITEMS and isinstance(value, list):
-                nxt.extend(((*path, i), item) for i, item in enumerate(value))
-            elif isinstance(value, dict) and part in value:
-                nxt.append(((*path, part), value[part]))
-        frontier = nxt
-    return iter(frontier)
+from failurelog.core.schema import Field, Schema
+from failurelog.core.values import number, parse_moment, parse_time, value_at, values_at
 
 
-def value_at(data: Any, name: str) -> Any:
-    """The single value of a dotted field name without ``[]``, or None."""
-    for _path, value in values_at(data, name):
-        return value
-    return None
-
-
-def parse_time(value: Any) -> datetime | None:
-    """A schema timestamp as an aware datetime, or None when absent or malformed."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def number(value: Any) -> float | None:
-    """A YAML number as a float; None for anything else (booleans included)."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def file_problems(doc: Document) -> list[Problem]:
+def file_problems(doc: Document, schema: Schema) -> list[Problem]:
     """The id agrees with the file name, the folder's year, and the incident's date."""
     meta = doc.meta or {}
     incident_id = meta.get("id")
     out: list[Problem] = []
-    if not isinstance(incident_id, str) or not _ID_DATE.fullmatch(incident_id):
+    parsed = schema.ids.parse(incident_id, exact=True)
+    if not isinstance(incident_id, str) or parsed is None:
         return out  # the schema reports a missing or malformed id
     line = line_of(doc.lines, ("id",), 2)
     if doc.path.stem != incident_id:
@@ -75,7 +38,7 @@ def file_problems(doc: Document) -> list[Problem]:
                 "id",
             )
         )
-    year = incident_id[4:8]
+    year = parsed.year
     if re.fullmatch(r"\d{4}", doc.path.parent.name) and doc.path.parent.name != year:
         out.append(
             Problem(
@@ -89,13 +52,13 @@ def file_problems(doc: Document) -> list[Problem]:
     occurred = parse_time(meta.get("occurred_at"))
     if occurred is not None:
         day = occurred.strftime("%Y%m%d")
-        if incident_id[4:12] != day:
+        if parsed.day != day:
             out.append(
                 Problem(
                     doc.display,
                     line,
                     "id",
-                    f"id {incident_id} names the date {incident_id[4:12]} but occurred_at is on {day} (UTC)",
+                    f"id {incident_id} names the date {parsed.day} but occurred_at is on {day} (UTC)",
                     "id",
                 )
             )
@@ -130,7 +93,7 @@ def consistency_problems(doc: Document, schema: Schema) -> list[Problem]:
 
 def _derived_problem(doc: Document, field: Field) -> Problem | None:
     """A stated figure (or Yes/No) that disagrees with the fields it derives from."""
-    rule = field.schema["x-derived"]
+    rule = annotation(field.schema, "x-derived")
     raw = value_at(doc.meta, field.name)
     expected = _derive(rule, doc.meta or {})
     if expected is None or raw is None:
@@ -147,17 +110,6 @@ def _derived_problem(doc: Document, field: Field) -> Problem | None:
         unit = f" {field.unit}" if field.unit else ""
         message = f"{field.title} is {stated:g} but {sources} give {expected:.2f}{unit}"
     return Problem(doc.display, line_of(doc.lines, field.path, 2), field.name, message, "consistency")
-
-
-def parse_moment(value: Any) -> datetime | date | None:
-    """A timestamp as an aware datetime, a YYYY-MM-DD date as a date, else None."""
-    when = parse_time(value)
-    if when is not None or not isinstance(value, str):
-        return when
-    try:
-        return date.fromisoformat(value) if len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def _before(later: datetime | date, earlier: datetime | date) -> bool:
@@ -256,7 +208,7 @@ def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Proble
                 else:
                     target = by_id[value][0]
                     out.extend(_check_ref_date(doc, path, target))
-                    if field.schema.get("x-incident-ref") == "earlier":
+                    if annotation(field.schema, "x-incident-ref") == "earlier":
                         out.extend(_check_ref_earlier(doc, path, target))
     return out
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from failurelog.core.loader import Document, load
-from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_map
-from failurelog.core.paths import display_path, incident_files
+from failurelog.core.loader import Document
+from failurelog.core.parallel import PARALLEL_MIN_ITEMS
+from failurelog.core.paths import incident_files
 from failurelog.core.problems import Problem
+from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
 from failurelog.validate.checks import body_problems, schema_problems
@@ -56,7 +57,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))
-    doc.problems.extend(file_problems(doc))
+    doc.problems.extend(file_problems(doc, schema))
     doc.problems.extend(consistency_problems(doc, schema))
 
 
@@ -64,28 +65,15 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
 QUICK_CHECK_MIN_FILES = 50
 
 
-def _load_and_check(root: Path, schema: Schema, quick: bool, path: Path) -> Document:
-    doc = load(path, display_path(path, root), root)
-    check_document(doc, schema, quick=quick, markdown=markdown_spec(root))
-    doc.text = ""  # the checks are done with it; not sending it back halves what crosses between processes
-    return doc
-
-
-def load_all(root: Path, schema: Schema, files: Sequence[Path] | None = None, *, check: bool = True) -> list[Document]:
-    """Load (and, with ``check``, check) every incident or ``files`` under ``root``, in file order.
-
-    Large sets are spread over the CPUs with forked workers that inherit the
-    compiled validators; YAML parsing is most of the cost and is CPU-bound.
-    """
+def load_and_check(root: Path, schema: Schema, files: Sequence[Path] | None = None) -> list[Document]:
+    """Load and check every incident (or ``files``) under ``root``, in file order (see :func:`load_all`)."""
     paths = list(files if files is not None else incident_files(root))
-    if not check:
-        return [load(path, display_path(path, root), root) for path in paths]
     quick = len(paths) >= QUICK_CHECK_MIN_FILES
-    markdown_spec(root)  # read mkdocs.yml once, before forking
+    markdown = markdown_spec(root)  # read mkdocs.yml once, before forking
     if len(paths) >= PARALLEL_MIN_ITEMS:
         schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
         schema.validator  # noqa: B018
-    return fork_map(partial(_load_and_check, root, schema, quick), paths)
+    return load_all(root, paths, step=partial(check_document, schema=schema, quick=quick, markdown=markdown))
 
 
 def expand(targets: Sequence[Path]) -> list[Path]:
@@ -115,8 +103,8 @@ def validate_documents(root: Path, targets: Sequence[Path] = ()) -> tuple[Report
     chosen = expand(targets) if targets else repository
     chosen_keys = {p.absolute() for p in chosen}
     others = [p for p in repository if p.absolute() not in chosen_keys]
-    docs = load_all(root, schema, chosen)
-    context = load_all(root, schema, others, check=False) if others else []
+    docs = load_and_check(root, schema, chosen)
+    context = load_all(root, others) if others else []
     report = Report(checked=[d.display for d in docs])
     for doc in docs:
         report.problems.extend(doc.problems)

@@ -9,8 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from failurelog.authoring.scaffold import NewIncident, create
-from failurelog.core.ids import ids_on_branches, numbers_on_branches
+from failurelog.core.branches import ids_on_branches, numbers_on_branches
 from failurelog.core.loader import load
 from tests.cli_helpers import ENTRY_POINT
 
@@ -113,12 +115,13 @@ STARTER = (
     "import sys, time\n"
     "from failurelog.cli.main import main\n"
     # everything loaded before the start line
-    "import failurelog.authoring.scaffold, failurelog.core.ids, git, jinja2, jsonschema\n"
+    "import failurelog.authoring.scaffold, failurelog.core.branches, git, jinja2, jsonschema\n"
     "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )
 
 
+@pytest.mark.slow
 def test_two_processes_at_the_same_moment_get_distinct_ids(repo: Path) -> None:
     """Both processes import everything, then sleep until the same instant and race for the same number."""
     init(repo)

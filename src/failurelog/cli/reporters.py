@@ -1,4 +1,4 @@
-"""Render a validation report as text, JSON or GitHub workflow annotations."""
+"""Render a validation report as text, JSON or GitHub workflow annotations (see :mod:`failurelog.cli.registry`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import IO
 
 from failurelog.core.terminal import safe
 from failurelog.validate.run import Report
-
-FORMATS = ("text", "json", "github")
 
 
 def use_color(choice: str, stream: IO[str]) -> bool:

@@ -1,0 +1,47 @@
+"""``failurelog build``: validate, generate and build the site, and say where it went.
+
+Only argparse is imported here; MkDocs and the generators are imported inside
+the handler so ``failurelog --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from failurelog.cli.common import root_of
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, generate and build the site; invalid incidents raise ValidationFailed (reported by main)."""
+    from failurelog.core.paths import display_path
+    from failurelog.site.build import build_site
+
+    root = root_of(args)
+    built = build_site(root, site_dir=args.site_dir, engine=args.engine, strict=args.strict, verbose=args.verbose)
+    assert built.site_dir is not None  # build_site always sets it
+    print(f"built {len(built.model.incidents)} incidents with {args.engine} into {display_path(built.site_dir, root)}")
+    return 0
+
+
+def add_command(sub: Any) -> None:
+    """Register ``build``."""
+    build = sub.add_parser(
+        "build",
+        help="validate the incidents and build the static site",
+        description="Validate every incident (stop with the messages, exit 1, if any is invalid), generate the "
+        "site's Markdown tree into .failurelog-build/docs, and build it with MkDocs (or Zensical).",
+    )
+    build.add_argument(
+        "--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: mkdocs.yml's site_dir)"
+    )
+    build.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="mkdocs (default; Material theme) or zensical (Material's successor; same tree and mkdocs.yml)",
+    )
+    build.add_argument("--strict", action="store_true", help="fail on MkDocs warnings (broken links and the like)")
+    build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
+    build.set_defaults(handler=run)

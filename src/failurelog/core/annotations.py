@@ -1,0 +1,111 @@
+"""Every ``x-`` annotation the schema may carry, declared once with its meaning.
+
+JSON Schema ignores keywords it does not know, so a typo (``x-rol`` for
+``x-role``) would silently switch a feature off. :func:`unknown_annotations`
+finds every ``x-`` key of a schema that is not declared here; the schema is
+refused at load when it has one. Code reads an annotation with :func:`get`,
+which refuses (a programming error) a key not declared here.
+
+To add an annotation: declare it in :data:`ANNOTATIONS`, use it in the schema,
+and read it through :func:`get` (or a helper in :mod:`failurelog.core.roles`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One ``x-`` keyword: where it goes and what it means."""
+
+    key: str
+    where: str  # "field", "section" (an entry of x-body-sections), "schema" (the top level), or several
+    meaning: str
+
+
+ANNOTATIONS: dict[str, Annotation] = {
+    a.key: a
+    for a in (
+        Annotation("x-summary", "field", "shown in the header table of an incident page"),
+        Annotation("x-index-column", "field", "a column of the incident index"),
+        Annotation("x-group-by", "field", "worth a pattern index page (one page per value)"),
+        Annotation(
+            "x-similarity",
+            "field, section",
+            "evidence for related-incident suggestions: `exact` (shared values) or `text` (similar wording)",
+        ),
+        Annotation(
+            "x-role",
+            "field",
+            "the field the analyses use for a meaning: downtime, time_to_recover, time_to_detect",
+        ),
+        Annotation("x-stat", "field", "charted per month on the statistics page: `sum`, `mean` or `share`"),
+        Annotation("x-ordered", "field", "a list of objects that is a sequence (an ordered list on the site)"),
+        Annotation(
+            "x-action-list",
+            "field",
+            "a list of follow-up actions; {owner, due, status, priority, done} name its item fields "
+            "and the statuses that count as done",
+        ),
+        Annotation("x-incident-ref", "field", "the value is another incident's id; `earlier`: it must be older"),
+        Annotation("x-sign-off", "field", "the sign-off block: changes after signing are flagged by the audit"),
+        Annotation("x-derived", "field", "must agree with other fields ({op: percent, of: [part, whole]})"),
+        Annotation("x-example", "field", "an example value quoted in validation messages"),
+        Annotation("x-unit", "field", "the unit of a number (shown after it; the paper form's unit)"),
+        Annotation("x-seed-label", "field, section", "the label on the paper form, when it is not the title"),
+        Annotation("x-form-group", "field, section", "the paper form's sub-heading the field sits under"),
+        Annotation("x-chronology", "schema", "chains of timestamp and date fields that must not go backwards"),
+        Annotation("x-body-sections", "schema", "the `##` sections of the incident body, in the form's order"),
+        Annotation("x-form", "schema", "the paper form's title, purpose, scope and `====` sections"),
+    )
+}
+
+#: Annotations whose value is free data (not a schema): their insides are not searched for ``x-`` keys.
+_OPAQUE = {"x-derived", "x-action-list", "x-chronology", "x-form", "x-example"}
+
+
+def get(node: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    """The value of annotation ``key`` on a schema node (``default`` when absent).
+
+    ``key`` must be declared in :data:`ANNOTATIONS`: reading an undeclared one is a bug in the caller.
+    """
+    if key not in ANNOTATIONS:
+        raise KeyError(f"{key} is not a declared schema annotation (see failurelog.core.annotations)")
+    return node.get(key, default)
+
+
+def _walk(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{pointer}/{key}"
+            if isinstance(key, str) and key.startswith("x-"):
+                yield here, key
+                if key in _OPAQUE:
+                    continue
+            if key in ("enum", "const", "examples", "default"):
+                continue  # values, not schema
+            yield from _walk(value, here)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{pointer}/{index}")
+
+
+def used_annotations(raw: Mapping[str, Any]) -> set[str]:
+    """Every ``x-`` key the schema ``raw`` uses."""
+    return {key for _pointer, key in _walk(raw, "")}
+
+
+def unknown_annotations(raw: Mapping[str, Any]) -> list[str]:
+    """One message per undeclared ``x-`` key in the schema ``raw``, with its JSON pointer and a likely fix."""
+    out = []
+    for pointer, key in _walk(raw, ""):
+        if key in ANNOTATIONS:
+            continue
+        close = difflib.get_close_matches(key, ANNOTATIONS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        out.append(f"{pointer}: unknown annotation {key}{hint} (declared ones: failurelog.core.annotations)")
+    return out

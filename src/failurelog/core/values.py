@@ -1,0 +1,63 @@
+"""Reading values out of front matter: dotted field paths, timestamps, numbers.
+
+Helpers every layer uses (validation, the model, the analyses, the history
+audit, the site); they know the schema's path notation (``[]`` for list items)
+and nothing else about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from failurelog.core.schema import ITEMS
+
+
+def values_at(data: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every (instance path, value) for a dotted field name, expanding ``[]`` over lists."""
+    parts = name.replace(ITEMS, "." + ITEMS).split(".")
+    frontier: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    for part in parts:
+        nxt: list[tuple[tuple[str | int, ...], Any]] = []
+        for path, value in frontier:
+            if part == ITEMS and isinstance(value, list):
+                nxt.extend(((*path, i), item) for i, item in enumerate(value))
+            elif isinstance(value, dict) and part in value:
+                nxt.append(((*path, part), value[part]))
+        frontier = nxt
+    return iter(frontier)
+
+
+def value_at(data: Any, name: str) -> Any:
+    """The single value of a dotted field name without ``[]``, or None."""
+    for _path, value in values_at(data, name):
+        return value
+    return None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A schema timestamp as an aware datetime, or None when absent or malformed."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def number(value: Any) -> float | None:
+    """A YAML number as a float; None for anything else (booleans included)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def parse_moment(value: Any) -> datetime | date | None:
+    """A timestamp as an aware datetime, a YYYY-MM-DD date as a date, else None."""
+    when = parse_time(value)
+    if when is not None or not isinstance(value, str):
+        return when
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None

@@ -60,7 +60,7 @@ def test_a_file_changed_meanwhile_stops_everything(tmp_path: Path) -> None:
 def test_killed_before_the_journal_rolls_back(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     _staged(root, _steps(root))
-    handle, _name = tempfile.mkstemp(prefix=f"{JOURNAL}.", suffix=".tmp", dir=root)  # the journal, half-written
+    handle, _name = tempfile.mkstemp(prefix=f".{JOURNAL}.", suffix=".tmp", dir=root)  # as core.atomic names it
     os.close(handle)
     finished, removed = resume(root)
     assert finished == [] and len(removed) == 4

@@ -130,7 +130,7 @@ def clean_temporaries(root: Path, folders: Iterable[Path] = (INCIDENTS_DIR,)) ->
     Only called with no journal pending (a journal's temporary files are its commit's content).
     """
     removed = []
-    for path in root.glob(f".{JOURNAL.lstrip('.')}.*.tmp"):  # a journal being written when the run was killed
+    for path in root.glob(f".{JOURNAL}.*.tmp"):  # a journal being written when the run was killed
         if _TEMPORARY.match(path.name) and path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
             removed.append(path)

@@ -48,7 +48,8 @@ def _incident() -> str:
     good = HOSTILE.read_bytes()[3:].decode("utf-8")
     head, _, _ = good.partition("\n---\n")
     head = head.replace("title: Kernel panic on md-gw-03", "title: '<img src=x onerror=window.__fl0=1> panic'")
-    body = "\n\n".join(f"<!-- {kind} -->\n\n{text}" for kind, text in PAYLOADS)
+    # a heading first: a payload's unclosed raw-HTML block turns what follows it into HTML, headings included
+    body = "### Body heading\n\ntext\n\n" + "\n\n".join(f"<!-- {kind} -->\n\n{text}" for kind, text in PAYLOADS)
     return f"{head}\n---\n\n## Initial Symptoms\n\n{body}\n"
 
 
@@ -81,8 +82,8 @@ def test_no_payload_runs(page_url: str, browser: Any) -> None:  # noqa: F811
     set_globals, handlers, links, bodies = browser.execute_script(_CHECK)
     assert bodies > 0, "the body was not published"
     toc = browser.execute_script(
-        "return [document.getElementById('heading') !== null, "
-        "[...document.querySelectorAll('nav a[href=\"#heading\"]')].length];"
+        "return [document.getElementById('body-heading') !== null, "
+        "[...document.querySelectorAll('nav a[href=\"#body-heading\"]')].length];"
     )
     assert toc[0] and toc[1] > 0, "the body's heading has no anchor or no table-of-contents entry"
     assert set_globals == [], f"payloads ran: {[PAYLOADS[n - 1][0] if n else 'title' for n in set_globals]}"

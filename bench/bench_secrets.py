@@ -25,9 +25,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from synth import generate  # noqa: E402
 
-from failurelog import validate as validate_module  # noqa: E402
 from failurelog.core.loader import load  # noqa: E402
 from failurelog.core.schema import load_schema  # noqa: E402
+from failurelog.validate import run as validate_module  # noqa: E402
 from failurelog.validate.secrets import scan  # noqa: E402
 
 

@@ -70,7 +70,7 @@ def run_mode(mode: str, folder: Path) -> dict[str, float]:
         import failurelog.validate.run as validate
         from failurelog.site import markup
         from failurelog.site.build import build_site
-        from failurelog.site.incident_page import body_section
+        from failurelog.site.story import story
 
         generate.render_tree = _timed(acc, "page generation", generate.render_tree)
         generate.c.build_context = _timed(acc, "analyses", generate.c.build_context)
@@ -80,7 +80,7 @@ def run_mode(mode: str, folder: Path) -> dict[str, float]:
             def bare(ctx: Any, incident: Any) -> str:
                 title = f"{incident.id}: {incident.title}"
                 header = markup.page_header(title, hide=("navigation",))
-                return f"{header}{markup.heading(1, title)}\n\n{body_section(incident)}\n"
+                return f"{header}{markup.heading(1, title)}\n\n{story(ctx.model.schema, incident)}\n"
 
             generate.incident_page = bare
         build_site(folder, site_dir=folder / "site")

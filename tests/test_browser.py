@@ -2,21 +2,18 @@
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``/usr/bin/chromium``,
 ``/usr/bin/chromedriver``) and the ``selenium`` package from the test extra.
-The site is served on 127.0.0.1 by ``http.server`` in a thread; every request
+The site is served on 127.0.0.1 (tests/browser_helpers.py); every request
 the browser makes is logged, and any that is not for 127.0.0.1 fails the test
 (name resolution of other hosts is disabled as well, so none can succeed).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +23,17 @@ import pytest
 from failurelog.cli.main import main
 from failurelog.core.body import parse_body
 from failurelog.core.paths import incident_files
+from tests.browser_helpers import chromium, serve
 from tests.site_helpers import ROOT, make_repo
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 # No skip when the browser is missing: a site nobody opened is not a tested site. `.ci/run`
 # installs Debian's chromium and chromium-driver; on a workstation, install them first.
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -52,42 +41,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     repo = make_repo(tmp_path_factory.mktemp("browser") / "repo", ROOT / "incidents")
     site = repo / "site"
     assert main(["--root", str(repo), "build", "--site-dir", str(site)]) == 0
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    assert not missing, f"browser tests need {', '.join(missing)}: apt-get install chromium chromium-driver"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(30)
+    driver = chromium(tmp_path / "profile")
     try:
         yield driver
     finally:

@@ -58,3 +58,22 @@ def test_negative_case_reports_exactly_its_problems(repo: Path, case: Path) -> N
 def test_every_negative_case_has_an_expectation() -> None:
     cases = {p.stem for p in (CASES / "negative").glob("*.md")}
     assert cases == set(EXPECTED)
+
+
+def test_a_start_time_later_than_what_followed_says_how_to_fix_it(repo: Path) -> None:
+    place(repo, CASES / "negative" / "times_go_backwards.md")
+    (message,) = [p.message for p in validate(repo).problems]
+    assert "`failurelog new` sets it to now" in message and "at or before 2026-11-03T14:20:00.000Z" in message
+    assert "renumber" not in message  # the same day: the id stays right
+
+
+def test_a_start_time_on_a_later_day_also_says_to_renumber(repo: Path, tmp_path: Path) -> None:
+    text = (CASES / "negative" / "times_go_backwards.md").read_text(encoding="utf-8")
+    text = text.replace(
+        "first_indication_at: '2026-11-03T14:20:00.000Z'", "first_indication_at: '2026-11-02T23:50:00.000Z'"
+    )
+    case = tmp_path / "times_go_back_a_day.md"
+    case.write_text(text.replace("complete_failure_at: '2026-11-03T14:25:00.000Z'", ""), encoding="utf-8")
+    place(repo, case, "incidents/2026/SYS-20261103-001.md")
+    messages = [p.message for p in validate(repo).problems if p.field == "failure.first_indication_at"]
+    assert messages and "failurelog renumber" in messages[0], messages

@@ -1,4 +1,4 @@
-"""The `failurelog` command through its real entry point: formats, exit codes, repository rules."""
+"""The `failurelog` command (through tests.cli_helpers.run_cli): formats, exit codes, repository rules."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from failurelog.core.schema import Schema
 from failurelog.validate.run import validate
 from tests.cli_helpers import run_cli
 
-# the console script pip installed beside this interpreter: the real entry point
 NEGATIVE = Path(__file__).parent / "cases" / "negative"
 GOOD = (
     "---\nid: {id}\ntitle: {title}\noccurred_at: '{at}'\nstatus: draft\nseverity: P1-High\n{extra}---\n\n"

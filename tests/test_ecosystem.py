@@ -76,9 +76,29 @@ def test_own_pre_commit_config() -> None:
     assert {"ruff", "ruff-format", "failurelog-validate"} <= set(hooks)
     repo, validate_hook = hooks["failurelog-validate"]
     assert repo == "local"
-    assert validate_hook["entry"] == "failurelog validate"
+    assert validate_hook["language"] == "script" and (ROOT / validate_hook["entry"]).is_file()
     assert re.compile(validate_hook["files"]).search("incidents/2025/SYS-20250318-001.md")
     assert re.compile(config["exclude"]).search("tests/hostile/files/crlf.md")  # never "fixed"
+
+
+def test_own_hook_runs_without_failurelog_on_the_path(repo: Path) -> None:
+    """A `.venv` install puts failurelog on no PATH: the hook's script finds the checkout's own."""
+    from failurelog.authoring.scaffold import NewIncident, create
+
+    path = create(repo, NewIncident(title="x", at="2026-11-03T14:22:07.123Z"))
+    config = load_yaml(".pre-commit-config.yaml")
+    (hook,) = [h for r in config["repos"] for h in r["hooks"] if h["id"] == "failurelog-validate"]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(repo)}
+    command = [str(ROOT / hook["entry"]), path.relative_to(repo).as_posix()]
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert (result.returncode, result.stdout) == (0, "ok: 1 incident valid\n"), result.stderr
+
+
+def test_pre_commit_is_installed_by_the_test_extras() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert any(re.match(r"pre-commit\b", requirement) for requirement in extras["test"])
 
 
 def test_validate_workflow_annotates_pull_requests_and_runs_the_tests() -> None:

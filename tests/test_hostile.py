@@ -1,4 +1,4 @@
-"""The hostile corpus, end to end through the real `failurelog` entry point.
+"""The hostile corpus, end to end through the `failurelog` command (tests.cli_helpers.run_cli).
 
 Every hostile file gets a clear `path:line: message` error, exit status 1, no
 traceback, no hang (each run is bounded by a timeout) and leaves every file as
@@ -227,6 +227,7 @@ def test_new_refuses_hostile_times_and_writes_nothing(repo: Path) -> None:
 # -- properties ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=4096))
 def test_checking_never_raises_on_arbitrary_bytes(tmp_path: Path, schema: Schema, data: bytes) -> None:
@@ -241,6 +242,7 @@ YAML_TOKENS = [*"-:#&*!|>'\"{}[],?%@` \t\n\\abcSYS0123456789.", "---\n", "id: ",
 YAMLISH = st.lists(st.sampled_from(YAML_TOKENS), max_size=200).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(front=YAMLISH, body=YAMLISH)
 def test_checking_never_raises_on_yaml_shaped_text(tmp_path: Path, schema: Schema, front: str, body: str) -> None:

@@ -147,3 +147,24 @@ def test_dump_value_reads_back_equal(value: str) -> None:
     dumped = yamlio.dump_value(value)
     assert "\n" not in dumped
     assert yamlio.parse(f"k: {dumped}\n").data == {"k": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("title: Disk full: /var at 100%\n", 1, "a value containing ': ' needs quotes"),
+        ("system:\n\thostname: md-gw-03\n", 2, "tabs are not allowed in YAML; indent with spaces"),
+        ('title: "unclosed\nstatus: draft\n', 1, "a quoted value is not closed"),
+        ("system:\n  hostname: a\n ip_address: b\n", 3, "not indented like the keys around it"),
+        ("title: @oncall paged\n", 1, "put the whole value in quotes"),
+        ("components: [NIC, Firmware\nstatus: draft\n", 1, "a [ list ] is not closed"),
+    ],
+)
+def test_yaml_errors_say_what_to_change_with_line_and_column(text: str, line: int, words: str) -> None:
+    from failurelog.core.yamlio import parse
+
+    problems = parse(text).problems
+    assert len(problems) == 1
+    assert problems[0].line == line
+    assert words in problems[0].message and "column " in problems[0].message, problems[0].message
+    assert "(YAML: " in problems[0].message  # PyYAML's own words are kept for whoever wants them

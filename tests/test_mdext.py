@@ -48,12 +48,15 @@ def test_every_generated_page_converts_to_the_same_html_with_and_without_the_ext
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plain, ours = _converter(config, ours=False), _converter(config, ours=True)
     pages = {path: text for path, text in tree.items() if path.endswith(".md")}
-    stashed = 0
+    per_incident = []
     for path, text in sorted(pages.items()):
         body = _body(text)
-        stashed += sum(is_generated_block(line) for line in body.split("\n"))
+        if path.startswith("incidents/") and not path.endswith("index.md"):
+            per_incident.append(sum(is_generated_block(line) for line in body.split("\n")))
         assert ours.reset().convert(body) == plain.reset().convert(body), path
-    assert stashed > 19 * 10  # every incident page has a dozen generated blocks, so this compared something
+    # Every incident page has its summary card and its folded data tables as generated blocks (most also
+    # their timeline), so this compared something on each of the 19 example incidents.
+    assert len(per_incident) == 19 and min(per_incident) >= 2, per_incident
 
 
 def test_a_block_inside_code_stays_code() -> None:

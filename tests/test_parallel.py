@@ -36,6 +36,7 @@ def test_small_jobs_stay_in_this_process() -> None:
     assert {pid for pid, _ in parallel.fork_map(_pid_and_square, [1, 2, 3])} == {os.getpid()}
 
 
+@pytest.mark.slow
 def test_pages_rendered_in_workers_equal_pages_rendered_here(monkeypatch: pytest.MonkeyPatch) -> None:
     model = load_model(ROOT, date(2026, 12, 1))
     here = render_tree(build_context(model, "https://git.example.invalid/edit/main/"))
@@ -46,6 +47,7 @@ def test_pages_rendered_in_workers_equal_pages_rendered_here(monkeypatch: pytest
     assert len(here) > 19
 
 
+@pytest.mark.slow
 def test_validation_in_workers_reports_the_same_problems(always_fork: None) -> None:
     cases = ROOT / "tests" / "cases" / "negative"
     forked = validate(ROOT, [cases])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -34,13 +35,13 @@ def test_new_incident_validates_as_a_draft(repo: Path) -> None:
 
 
 def test_body_carries_every_section_with_guidance(repo: Path, schema: Schema) -> None:
-    text = create(repo, NewIncident(title="x", at=AT)).read_text(encoding="utf-8")
+    text = create(repo, NewIncident(title="x", at=AT, all_fields=True)).read_text(encoding="utf-8")
     for section in schema.sections:
         assert f"\n## {section.heading}\n\n<!-- {section.description}" in text
 
 
 def test_commented_skeleton_lists_every_field_not_given(repo: Path, schema: Schema) -> None:
-    text = create(repo, NewIncident(title="x", at=AT)).read_text(encoding="utf-8")
+    text = create(repo, NewIncident(title="x", at=AT, all_fields=True)).read_text(encoding="utf-8")
     for field in schema.fields.values():
         if field.key not in ("id", "title", "occurred_at", "status", "severity"):
             assert f"# {'  ' * (len(field.path) - 1 - field.path.count('[]'))}" in text
@@ -48,7 +49,7 @@ def test_commented_skeleton_lists_every_field_not_given(repo: Path, schema: Sche
 
 
 def test_uncommenting_the_skeleton_gives_yaml_in_the_right_places(repo: Path) -> None:
-    path = create(repo, NewIncident(title="x", at=AT))
+    path = create(repo, NewIncident(title="x", at=AT, all_fields=True))
     lines = path.read_text(encoding="utf-8").split("\n")
     uncommented = [line[2:] if line.startswith("# ") and not line.startswith("# ----") else line for line in lines]
     path.write_text("\n".join(uncommented), encoding="utf-8")
@@ -57,6 +58,28 @@ def test_uncommenting_the_skeleton_gives_yaml_in_the_right_places(repo: Path) ->
     assert doc.meta is not None
     assert "hostname" in doc.meta["system"]
     assert "owner" in doc.meta["action_items"][0]
+
+
+def test_the_default_scaffold_is_short_and_grouped_by_the_form_sections(repo: Path, schema: Schema) -> None:
+    path = create(repo, NewIncident(title="x", at=AT))
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 100, len(text.splitlines())
+    assert validate(repo).problems == []
+    front, body = text.split("\n---\n", 1)
+    headers = re.findall(r"^# ---- ([^(.]+?) ----$", front, re.MULTILINE)
+    form = [str(s["title"]) for s in schema.form["sections"]]
+    assert headers == [title for title in form if title in headers] and len(headers) >= 10
+    given = {"id", "title", "occurred_at", "status", "severity"}
+    for top in schema.children():
+        if top.key not in given:
+            assert re.search(rf"^# {re.escape(top.key)}:", front, re.MULTILINE), top.key
+    listing = body.split("More sections of the form", 1)[-1]
+    for section in schema.sections:
+        written = f"\n## {section.heading}\n" in body
+        assert written == bool(section.required_from), section.heading
+        assert written or section.heading in listing, section.heading
+    full = create(repo, NewIncident(title="y", at=AT, all_fields=True)).read_text(encoding="utf-8")
+    assert len(full.splitlines()) > 3 * len(text.splitlines())
 
 
 def test_sequence_numbers_follow_existing_files(repo: Path) -> None:
@@ -229,3 +252,52 @@ def test_cli_new_rejects_bad_values_without_traceback(repo: Path) -> None:
     assert result.stderr.startswith("ERROR --severity 'P9' is not a value of Severity")
     assert "Traceback" not in result.stderr
     assert not list((repo / "incidents").rglob("*.md"))
+
+
+def test_an_ambiguous_prefix_lists_only_the_values_it_matches(schema: Schema) -> None:
+    field = schema.field("components")
+    assert field is not None and field.choices
+    prefix = "o"  # Operating System (Kernel), Other: more than one, fewer than all
+    matching = [c for c in field.choices if c.casefold().startswith(prefix)]
+    assert 1 < len(matching) < len(field.choices)
+    with pytest.raises(UsageError) as caught:
+        resolve_choice(field, prefix, "--component")
+    listed = str(caught.value).split("choose one of:\n", 1)[1].splitlines()
+    assert [line.strip() for line in listed] == matching
+    assert f"matches {len(matching)} values" in str(caught.value)
+
+
+def test_capture_says_what_it_recorded_and_warns_when_the_title_names_another_host(repo: Path) -> None:
+    from failurelog.authoring.capture import capture
+
+    here = str(capture().get("hostname", ""))
+    assert here, "this machine's host name could not be read"
+    other = "md-gw-03" if here != "md-gw-03" else "md-gw-04"
+    notes: list[str] = []
+    path = create(repo, NewIncident(title=f"NIC flap on {other}", capture=True), notes)
+    assert any(note.startswith("captured from this machine:") and here in note for note in notes), notes
+    assert any("warning" in note and other in note and "--host" in note for note in notes), notes
+    text = path.read_text(encoding="utf-8")
+    assert f"hostname: {here}" in text
+
+    notes = []
+    path = create(repo, NewIncident(title=f"NIC flap on {other}", capture=True, host=other), notes)
+    text = path.read_text(encoding="utf-8")
+    assert f"hostname: {other}" in text and "kernel_version" not in text.split("# ----")[0]
+    assert any("not this machine" in note for note in notes), notes
+
+    notes = []
+    create(repo, NewIncident(title=f"Disk full on {here}", capture=True), notes)
+    assert not any("warning" in note for note in notes), notes
+
+
+def test_capture_reads_the_address_from_the_interfaces_not_name_resolution() -> None:
+    from failurelog.authoring.capture import interface_addresses, primary_address
+
+    addresses = interface_addresses()
+    assert all(not value.startswith("127.") for value in addresses.values())
+    found = primary_address()
+    if addresses:  # a machine with a network interface: the captured address is one of its own
+        assert found is not None and found[1] in addresses.values()
+    else:
+        assert found is None

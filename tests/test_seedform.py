@@ -367,6 +367,7 @@ def test_round_trip_of_imported_forms(repo: Path, schema: Schema, form: Path, ca
     assert unexplained_extras(schema, repo, meta["id"]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_round_trip_of_shipped_examples(repo: Path, schema: Schema, example: Path, capsys: Any) -> None:
     target = repo / example.relative_to(ROOT)

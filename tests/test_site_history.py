@@ -32,7 +32,7 @@ def test_incident_page_shows_its_history_and_the_audit_page_lists_it(repo: Path,
     assert "severity: P2-Medium -&gt; P1-High" in history
     assert "Bob Reviewer" in history and "Alice Example" in history
     assert history.index("Raise severity") < history.index("Open SYS-20261103-001")  # newest first
-    assert "| Revisions | 2 |" in history
+    assert "<th>Revisions</th> <td>2</td>" in history
 
     audit = (out / "audit/index.md").read_text(encoding="utf-8")
     assert "## Changes (2), newest first" in audit

@@ -7,6 +7,7 @@ Regenerate the golden files after an intended change with
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from collections.abc import Callable
@@ -89,7 +90,9 @@ def test_generated_pages_are_marked_and_titles_are_safe(ctx: Context) -> None:
         front = text.split("---\n")[1]
         title = re.search(r"^title: (.*)$", front, re.MULTILINE)
         assert title is not None, path
-        assert not set(title.group(1).strip("'\"")) & set("<>&`"), (path, title.group(1))
+        shown = title.group(1).strip("'\"")
+        assert not set(shown) & set("<>"), (path, shown)
+        assert all(re.match(r"&(amp|lt|gt|quot|#x27);", shown[i:]) for i, ch in enumerate(shown) if ch == "&"), shown
 
 
 class _Text(HTMLParser):
@@ -141,9 +144,11 @@ def test_user_text_renders_literally_in_paragraphs_and_table_cells(value: str) -
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_safe_title_has_no_html_characters(value: str) -> None:
+def test_safe_title_has_no_raw_html_and_shows_the_title_exactly(value: str) -> None:
     title = markup.safe_title(value)
-    assert not set(title) & set("<>&\"'`\n")
+    assert not set(title) & set("<>\"'\n")
+    assert all(re.match(r"&(amp|lt|gt|quot|#x27);", title[i:]) for i in range(len(title)) if title[i] == "&"), title
+    assert html.unescape(title) == " ".join(value.split("\n")).strip()
 
 
 def test_rendered_body_has_no_script_handlers_or_script_links() -> None:
@@ -185,7 +190,8 @@ def test_incident_page_leaves_empty_fields_out_and_links_both_directions(ctx: Co
     assert "**Named by:**" in linked_from and "SYS-20260304-001.md" in linked_from
     assert "same NIC, same Tx unit hang signature" in linked_from
     assert "overdue</strong> (due 2026-02-15)" in linked_from
-    assert "[Edit source](https://git.example.invalid/" in linked_from
+    assert '<a href="https://git.example.invalid/trading/failurelog/edit/main/incidents/' in linked_from
+    assert '">Edit source</a>' in linked_from
 
 
 def test_suggestions_give_their_reasons(ctx: Context) -> None:
@@ -255,11 +261,44 @@ def test_charts_escape_their_labels_and_need_nothing_from_outside() -> None:
         svg.bar_chart(["2026-01", hostile], [(hostile, [1.0, 2.0]), ("b", [0.0, 3.0])], title=hostile, unit="min"),
         svg.line_chart(["2026-01", "2026-02"], [(hostile, [1.5, None])], title=hostile),
         svg.hbar_chart([(hostile, 3.0)], title=hostile),
+        svg.mini_bars([hostile, "2026-02"], [1, 0]),
     ]
     for chart in charts:
         assert "<script" not in chart and "&lt;script&gt;" in chart
         assert "http" not in chart.replace("http://www.w3.org/2000/svg", "")
-    assert svg.sparkline([0, 1, 4, 0]) == "·▃█·" and svg.sparkline([0, 0]) == "··"
+    bars = svg.mini_bars(["2026-01", "2026-02", "2026-03"], [0, 1, 4])
+    assert bars.count("<rect") == 3 and "<title>2026-03: 4</title>" in bars and 'height="26.0"' in bars
+
+
+@pytest.mark.parametrize("peak", [0.3, 1, 2, 3, 4, 7, 9, 11, 26, 99, 101, 777, 5200, 200_000, 1_250_000])
+def test_count_axes_have_whole_number_ticks_from_zero_to_at_least_the_peak(peak: float) -> None:
+    from failurelog.site import svg
+
+    marks = svg.ticks(peak, whole=True)
+    assert marks[0] == 0 and marks[-1] >= peak and 2 <= len(marks) <= 6
+    assert all(float(m).is_integer() for m in marks), marks
+    steps = {marks[i + 1] - marks[i] for i in range(len(marks) - 1)}
+    assert len(steps) == 1, marks
+    free = svg.ticks(peak)
+    assert free[-1] >= peak and len(free) <= 6
+
+
+def test_chart_colours_carry_meaning() -> None:
+    from failurelog.core.schema import load_schema
+    from failurelog.site import svg
+
+    schema = load_schema(ROOT)
+    met = next(f for f in schema.fields.values() if isinstance(f.schema.get("x-tone"), dict))
+    tones = met.schema["x-tone"]
+    good = next(v for v, tone in tones.items() if tone == "good")
+    bad = next(v for v, tone in tones.items() if tone == "bad")
+    assert svg.choice_colors(met, [good, bad]) == [svg.TONES["good"], svg.TONES["bad"]]
+    severity = schema.field("severity")
+    assert severity is not None and severity.choices
+    worst, mildest = severity.choices[0], severity.choices[-1]
+    assert svg.choice_colors(severity, [worst, mildest]) == [svg.RANKED[0], svg.RANKED[-1]]
+    # Series without a meaning never get the red or green that say bad and good.
+    assert not set(svg.PALETTE) & {*svg.RANKED, svg.TONES["bad"], svg.TONES["warn"], svg.TONES["good"]}
 
 
 @pytest.mark.parametrize(
@@ -277,3 +316,58 @@ def test_links_inside_raw_html_follow_use_directory_urls(target: str, here: str,
 
     assert href(target, here, True) == directory
     assert href(target, here, False) == flat
+
+
+def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> None:
+    """A field marked x-summary joins the card (inside a list: all its values); x-banner texts follow the schema."""
+    raw = copy.deepcopy(load_schema(ROOT).raw)
+    raw["properties"]["assets"] = {
+        "type": "array",
+        "title": "Affected Assets",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"name": {"type": "string", "title": "Affected Host", "x-summary": True}},
+        },
+    }
+    raw["properties"]["status"]["x-banner"] = {"investigating": "Still digging: nothing here is reviewed yet."}
+    schema = Schema(raw)
+    folder = tmp_path / "repo"
+    (folder / "incidents" / "2026").mkdir(parents=True)
+    for source in (SITE_FIXTURES / "incidents" / "2026").glob("*.md"):
+        text = source.read_text(encoding="utf-8")
+        if "status: investigating" in text:
+            text = text.replace(
+                "status: investigating\n", "status: investigating\nassets:\n  - name: md-gw-03\n  - name: md-gw-04\n"
+            )
+        (folder / "incidents" / "2026" / source.name).write_text(text, encoding="utf-8")
+    ctx = build_context(_model(schema, folder))
+    investigating = [i for i in ctx.model.incidents if i.status == "investigating"]
+    closed = [i for i in ctx.model.incidents if i.status == "closed"]
+    assert investigating and closed
+    page = incident_page(ctx, investigating[0])
+    card = next(line for line in page.splitlines() if line.startswith('<div class="fl-card">'))
+    assert "<dt>Affected Host</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    assert "Still digging: nothing here is reviewed yet." in page
+    assert page.index('<div class="fl-banner">') < page.index('<div class="fl-card">')
+    assert '<div class="fl-banner">' not in incident_page(ctx, closed[0])
+    # The card shows the severity as a badge coloured by its rank among the schema's choices.
+    severity = schema.field("severity")
+    assert severity is not None and severity.choices
+    rank = severity.choices.index(investigating[0].severity)
+    assert f'<span class="fl-badge fl-level-{min(rank, 3)}" title="Severity">' in card
+
+
+def test_timeline_entries_are_dated_across_midnight() -> None:
+    from datetime import UTC, datetime
+
+    from failurelog.site.story import dated
+
+    start = datetime(2026, 3, 1, 23, 50, tzinfo=UTC)
+    moments = dated([("23:55:00", "a"), ("00:05:10", "b"), ("bad", "c"), ("01:00", "d")], start)
+    assert [m.at.isoformat() if m.at else None for m in moments] == [
+        "2026-03-01T23:55:00+00:00",
+        "2026-03-02T00:05:10+00:00",
+        None,
+        "2026-03-02T01:00:00+00:00",
+    ]

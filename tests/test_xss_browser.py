@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 
+from tests.browser_helpers import _Quiet
 from tests.cli_helpers import run_cli
 from tests.payloads import GLOBALS, PAYLOADS
 from tests.site_helpers import make_repo
-from tests.test_browser import _Quiet, _requests, browser  # noqa: F401  (the browser fixture)
+from tests.test_browser import _requests, browser  # noqa: F401  (the browser fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -94,8 +94,29 @@ STOP_WORDS = frozenset(
         "one",
         "two",
         "very",
+        # Found as cluster "common words" in the example incidents: prefixes cut off at a hyphen
+        # ("re-tune"), and words any account of events uses.
+        "re",
+        "asked",
+        "every",
+        "each",
+        "about",
+        "if",
+        "only",
+        "out",
+        "over",
+        "they",
+        "their",
+        "them",
+        "what",
+        "who",
+        "will",
+        "would",
+        "should",
     ]
 )
+#: The info string of a fenced code block (```text, ~~~console): a language name, not the incident's words.
+_FENCE_INFO = re.compile(r"^([ \t]*(?:`{3,}|~{3,}))[^\n`]*$", re.MULTILINE)
 
 #: Words kept per text channel (the heaviest by TF-IDF); bounds the cost of long logs.
 TERMS_PER_CHANNEL = 16
@@ -121,7 +142,7 @@ def channel_text(incident: Incident, channel: Channel) -> str:
     """The text of a text channel for one incident."""
     if channel.field is not None:
         return "\n".join(str(v) for v in incident.values(channel.field.name))
-    return incident.sections.get(channel.heading or "", "")
+    return _FENCE_INFO.sub(r"\1", incident.sections.get(channel.heading or "", ""))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """Facts about this machine for the System Specifications fields (``new --capture``).
 
 Each fact is read the way the seed's appendix commands would (``uname -a``,
-``lscpu``, ``free -h``, ``df -h``, ``ethtool``), from ``/proc`` and ``/sys``
-directly so no tool needs to be installed. A fact that cannot be read is left
-out rather than guessed.
+``lscpu``, ``free -h``, ``df -h``, ``ethtool``, ``ip addr``), from ``/proc``,
+``/sys`` and the network interfaces directly so no tool needs to be installed
+(name resolution often answers 127.0.0.1, so the address comes from the
+interface of the default route). A fact that cannot be read is left out
+rather than guessed.
 """
 
 from __future__ import annotations
@@ -55,7 +57,53 @@ def _cpu_speed_ghz() -> float | None:
         return None
 
 
+def _default_route_interface() -> str | None:
+    """The interface of the IPv4 default route (``/proc/net/route``), if any."""
+    for line in (_read(_PROC / "net/route") or "").splitlines()[1:]:
+        parts = line.split()
+        if len(parts) > 2 and parts[1] == "00000000":
+            return parts[0]
+    return None
+
+
+def interface_addresses() -> dict[str, str]:
+    """IPv4 address of each network interface that has one, loopback and link-local left out (Linux)."""
+    import fcntl
+    import struct
+
+    out: dict[str, str] = {}
+    try:
+        names = [name for _index, name in socket.if_nameindex()]
+    except OSError:
+        return out
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for name in names:
+            request = struct.pack("256s", name.encode("utf-8")[:15])
+            try:
+                answer = fcntl.ioctl(probe.fileno(), 0x8915, request)  # SIOCGIFADDR
+            except OSError:
+                continue  # no IPv4 address on this interface
+            address = ipaddress.ip_address(socket.inet_ntoa(answer[20:24]))
+            if not (address.is_loopback or address.is_link_local or address.is_unspecified):
+                out[name] = str(address)
+    return out
+
+
+def primary_address() -> tuple[str, str] | None:
+    """(interface, address) of this machine: the default route's interface first, else the first one."""
+    addresses = interface_addresses()
+    if not addresses:
+        return None
+    preferred = _default_route_interface()
+    name = preferred if preferred in addresses else sorted(addresses)[0]
+    return name, addresses[name]
+
+
 def _ip_address() -> str | None:
+    """The machine's address from its interfaces; name resolution only when they give none."""
+    found = primary_address()
+    if found is not None:
+        return found[1]
     try:
         infos = socket.getaddrinfo(socket.gethostname(), None)
     except OSError:

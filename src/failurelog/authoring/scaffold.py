@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ class NewIncident:
     failure_types: list[str] = field(default_factory=list)
     at: str | None = None
     capture: bool = False
+    host: str | None = None  # the failed machine's host name, when it is not the one running `new`
+    all_fields: bool = False  # write every sub-field and body section out, not one line per group
 
 
 def parse_when(text: str | None) -> datetime:
@@ -75,9 +78,9 @@ def resolve_choice(spec: Field, text: str, option: str, other: str | None = None
     inside = [c for c in choices if folded in c.casefold()] if folded and not prefixed else []
     if len(inside) == 1:
         return inside[0], None
-    prefixed = prefixed or inside
-    listing = "\n  ".join(choices)
-    what = "matches several values" if prefixed else "is not a value"
+    matching = prefixed or inside
+    listing = "\n  ".join(matching or choices)
+    what = f"matches {len(matching)} values" if matching else "is not a value"
     raise UsageError(f"{option} {text!r} {what} of {spec.title}; choose one of:\n  {listing}")
 
 
@@ -117,7 +120,60 @@ def _captured_system(schema: Schema) -> dict[str, Any]:
     return out
 
 
-def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
+#: A host name in free text: lower-case parts joined by hyphens, one of them with a digit (md-gw-03, strat-ny4-12).
+_HOST_IN_TEXT = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b")
+
+
+def hosts_in(text: str) -> list[str]:
+    """Words of ``text`` that look like host names."""
+    found = [w for w in _HOST_IN_TEXT.findall(text) if any(ch.isdigit() for ch in w)]
+    return list(dict.fromkeys(found))
+
+
+def _system(schema: Schema, request: NewIncident, notes: list[str]) -> dict[str, Any]:
+    """System Specifications for ``request``: captured facts and/or ``--host``; what happened goes to ``notes``."""
+    system: dict[str, Any] = {}
+    if request.capture:
+        system = _captured_system(schema)
+    here = str(system.get("hostname", ""))
+    if request.host:
+        if request.capture and request.host != here:
+            notes.append(
+                f"--host {request.host} is not this machine ({here or 'unknown'}): its facts were not captured; "
+                "fill in the System Specifications of the failed host"
+            )
+            system = {}
+        system["hostname"] = request.host
+    elif request.capture:
+        shown = ", ".join(f"{k} {v}" if k in ("hostname", "ip_address") else k for k, v in system.items())
+        notes.append(f"captured from this machine: {shown or 'nothing'}")
+        named = hosts_in(request.title)
+        if here and named and here not in named:
+            notes.append(
+                f"warning: the title names {', '.join(named)} but this machine is {here}; if the failure was on "
+                f"another host, run again with --host {named[0]} (and without --capture)"
+            )
+    return system
+
+
+def form_groups(schema: Schema, given: set[str]) -> list[tuple[str, list[Field]]]:
+    """The paper form's sections with their top-level fields not in ``given``; fields no section names last."""
+    by_key = {f.key: f for f in schema.children()}
+    out: list[tuple[str, list[Field]]] = []
+    placed: set[str] = set()
+    for section in schema.form.get("sections", []):
+        names = [str(k) for k in section.get("fields", [])]
+        placed.update(names)
+        fields = [by_key[k] for k in names if k in by_key and k not in given]
+        if fields:
+            out.append((str(section.get("title", "")), fields))
+    rest = [f for k, f in by_key.items() if k not in placed and k not in given]
+    if rest:
+        out.append(("Other fields", rest))
+    return out
+
+
+def render(root: Path, schema: Schema, values: dict[str, Any], *, full: bool = False) -> str:
     """The text of a new incident file, from ``templates/incident.md.j2``."""
     import jinja2
 
@@ -130,11 +186,23 @@ def render(root: Path, schema: Schema, values: dict[str, Any]) -> str:
     env.filters["yaml"] = yamlio.dump_value
     template = env.get_template(TEMPLATE_FILE.name)
     ordered = {name: values[name] for name in (f.key for f in schema.children()) if name in values}
-    return template.render(incident=ordered, schema=schema, top_fields=schema.children())
+    more: dict[str, list[str]] = {}
+    for section in schema.sections:
+        if not section.required_from:
+            more.setdefault(section.group, []).append(section.heading)
+    return template.render(
+        incident=ordered,
+        schema=schema,
+        top_fields=schema.children(),
+        groups=form_groups(schema, set(ordered)),
+        more_sections=list(more.items()),
+        full=full,
+    )
 
 
-def create(root: Path, request: NewIncident) -> Path:
-    """Create the incident file for ``request`` and return its path."""
+def create(root: Path, request: NewIncident, notes: list[str] | None = None) -> Path:
+    """Create the incident file for ``request`` and return its path; what a person should know goes to ``notes``."""
+    notes = notes if notes is not None else []
     schema = load_schema(root)
     when = parse_when(request.at)
     values: dict[str, Any] = {
@@ -153,10 +221,9 @@ def create(root: Path, request: NewIncident) -> Path:
 
     if (code := describe(request.title)) is not None:
         raise UsageError(f"--title holds the bidirectional control character {code}; remove it")
-    if request.capture:
-        system = _captured_system(schema)
-        if system:
-            values["system"] = system
+    system = _system(schema, request, notes)
+    if system:
+        values["system"] = system
     day = when.strftime("%Y%m%d")
     taken = used_ids(root, schema.ids)
     while True:  # ends: each pass takes one more number, and next_free raises once all are taken
@@ -164,7 +231,7 @@ def create(root: Path, request: NewIncident) -> Path:
         values["id"] = str(incident_id)
         path = incident_id.path(root)
         try:
-            write_new(path, render(root, schema, values))
+            write_new(path, render(root, schema, values, full=request.all_fields))
         except FileExistsError:
             taken.add(str(incident_id))  # another `new` took this number a moment ago
             continue

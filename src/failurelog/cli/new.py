@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from failurelog.cli.common import root_of
@@ -20,8 +21,13 @@ def run(args: argparse.Namespace) -> int:
         failure_types=args.failure_type,
         at=args.at,
         capture=args.capture,
+        host=args.host,
+        all_fields=args.all_fields,
     )
-    path = create(root, request)
+    notes: list[str] = []
+    path = create(root, request, notes)
+    for note in notes:
+        print(note, file=sys.stderr)
     print(path.relative_to(root).as_posix() if path.is_relative_to(root) else path)
     return 0
 
@@ -59,6 +65,20 @@ def add_command(sub: Any) -> None:
     new.add_argument(
         "--capture",
         action="store_true",
-        help="record this machine's facts (hostname, IP, OS, kernel, CPU, RAM, storage, NICs)",
+        help="record this machine's facts (hostname, IP from its interfaces, OS, kernel, CPU, RAM, storage, NICs); "
+        "says what it captured and warns when the title names another host",
+    )
+    new.add_argument(
+        "--host",
+        default=None,
+        metavar="NAME",
+        help="the failed machine's host name, when `new` runs elsewhere (with --capture, other facts are "
+        "captured only when NAME is this machine)",
+    )
+    new.add_argument(
+        "--all-fields",
+        action="store_true",
+        help="list every field and body section of the form in the file (default: one line per group of fields "
+        "and only the body sections some status requires)",
     )
     new.set_defaults(handler=run)

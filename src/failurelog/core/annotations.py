@@ -30,9 +30,33 @@ class Annotation:
 ANNOTATIONS: dict[str, Annotation] = {
     a.key: a
     for a in (
-        Annotation("x-summary", "field", "shown in the header table of an incident page"),
+        Annotation(
+            "x-summary",
+            "field",
+            "on an incident page's summary card: `true` a labelled tile, `badge` a coloured badge (choices "
+            "ranked by the attention they need, first = most), `paragraph` full-width text, `heading` the "
+            "page's heading (id, title)",
+        ),
+        Annotation(
+            "x-banner",
+            "field",
+            "{value: text}: a banner at the top of the incident page when the field has that value "
+            '(the status: "draft: not reviewed")',
+        ),
+        Annotation(
+            "x-timeline",
+            "field",
+            "a list told as a dated timeline in the incident's story: {time, text} name its item fields "
+            "(time of day HH:MM:SS), date_from the timestamp field that dates the first entry",
+        ),
+        Annotation("x-tone", "field", "{choice: bad | warn | good | neutral}: the colour of each choice in charts"),
         Annotation("x-index-column", "field", "a column of the incident index"),
         Annotation("x-group-by", "field", "worth a pattern index page (one page per value)"),
+        Annotation(
+            "x-search-facet",
+            "field",
+            "a filter of the site search, and shown in each search result (failurelog.site.search_markup)",
+        ),
         Annotation(
             "x-similarity",
             "field, section",
@@ -65,7 +89,7 @@ ANNOTATIONS: dict[str, Annotation] = {
 }
 
 #: Annotations whose value is free data (not a schema): their insides are not searched for ``x-`` keys.
-_OPAQUE = {"x-derived", "x-action-list", "x-chronology", "x-form", "x-example"}
+_OPAQUE = {"x-derived", "x-action-list", "x-chronology", "x-form", "x-example", "x-banner", "x-timeline", "x-tone"}
 
 
 def get(node: Mapping[str, Any], key: str, default: Any = None) -> Any:

@@ -201,6 +201,11 @@ class Schema:
         return [f for f in self.fields.values() if f.group_by]
 
     @cached_property
+    def search_facets(self) -> list[Field]:
+        """Fields the site search offers as filters and shows in each result (``x-search-facet``), in schema order."""
+        return [f for f in self.fields.values() if annotation(f.schema, "x-search-facet")]
+
+    @cached_property
     def reference_fields(self) -> list[Field]:
         """Fields whose value is the id of another incident (``x-incident-ref``)."""
         return [f for f in self.fields.values() if annotation(f.schema, "x-incident-ref")]

@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from failurelog.core.yamlerrors import error_mark, explain
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Deeper nesting than this is refused before anything walks it.
@@ -267,10 +269,8 @@ def parse(text: str, line_offset: int = 0) -> ParsedYaml:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = offset_line(mark, line_offset)
-            message = " ".join(part for part in (exc.context, exc.problem) if part)
-            result.problems.append(YamlProblem(line, f"invalid YAML: {message}"))
+            line = offset_line(error_mark(exc), line_offset)
+            result.problems.append(YamlProblem(line, explain(exc, text)))
             return result
         except yaml.reader.ReaderError as exc:  # a control character, e.g. a terminal colour code pasted in
             line = line_offset + text.count("\n", 0, exc.position) + 1

@@ -43,6 +43,7 @@ class Revision:
     flags: list[Flag] = field(default_factory=list)
     analysed: bool = False  # contents were read (see read_history's ``only``)
     compared: bool = False  # a previous version existed to compare with
+    filled: int | None = None  # at creation: how many fields the first version filled in
 
     @property
     def author(self) -> Person | None:
@@ -69,6 +70,7 @@ class Revision:
             "uncommitted": self.state,
             "fields": [c.as_dict() for c in self.fields] if self.analysed else None,
             "sections": [s.as_dict() for s in self.sections] if self.analysed else None,
+            "filled": self.filled,
             "note": self.note,
             "flags": [f.as_dict() for f in self.flags],
         }

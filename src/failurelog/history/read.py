@@ -222,6 +222,8 @@ def _compare(
         return readable
     if before is not None:
         rev.fields = diff_fields(base, after.meta)
+    else:
+        rev.filled = len(diff_fields(None, after.meta))
     commit = rev.commit
     rev.flags = _revision_flags(
         history.id,

@@ -44,6 +44,13 @@ def field_line(change: FieldChange) -> str:
     return f"{change.field}: {old} -> {new}"
 
 
+def created_line(rev: Revision) -> str | None:
+    """``created with 42 fields filled in`` for a first version, in place of a line per field."""
+    if rev.filled is None or rev.action == "first-seen":
+        return None
+    return f"created with {rev.filled} field{'' if rev.filled == 1 else 's'} filled in"
+
+
 def _who(commit: Commit) -> str:
     return f"{show_time(commit.authored_at)} by {commit.author} (commit {commit.short})"
 
@@ -58,7 +65,10 @@ def _revision_lines(rev: Revision) -> list[str]:
     action = ACTIONS.get(rev.action, rev.action)
     if rev.old_path and rev.old_path != rev.path:
         action = f"{action}: {rev.old_path} -> {rev.path}"
-    if rev.action != "uncommitted" or rev.old_path:
+    made = created_line(rev)
+    if made is not None and not rev.old_path:
+        lines.append(f"    {made}")
+    elif rev.action != "uncommitted" or rev.old_path:
         lines.append(f"    {action}")
     if rev.note:
         lines.append(f"    note: {rev.note}")

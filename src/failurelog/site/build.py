@@ -4,7 +4,8 @@ MkDocs runs in-process with the repository's ``mkdocs.yml`` (whose hook finds
 the tree already generated). Zensical reads ``mkdocs.yml`` but runs no
 hooks, so it gets a copy of the configuration next to the generated tree
 (``.failurelog-build/mkdocs.yml``, without ``hooks``), and runs as a
-subprocess; its output is then moved to the requested site folder.
+subprocess; its output is then indexed for search (the MkDocs hook's
+``on_post_build`` does that for MkDocs) and moved to the requested site folder.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import yaml
 from failurelog.core.errors import FailurelogError
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
 from failurelog.site.generate import Prepared, prepare
+from failurelog.site.search_index import build_search_index
 from failurelog.site.sitedir import check_site_dir, mark
 
 ENGINES = ("mkdocs", "zensical")
@@ -82,6 +84,7 @@ def run_zensical(root: Path, prepared: Prepared, site_dir: Path, *, strict: bool
         detail = (done.stderr or done.stdout).strip()
         raise FailurelogError(f"zensical build failed (exit {done.returncode}):\n{detail}")
     built = config.parent / "site-zensical"
+    build_search_index(built, directory_urls=read_config(root).get("use_directory_urls") is not False)
     if site_dir.resolve() != built.resolve():
         if site_dir.exists():
             shutil.rmtree(site_dir)

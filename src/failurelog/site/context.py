@@ -9,10 +9,9 @@ from urllib.parse import quote
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
-from failurelog.core.annotations import get as annotation
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.roles import ActionList
-from failurelog.core.schema import ITEMS, Field
+from failurelog.core.schema import Field
 from failurelog.history.model import RepositoryHistory
 from failurelog.model.incident import Incident, Model
 from failurelog.site import html
@@ -65,14 +64,9 @@ class Context:
         return self._children.get(prefix, [])
 
     @cached_property
-    def header_fields(self) -> list[Field]:
-        """Fields of an incident page's header: every ``x-summary`` field and every top-level value."""
-        out = []
-        for spec in self.model.schema.fields.values():
-            top_leaf = len(spec.path) == 1 and not spec.is_container and spec.type != "object"
-            if (annotation(spec.schema, "x-summary") or top_leaf) and ITEMS not in spec.path:
-                out.append(spec)
-        return out
+    def story_field_names(self) -> frozenset[str]:
+        """Fields told in an incident's story (``x-timeline``), left out of its data tables."""
+        return frozenset(f.name for f in roles.flagged(self.model.schema, "x-timeline"))
 
     @cached_property
     def action_lists(self) -> dict[str, ActionList]:

@@ -30,6 +30,7 @@ from failurelog.core.siteconfig import CONFIG_FILE, read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site.history_pages import audit_page
+from failurelog.site.home_page import home_page
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
 from failurelog.site.report_pages import actions_page, data_page, related_page
@@ -39,7 +40,7 @@ from failurelog.site.stats_page import statistics_page
 BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
 MANIFEST = "manifest.json"
-ASSET_FILES = ("failurelog.js", "failurelog.css")
+ASSET_FILES = ("failurelog.js", "failurelog.css", "search.js", "search.css")
 
 
 def build_date() -> date:
@@ -98,23 +99,8 @@ def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
             resources.files("failurelog.site").joinpath("assets").joinpath(name).read_text("utf-8")
         )
     if with_home:
-        files[c.HOME] = default_home()
+        files[c.HOME] = home_page(ctx)
     return files
-
-
-def default_home() -> str:
-    """A home page for a repository without ``docs/index.md``."""
-    from failurelog.site.markup import page_header, relative
-
-    links = [
-        ("Incidents", c.INCIDENT_INDEX, "every incident, newest first, sortable and filterable"),
-        ("Patterns", c.PATTERN_INDEX, "incidents grouped by component, failure type, host and more"),
-        ("Recurring clusters", c.RELATED, "incidents that recur together"),
-        ("Action items", c.ACTIONS, "open follow-up actions by owner, overdue ones marked"),
-        ("Statistics", c.STATISTICS, "incidents, downtime, recovery times and losses over time"),
-    ]
-    items = "\n".join(f"- [{label}]({relative(page, c.HOME)}): {what}" for label, page, what in links)
-    return page_header("System failure log") + f"# System failure log\n\n{items}\n"
 
 
 @dataclass

@@ -8,8 +8,9 @@ piece of user or commit text is escaped for Markdown.
 from __future__ import annotations
 
 from failurelog.history.model import ACTIONS, IncidentHistory, RepositoryHistory, Revision
-from failurelog.history.report import field_line, show_time
+from failurelog.history.report import created_line, field_line, show_time
 from failurelog.model.incident import Incident
+from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.context import AUDIT, Context
 
@@ -24,7 +25,7 @@ def _notices(history: RepositoryHistory) -> list[str]:
 def _revision(rev: Revision) -> str:
     """One change-log entry: when, who, commit, what happened, then its field and section changes."""
     commit = rev.commit
-    action = ACTIONS.get(rev.action, rev.action)
+    action = created_line(rev) or ACTIONS.get(rev.action, rev.action)
     if rev.old_path and rev.old_path != rev.path:
         action += f": {rev.old_path} -> {rev.path}"
     if commit is None:
@@ -59,7 +60,7 @@ def _summary(history: IncidentHistory) -> list[list[str]]:
     people = ", ".join(f"{c.person.name} ({c.revisions})" for c in history.contributors)
     revisions = f"{'at least ' if history.origin_unknown else ''}{history.revision_count}"
     rows = [["Created", made], ["Last changed", changed], ["Revisions", revisions], ["Contributors", people]]
-    return [[label, m.cell(value)] for label, value in rows if value]
+    return [[label, h.esc(value)] for label, value in rows if value]
 
 
 def history_section(ctx: Context, incident: Incident) -> str:
@@ -72,7 +73,7 @@ def history_section(ctx: Context, incident: Incident) -> str:
     if history.available and mine is None:
         parts.append("Not committed yet.")
     if mine is not None:
-        parts.append(m.table(["", ""], _summary(mine)))
+        parts.append(h.block("history", h.table(_summary(mine), row_headers=True)))
         for flag in mine.all_flags:
             parts.append(f'!!! danger "{m.attr(flag.title)}"\n    {m.text(flag.message)}')
         parts.append("\n".join(_revision(rev) for rev in mine.newest_first()))

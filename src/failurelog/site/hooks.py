@@ -3,10 +3,9 @@
 ``on_config`` validates and writes the generated tree (see
 :func:`failurelog.site.generate.prepare`), then points MkDocs at it.
 It also adds :mod:`failurelog.site.mdext`, which passes the generated HTML
-blocks through Python-Markdown unparsed. ``on_page_context`` shows the search
-plugin the page with each generated block as plain text
-(:func:`failurelog.site.search_text.search_view`) and puts the page's HTML
-back before the theme renders it. ``on_serve`` makes the live server watch the
+blocks through Python-Markdown unparsed. ``on_post_build`` indexes the built
+incident pages for the site search (:mod:`failurelog.site.search_index`).
+``on_serve`` makes the live server watch the
 sources (incidents, schema, templates, hand-written docs) instead of the
 generated tree.
 """
@@ -19,14 +18,11 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import CombinedEvent, event_priority
-from mkdocs.structure.pages import Page
 
 from failurelog.core.errors import FailurelogError
 from failurelog.site.generate import DOCS_DIR, prepare
-from failurelog.site.search_text import search_view
 
-__all__ = ["on_config", "on_page_context", "on_serve"]
+__all__ = ["on_config", "on_post_build", "on_serve"]
 
 log = logging.getLogger("mkdocs.hooks.failurelog")
 
@@ -63,27 +59,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-#: A page's own HTML while the search plugin reads its search view, by ``id(page)``.
-_SHOWN: dict[int, str | None] = {}
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write the search index of the built incident pages into the site."""
+    from failurelog.site.search_index import build_search_index
 
-
-@event_priority(100)  # before Material's search plugin (priority 0) reads page.content
-def _search_reads_text(context: dict[str, Any], /, *, page: Page, **_: Any) -> dict[str, Any]:
-    _SHOWN[id(page)] = page.content
-    if page.content:
-        page.content = search_view(page.content)
-    return context
-
-
-@event_priority(-100)  # after the search plugin, before the theme renders page.content
-def _page_shows_html(context: dict[str, Any], /, *, page: Page, **_: Any) -> dict[str, Any]:
-    if id(page) in _SHOWN:
-        page.content = _SHOWN.pop(id(page))
-        context["page"] = page
-    return context
-
-
-on_page_context = CombinedEvent(_search_reads_text, _page_shows_html)
+    try:
+        done = build_search_index(Path(config.site_dir), directory_urls=config.use_directory_urls)
+    except FailurelogError as exc:
+        raise PluginError(str(exc)) from None
+    log.info("failurelog: search index of %d pages, %d bytes, in %.1f s", done.pages, done.bytes, done.seconds)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -1,9 +1,13 @@
-"""The page of one incident: header, related incidents, every filled-in field, then the body.
+"""The page of one incident: what a reader needs first, then the story, then the form's data.
 
-The header and the field tables are raw HTML (see :mod:`failurelog.site.html`);
-each top-level group of the schema is a ``##`` Markdown heading, so it is in
-the page's table of contents; the body is the incident's own Markdown, rendered and
-cleaned (see :mod:`failurelog.core.bodyhtml`).
+In order: the heading; a "not reviewed" banner on drafts and investigations
+(:mod:`failurelog.site.card`); the summary card; the story in the paper form's
+order, with the emergency response as a dated timeline
+(:mod:`failurelog.site.story`); linked and similar incidents; every filled-in
+field grouped by the form's sections, each section folded (``<details>``) in
+one compact table; the history. Card, tables and timeline are raw HTML (see
+:mod:`failurelog.site.html`); the body is the incident's own Markdown, rendered
+and cleaned (see :mod:`failurelog.core.bodyhtml`).
 """
 
 from __future__ import annotations
@@ -13,18 +17,16 @@ from typing import Any
 from failurelog.analysis.actions import parse_date
 from failurelog.analysis.similar import describe
 from failurelog.core.annotations import get as annotation
-from failurelog.core.body import publishable
-from failurelog.core.bodyhtml import Heading, render_parts
 from failurelog.core.schema import ITEMS, Field
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
+from failurelog.site.card import banner, card
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+from failurelog.site.search_markup import search_block
+from failurelog.site.story import story
+from failurelog.site.values import empty, remark, value_html, with_remark
 
 
 def _incident_link(ctx: Context, ident: str, here: str) -> str:
@@ -33,46 +35,6 @@ def _incident_link(ctx: Context, ident: str, here: str) -> str:
     if target is None:
         return m.text(ident)
     return m.link(f"{target.id}: {target.title}", target.page, here)
-
-
-def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
-    """One field value as HTML: linked to its pattern page or incident where there is one."""
-    if spec is not None and annotation(spec.schema, "x-incident-ref") and isinstance(value, str):
-        target = ctx.model.by_id.get(value)
-        return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here)) if target else h.esc(value)
-    if spec is not None and spec.group_by:
-        shown = []
-        for v in value if isinstance(value, list) else [value]:
-            page = ctx.pattern_page(spec.name, v)
-            shown.append(h.a(str(v), ctx.href(page, here)) if page else h.esc(m.display(spec, v)))
-        return ", ".join(shown)
-    if isinstance(value, list) and spec is not None and spec.choices is None and any(isinstance(v, str) for v in value):
-        return "<br> ".join(h.esc(m.display(spec, v)) for v in value)
-    return h.esc(m.display(spec, value))
-
-
-def _remark(incident: Incident, name: str) -> str | None:
-    remarks = incident.meta.get("remarks")
-    if isinstance(remarks, dict) and isinstance(remarks.get(name), str):
-        return str(remarks[name])
-    return None
-
-
-def _with_remark(shown: str, remark: str | None) -> str:
-    if not remark:
-        return shown
-    return f"{shown} <em>({h.esc(remark)})</em>" if shown else f"<em>{h.esc(remark)}</em>"
-
-
-def header(ctx: Context, incident: Incident) -> str:
-    """The summary table: every ``x-summary`` field and every other top-level value, in schema order."""
-    rows = []
-    for spec in ctx.header_fields:
-        value = incident.value(spec.name)
-        if not _empty(value):
-            shown = value_html(ctx, spec, value, incident.page)
-            rows.append([h.esc(spec.title), _with_remark(shown, _remark(incident, spec.name))])
-    return h.block("fields", h.table(rows, row_headers=True))
 
 
 def related_section(ctx: Context, incident: Incident) -> str:
@@ -109,7 +71,7 @@ def _item_html(ctx: Context, incident: Incident, spec: Field, item: Any) -> str:
     shown = []
     for child in ctx.children((*spec.path, ITEMS)):
         value = item.get(child.key)
-        if not _empty(value):
+        if not empty(value):
             shown.append((child, value_html(ctx, child, value, here)))
     if not shown:
         return ""
@@ -127,88 +89,102 @@ def _item_html(ctx: Context, incident: Incident, spec: Field, item: Any) -> str:
     return line
 
 
-def _object(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dict[str, Any], caption: str) -> list[str]:
-    """HTML for the filled-in fields below ``prefix``: its values as one table, then each sub-object or list.
+def _row(label: str, shown: str, css: str = "") -> str:
+    attr = f' class="{css}"' if css else ""
+    return f"<tr{attr}><th>{h.esc(label)}</th> <td>{shown}</td></tr>"
 
-    Sub-objects are captioned tables (not headings), which keeps the page's
-    table of contents to the schema's top-level groups.
+
+def _rows(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dict[str, Any], trail: str) -> list[str]:
+    """Table rows for the filled-in fields below ``prefix``; a sub-object's rows follow a sub-heading row.
+
+    One table per form section, whatever its depth, keeps every section the
+    same width and a one-value sub-object to one row.
     """
-    rows: list[list[str]] = []
-    blocks: list[str] = []
+    rows: list[str] = []
+    subs: list[str] = []
     here = incident.page
     for child in ctx.children(prefix):
         value = data.get(child.key)
-        remark = _remark(incident, child.name)
-        if _empty(value) and remark is None:
+        note = remark(incident, child.name)
+        if (empty(value) and note is None) or child.name in ctx.story_field_names:
             continue
         if child.type == "object":
-            title = child.title if prefix else ""
-            inner = _object(ctx, incident, child.path, value, title) if isinstance(value, dict) else []
-            if inner and remark:
-                inner.insert(0, f'<p class="fl-remark"><em>{h.esc(remark)}</em></p>')
-            blocks.extend(inner)
+            title = f"{trail} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} {child.title}" if trail else child.title
+            inner = _rows(ctx, incident, child.path, value, title) if isinstance(value, dict) else []
+            if inner:
+                lead = f"{h.esc(title)}" + (f" <em>({h.esc(note)})</em>" if note else "")
+                subs.append(f'<tr class="fl-sub"><th colspan="2">{lead}</th></tr>')
+                subs.extend(inner)
         elif child.is_container:
             items = [_item_html(ctx, incident, child, item) for item in value] if isinstance(value, list) else []
-            items = [f"<li>{line}</li>" for line in items if line]
-            if items:
+            lines = [f"<li>{line}</li>" for line in items if line]
+            if lines:
                 tag = "ol" if annotation(child.schema, "x-ordered") else "ul"
-                label = f'<p class="fl-caption">{h.esc(child.title)}</p>' if prefix else ""
-                blocks.append(f'{label}<{tag} class="fl-list">{" ".join(items)}</{tag}>')
+                rows.append(_row(child.title, f'<{tag} class="fl-list">{" ".join(lines)}</{tag}>'))
         else:
-            shown = "" if _empty(value) else value_html(ctx, child, value, here)
-            rows.append([h.esc(child.title), _with_remark(shown, remark) or " "])
-    table = [h.table(rows, caption=caption or None, row_headers=True)] if rows else []
-    if not table and blocks and caption:
-        table = [f'<p class="fl-caption">{h.esc(caption)}</p>']
-    return table + blocks
+            shown = "" if empty(value) else value_html(ctx, child, value, here)
+            rows.append(_row(child.title, with_remark(shown, note) or " "))
+    return rows + subs
+
+
+def _form_groups(ctx: Context) -> list[tuple[str, list[Field]]]:
+    """The form's sections with their top-level fields; fields no section names come last, under their title."""
+    by_key = {f.key: f for f in ctx.children(())}
+    out: list[tuple[str, list[Field]]] = []
+    placed: set[str] = set()
+    sections = ctx.model.schema.form.get("sections", [])
+    for section in sections if isinstance(sections, list) else []:
+        names = [str(k) for k in section.get("fields", [])] if isinstance(section, dict) else []
+        specs = [by_key[k] for k in names if k in by_key]
+        placed.update(names)
+        if specs:
+            out.append((str(section.get("title", "")), specs))
+    out.extend((f.title, [f]) for f in by_key.values() if f.key not in placed)
+    return out
 
 
 def fields_section(ctx: Context, incident: Incident) -> str:
-    """Every filled-in top-level group of the schema, in schema order, under the schema's titles."""
+    """Every filled-in field, one folded compact table per section of the paper form, in the form's order."""
     out = []
-    for top in ctx.children(()):
-        free_map = isinstance(top.schema.get("additionalProperties"), dict)
-        value = incident.meta.get(top.key)
-        if not (top.type == "object" or top.is_container) or free_map or _empty(value):
-            continue
-        blocks = _object(ctx, incident, (), {top.key: value}, "")
-        if blocks:
-            out.append(f"{m.heading(2, top.title)}\n\n{h.block('fields', ' '.join(blocks))}")
-    return "\n\n".join(out)
-
-
-def body_section(ctx: Context, incident: Incident) -> str:
-    """The body as cleaned HTML blocks, its top-level headings as Markdown headings (for the table of contents).
-
-    Guidance comments and empty sections are left out; the body is rendered as one document, so a
-    footnote defined in one section serves a reference in another.
-    """
-    source = publishable(incident.parsed_body)
-    if not source:
+    for title, specs in _form_groups(ctx):
+        data = {
+            s.key: incident.meta.get(s.key) for s in specs if not isinstance(s.schema.get("additionalProperties"), dict)
+        }
+        rows = _rows(ctx, incident, (), data, "")
+        if rows:
+            count = sum(1 for r in rows if not r.startswith('<tr class="fl-sub"'))
+            table = f'<table class="fl-data"><tbody>{" ".join(rows)}</tbody></table>'
+            fields = f"{count} field{'s' if count != 1 else ''}"
+            summary = f'<summary>{h.esc(title)} <span class="fl-count">{fields}</span></summary>'
+            out.append(f'<details class="fl-section">{summary}{table}</details>')
+    if not out:
         return ""
-    blocks = []
-    for part in render_parts(source, ctx.markdown):
-        if isinstance(part, Heading):
-            blocks.append(m.heading(part.level, part.text))
-        else:
-            blocks.append(h.body_block(part))
-    return "\n\n".join(blocks)
+    return "## Recorded data\n\n" + h.block("fields", " ".join(out))
+
+
+def _source_line(ctx: Context, incident: Incident) -> str:
+    """The *Edit source* link and the file's path; left out of the search index (``.md`` is not a word to find)."""
+    source = f"Source: <code>{h.esc(incident.source)}</code>"
+    edit = ctx.edit_url(incident)
+    line = f"{h.a('Edit source', edit)} · {source}" if edit else source
+    return f'{h.BLOCK_START}source" data-pagefind-ignore><p>{line}</p>{h.BLOCK_END}'
 
 
 def incident_page(ctx: Context, incident: Incident) -> str:
     """The whole Markdown page of one incident."""
     title = f"{incident.id}: {incident.title}"
-    parts = [m.page_header(title, hide=("navigation",)).rstrip("\n"), m.heading(1, title), header(ctx, incident)]
-    edit = ctx.edit_url(incident)
-    source = f"Source: `{incident.source}`" if "`" not in incident.source else f"Source: {m.text(incident.source)}"
-    parts.append(f"[Edit source]({edit}) · {source}" if edit else source)
+    parts = [m.page_header(title, hide=("navigation",)).rstrip("\n"), m.heading(1, title)]
+    notice = banner(ctx, incident)
+    if notice:
+        parts.append(notice)
+    parts.append(card(ctx, incident))
+    parts.append(search_block(ctx, incident))
+    parts.append(_source_line(ctx, incident))
     blocks = (
+        story(ctx.model.schema, incident, ctx.markdown),
         related_section(ctx, incident),
         fields_section(ctx, incident),
-        body_section(ctx, incident),
         history_section(ctx, incident),
     )
-    for block in blocks:
-        if block:
-            parts.append(block)
+    parts.extend(block for block in blocks if block)
     return "\n\n".join(parts) + "\n"

@@ -11,7 +11,7 @@ from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site import svg
 from failurelog.site.context import INCIDENT_INDEX, PATTERN_INDEX, Context, field_page, value_page
-from failurelog.site.incident_page import value_html
+from failurelog.site.values import value_html
 
 #: Marks the table after it as sortable and filterable (see assets/failurelog/failurelog.js).
 TABLE_MARKER = '<div class="fl-table-tools" data-fl-table></div>'
@@ -50,7 +50,7 @@ def incident_index(ctx: Context) -> str:
 
 
 def _figures_row(ctx: Context, value: PatternValue, index: PatternIndex, here: str, months: list[str]) -> list[str]:
-    trend = svg.sparkline([value.by_month.get(mo, 0) for mo in months])
+    trend = svg.mini_bars(months, [value.by_month.get(mo, 0) for mo in months])
     return [
         h.a(value.value, ctx.href(value_page(index, value), here)),
         str(value.count),
@@ -58,7 +58,7 @@ def _figures_row(ctx: Context, value: PatternValue, index: PatternIndex, here: s
         h.esc(m.minutes(value.mean_time_to_recover)),
         value.first_seen.strftime("%Y-%m-%d"),
         value.last_seen.strftime("%Y-%m-%d"),
-        f'<code class="fl-spark">{trend}</code>' if trend else "",
+        trend,
     ]
 
 
@@ -95,7 +95,7 @@ def pattern_overview(ctx: Context) -> str:
 
 
 def field_index(ctx: Context, index: PatternIndex) -> str:
-    """One grouped field: every value with its figures and a sparkline of the last twelve months."""
+    """One grouped field: every value with its figures and a bar per month of the last twelve."""
     here = field_page(index)
     months = _last_months(ctx)
     rows = [_figures_row(ctx, v, index, here, months) for v in index.values]
@@ -104,7 +104,7 @@ def field_index(ctx: Context, index: PatternIndex) -> str:
     description = f"{m.text(index.field.description)}\n\n" if index.field.description else ""
     title = f"Patterns: {index.field.title}"
     table = h.block("index", TABLE_MARKER + h.table(rows, header=header))
-    return m.page_header(title, hide=("toc",)) + f"# {m.text(title)}\n\n{description}{table}\n"
+    return m.page_header(title, hide=("navigation", "toc")) + f"# {m.text(title)}\n\n{description}{table}\n"
 
 
 def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> str:
@@ -130,10 +130,11 @@ def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> s
         months,
         [("Incidents", [float(value.by_month.get(mo, 0)) for mo in months])],
         title=f"Incidents per month: {title}",
+        counts=True,
     )
     back = m.link(f"All values of {index.field.title}", field_page(index), here)
     return (
-        m.page_header(title, search=False)
+        m.page_header(title, hide=("navigation", "toc"), search=False)
         + f"# {m.text(title)}\n\n{back}\n\n{figures}\n\n## Trend by month\n\n{chart}\n\n"
         + f"## Incidents\n\n{incident_table(ctx, value.incidents, here)}\n"
     )

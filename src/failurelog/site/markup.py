@@ -30,7 +30,6 @@ _MD_LEADING = re.compile(r"^([-+]|\d+(?=[.)]))")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNUSUAL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_TITLE_UNSAFE = str.maketrans({"<": "\u2039", ">": "\u203a", "&": "+", '"': "\u201d", "'": "\u2019", "`": "\u2018"})
 
 
 def text(value: Any) -> str:
@@ -60,13 +59,15 @@ def attr(value: Any) -> str:
 
 
 def safe_title(value: Any) -> str:
-    """A page title that is harmless even where Material inserts it unescaped.
+    """A front-matter page title, HTML-escaped: exact where the theme shows it, harmless everywhere.
 
-    HTML-significant characters become look-alikes (angle brackets become
-    angle quotation marks, ``&`` becomes ``+``), line breaks become spaces.
+    MkDocs and Material insert the front-matter ``title`` into the page as HTML
+    without escaping it (``<title>``, the header, search results), so the
+    title is stored escaped: the browser shows ``&``, quotes and ``<b>``
+    exactly as written and runs nothing. Line breaks become spaces.
     """
     plain = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(value))).strip()
-    return plain.translate(_TITLE_UNSAFE)
+    return html.escape(plain, quote=True)
 
 
 def front_matter(values: dict[str, Any]) -> str:

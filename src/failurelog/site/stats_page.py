@@ -30,7 +30,8 @@ def _chart(stats: Statistics, series: Series) -> str:
     if series.kind == "share":
         values = list(series.overall_shares)
         data = [(v, [float(series.shares.get(mo, {}).get(v, 0)) for mo in months]) for v in values]
-        return svg.bar_chart(months, data, title=f"{title}: incidents per month by answer")
+        colors = svg.choice_colors(series.field, values)
+        return svg.bar_chart(months, data, title=f"{title}: incidents per month by answer", counts=True, colors=colors)
     if series.kind == "sum":
         data = [(title, [series.by_month.get(mo, 0.0) for mo in months])]
         return svg.bar_chart(months, data, title=f"{title} per month (total)", unit=unit)
@@ -59,7 +60,11 @@ def statistics_page(ctx: Context) -> str:
         (sev, [float(stats.per_month_severity[mo].get(sev, 0)) for mo in stats.months]) for sev in stats.severities
     ]
     parts.append("## Incidents per month by severity")
-    parts.append(svg.bar_chart(stats.months, per_severity, title="Incidents per month by severity"))
+    severity = ctx.model.schema.field("severity")
+    colors = svg.choice_colors(severity, stats.severities) if severity else None
+    parts.append(
+        svg.bar_chart(stats.months, per_severity, title="Incidents per month by severity", counts=True, colors=colors)
+    )
     for series in stats.series:
         parts.append(f"## {m.text(series.field.title)}")
         parts.append(_chart(stats, series))

@@ -8,15 +8,23 @@ schemes. Labels are escaped: they come from incidents.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
+from failurelog.core.annotations import get as annotation
+from failurelog.core.schema import Field
 from failurelog.site.markup import attr, number
 
-#: Series colours, most severe / first choice first.
-PALETTE = ("#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#1565c0", "#6a1b9a", "#00838f", "#5d4037", "#546e7a")
+#: Series colours without a meaning of their own: blues, purples, teals, browns (no red or green,
+#: which say bad and good).
+PALETTE = ("#1565c0", "#6a1b9a", "#00838f", "#5d4037", "#546e7a", "#3949ab", "#283593", "#4e342e", "#0277bd")
+#: Colours by rank among a field's choices, first = needs the most attention (as the page's badges).
+RANKED = ("#b71c1c", "#e65100", "#f9a825", "#2e7d32")
+#: Colours of the ``x-tone`` values a field can give its choices.
+TONES = {"bad": "#c62828", "warn": "#ef6c00", "good": "#2e7d32", "neutral": "#546e7a"}
 
-WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 40
+WIDTH, HEIGHT = 600, 240
+LEFT, RIGHT, TOP, BOTTOM = 52, 10, 26, 36
 
 
 def color(index: int) -> str:
@@ -24,27 +32,57 @@ def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return float(step * magnitude)
-    return float(10 * magnitude)
+def choice_colors(field: Field, values: Sequence[str]) -> list[str]:
+    """Colours for the choices of ``field`` that carry its meaning.
+
+    The field's ``x-tone`` mapping (choice -> bad, warn, good, neutral) when it has one; for a field
+    whose choices are ranked by the attention they need (``x-summary: badge``, such as severity) the
+    rank colours; otherwise the palette, which has no red or green.
+    """
+    tones = annotation(field.schema, "x-tone")
+    if isinstance(tones, dict):
+        return [TONES.get(str(tones.get(v)), TONES["neutral"]) for v in values]
+    if annotation(field.schema, "x-summary") == "badge" and field.choices:
+        order = {c: i for i, c in enumerate(field.choices)}
+        return [RANKED[min(order.get(v, len(RANKED) - 1), len(RANKED) - 1)] for v in values]
+    return [color(i) for i in range(len(values))]
 
 
-def _axes(labels: Sequence[str], top: float, unit: str) -> list[str]:
+def ticks(peak: float, *, whole: bool = False) -> list[float]:
+    """Axis ticks from 0 to a round top at or above ``peak``: at most six, whole numbers when ``whole``."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    magnitude = 10.0 ** math.floor(math.log10(peak / 5)) if peak >= 5 else 10.0 ** math.floor(math.log10(peak))
+    for factor in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50):
+        step = factor * magnitude
+        if whole and (step < 1 or not float(step).is_integer()):
+            continue
+        if peak / step <= 5:
+            count = math.ceil(peak / step - 1e-9)
+            return [step * k for k in range(count + 1)]
+    step = 10 * magnitude
+    return [step * k for k in range(math.ceil(peak / step) + 1)]
+
+
+def short(value: float) -> str:
+    """A tick label: ``1.5k``, ``2M`` for large values, so labels fit the axis."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e4, "k")):
+        if abs(value) >= size:
+            return number(value / size, 1) + suffix
+    return number(value, 2)
+
+
+def _axes(labels: Sequence[str], marks: Sequence[float], unit: str) -> list[str]:
     out = []
     plot_h = HEIGHT - TOP - BOTTOM
-    for k in range(5):
-        value = top * k / 4
-        y = TOP + plot_h - plot_h * k / 4
+    top = marks[-1]
+    for value in marks:
+        y = TOP + plot_h - plot_h * value / top
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="fl-grid"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{attr(number(value))}</text>')
-    if unit:
-        out.append(f'<text x="4" y="{TOP + 4}" class="fl-unit">{attr(unit)}</text>')
-    step = max(1, -(-len(labels) // 12))
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{attr(short(value))}</text>')
+    if unit:  # above the axis, clear of the top tick label
+        out.append(f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end" class="fl-unit">{attr(unit)}</text>')
+    step = max(1, -(-len(labels) // 8))
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     for i in range(0, len(labels), step):
         x = LEFT + slot * (i + 0.5)
@@ -52,9 +90,9 @@ def _axes(labels: Sequence[str], top: float, unit: str) -> list[str]:
     return out
 
 
-def _legend(names: Sequence[str]) -> str:
+def _legend(names: Sequence[str], colors: Sequence[str]) -> str:
     items = "".join(
-        f'<span class="fl-key"><span class="fl-swatch" style="background:{color(i)}"></span>{attr(n)}</span>'
+        f'<span class="fl-key"><span class="fl-swatch" style="background:{colors[i]}"></span>{attr(n)}</span>'
         for i, n in enumerate(names)
     )
     return f'<div class="fl-legend">{items}</div>' if len(names) > 1 else ""
@@ -71,11 +109,11 @@ def _data_table(labels: Sequence[str], series: Sequence[tuple[str, Sequence[floa
     return f"<details><summary>Numbers</summary><table><tr><th></th>{head}</tr>{rows}</table></details>"
 
 
-def _figure(svg: list[str], title: str, legend: str, table: str) -> str:
+def _figure(svg: list[str], title: str, legend: str, table: str, height: int = HEIGHT) -> str:
     body = "".join(svg)
     return (
-        f'<figure class="fl-chart"><svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{attr(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg">{body}</svg>'
+        f'<figure class="fl-chart"><div class="fl-plot"><svg viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{attr(title)}" xmlns="http://www.w3.org/2000/svg">{body}</svg></div>'
         f"<figcaption>{attr(title)}</figcaption>{legend}{table}</figure>"
     )
 
@@ -87,15 +125,23 @@ def bar_chart(
     title: str,
     unit: str = "",
     stacked: bool = True,
+    counts: bool = False,
+    colors: Sequence[str] | None = None,
 ) -> str:
-    """Vertical bars per label; several series are stacked (or side by side when ``stacked`` is false)."""
+    """Vertical bars per label; several series are stacked (or side by side when ``stacked`` is false).
+
+    ``counts``: the values are counts, so the axis has whole-number ticks. ``colors``: one per series
+    (by default the meaningless palette).
+    """
+    colors = list(colors) if colors else [color(i) for i in range(len(series))]
     totals = [sum(values[i] or 0 for _n, values in series) for i in range(len(labels))]
     peak = max(totals if stacked else [v or 0 for _n, vs in series for v in vs], default=0)
-    top = _nice_max(peak)
+    marks = ticks(peak, whole=counts)
+    top = marks[-1]
     plot_h = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     width = max(1.0, slot * (0.8 if stacked else 0.8 / max(1, len(series))))
-    svg = _axes(labels, top, unit)
+    svg = _axes(labels, marks, unit)
     for i, label in enumerate(labels):
         base = 0.0
         for s, (name, values) in enumerate(series):
@@ -107,12 +153,12 @@ def bar_chart(
             y = TOP + plot_h - h - (plot_h * base / top if stacked else 0)
             tip = f"{label}: {name} {number(value)}{' ' + unit if unit else ''}"
             svg.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{h:.1f}" fill="{color(s)}">'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{h:.1f}" fill="{colors[s]}">'
                 f"<title>{attr(tip)}</title></rect>"
             )
             if stacked:
                 base += value
-    return _figure(svg, title, _legend([n for n, _v in series]), _data_table(labels, series))
+    return _figure(svg, title, _legend([n for n, _v in series], colors), _data_table(labels, series))
 
 
 def line_chart(
@@ -120,7 +166,8 @@ def line_chart(
 ) -> str:
     """Lines with a dot per value; gaps where a month has no value."""
     peak = max((v for _n, vs in series for v in vs if v is not None), default=0)
-    top = _nice_max(peak)
+    marks = ticks(peak)
+    top = marks[-1]
     plot_h = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     lines: list[str] = []
@@ -142,19 +189,19 @@ def line_chart(
             for run in runs
             if len(run) > 1
         )
-    svg = _axes(labels, top, unit) + lines + dots
-    return _figure(svg, title, _legend([n for n, _v in series]), _data_table(labels, series))
+    svg = _axes(labels, marks, unit) + lines + dots
+    return _figure(svg, title, _legend([n for n, _v in series], PALETTE), _data_table(labels, series))
 
 
 def hbar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "") -> str:
     """Horizontal bars, one per item, longest first as given."""
-    row_h, label_w = 22, 230
-    height = TOP + row_h * max(1, len(items)) + 8
-    top = _nice_max(max((v for _l, v in items), default=0))
+    row_h, label_w = 24, 230
+    height = 12 + row_h * max(1, len(items)) + 8
+    top = max((v for _l, v in items), default=0) or 1.0
     span = WIDTH - label_w - RIGHT - 40
     svg = []
     for i, (label, value) in enumerate(items):
-        y = TOP + i * row_h
+        y = 12 + i * row_h
         w = span * value / top
         shown = label if len(label) <= 34 else label[:33] + "…"
         svg.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{attr(shown)}</text>')
@@ -163,14 +210,25 @@ def hbar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = ""
             f"<title>{attr(f'{label}: {number(value)}')}</title></rect>"
         )
         svg.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 15}">{attr(number(value))}{attr(unit)}</text>')
-    figure = _figure(svg, title, "", _data_table([lbl for lbl, _v in items], [(title, [v for _l, v in items])]))
-    return figure.replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {height}"', 1)
+    return _figure(svg, title, "", _data_table([lbl for lbl, _v in items], [(title, [v for _l, v in items])]), height)
 
 
-def sparkline(values: Sequence[int]) -> str:
-    """Counts as Unicode block characters, e.g. ``▁▃▇▁``; plain text, safe anywhere."""
-    blocks = "▁▂▃▄▅▆▇█"
-    peak = max(values, default=0)
-    if peak <= 0:
-        return "·" * len(values)
-    return "".join(blocks[min(7, round(7 * v / peak))] if v else " " for v in values).replace(" ", "·")
+def mini_bars(labels: Sequence[str], values: Sequence[int]) -> str:
+    """A small bar chart of counts (one bar per label, a tooltip each) for a table cell."""
+    bar, gap, high = 7, 2, 26
+    peak = max(values, default=0) or 1
+    rects = []
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        h = max(1.5, high * value / peak) if value else 1.0
+        fill = "currentColor" if value else "#9e9e9e"
+        rects.append(
+            f'<rect x="{i * (bar + gap)}" y="{high - h:.1f}" width="{bar}" height="{h:.1f}" fill="{fill}">'
+            f"<title>{attr(label)}: {value}</title></rect>"
+        )
+    width = len(values) * (bar + gap) - gap
+    total = sum(values)
+    return (
+        f'<svg class="fl-bars" width="{width}" height="{high}" viewBox="0 0 {width} {high}" role="img" '
+        f'aria-label="{total} in {len(values)} months, at most {max(values, default=0)} a month" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(rects)}</svg>'
+    )

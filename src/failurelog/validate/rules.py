@@ -120,6 +120,21 @@ def _before(later: datetime | date, earlier: datetime | date) -> bool:
     return as_day[0] < as_day[1]
 
 
+def _day(moment: datetime | date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _start_hint(start: str, value: object, was: datetime | date, earlier: datetime | date) -> str:
+    """How to fix a start time that is later than what followed it: usually ``new`` set it to "now"."""
+    hint = (
+        f". If {start} is when the file was made (`failurelog new` sets it to now), set it to when the "
+        f"incident began, at or before {value}"
+    )
+    if _day(earlier) != _day(was):
+        hint += "; that is another day than the id's, so then run `failurelog renumber` to give the file its new id"
+    return hint
+
+
 def _chain_problems(doc: Document, chain: list[str]) -> list[Problem]:
     """Each filled-in field of ``chain`` is no earlier than the filled-in one before it."""
     meta = doc.meta or {}
@@ -130,16 +145,13 @@ def _chain_problems(doc: Document, chain: list[str]) -> list[Problem]:
         if when is None:
             continue
         if previous is not None and _before(when, previous[1]):
-            out.append(
-                Problem(
-                    doc.display,
-                    line_of(doc.lines, tuple(name.split(".")), 2),
-                    name,
-                    f"{value_at(meta, name)} is earlier than {previous[0]} "
-                    f"({value_at(meta, previous[0])}); times must not go backwards",
-                    "chronology",
-                )
+            message = (
+                f"{value_at(meta, name)} is earlier than {previous[0]} "
+                f"({value_at(meta, previous[0])}); times must not go backwards"
             )
+            if previous[0] == chain[0]:
+                message += _start_hint(previous[0], value_at(meta, name), previous[1], when)
+            out.append(Problem(doc.display, line_of(doc.lines, tuple(name.split(".")), 2), name, message, "chronology"))
         previous = (name, when)
     return out
 

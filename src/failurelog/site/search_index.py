@@ -1,0 +1,97 @@
+"""The site's search index: Pagefind run over the built incident pages, for MkDocs and Zensical alike.
+
+Material's own search (lunr) downloads one JSON file holding every page's text
+before the first result (287 MB at 10,000 incidents) and splits what is typed
+at dashes. Pagefind (the ``pagefind[bin]`` package: its binary ships in the
+wheel, nothing is downloaded) writes a chunked index into ``SITE/pagefind/``:
+the browser fetches the few chunks a query's words need and the fragments of
+the results it shows. The search box is Material's, driven by
+``assets/failurelog/search.js``; Material's and Zensical's own search indexes
+are switched off in ``mkdocs.yml``.
+
+Only incident pages are indexed, each from its ``<article>`` (not the header,
+navigation or footer of the theme), without permalink marks and without the
+blocks marked ``data-pagefind-ignore`` (:mod:`failurelog.site.search_markup`).
+Pagefind keeps a hyphenated, dotted or underscored word (``md-gw-03``,
+``5.14.0-503.26.1.el9_5``, ``RTR_UNAVAILABLE``) as one word and indexes its
+parts beside it at a lower weight; the search box uses Pagefind's own query
+parsing, so what is typed is split the same way as the index.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from failurelog.core.errors import FailurelogError
+
+#: The folder of the site that holds the index and Pagefind's scripts.
+BUNDLE_DIR = "pagefind"
+#: The part of a built page that is indexed (Material's and Zensical's page content).
+ROOT_SELECTOR = "article"
+#: Parts of the article that are not words to find: the headings' permalink marks.
+EXCLUDE_SELECTORS = (".headerlink",)
+
+
+def incident_pages_glob(directory_urls: bool = True) -> str:
+    """The built pages of the incidents (``incidents/YYYY/ID.md`` in the generated tree), as a Pagefind glob."""
+    return "incidents/*/*/index.html" if directory_urls else "incidents/*/*.html"
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """What indexing did: pages indexed, the index's size on disk and the time it took."""
+
+    pages: int
+    bytes: int
+    seconds: float
+
+
+def _executable() -> Path:
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise FailurelogError(
+            "the search index needs Pagefind's binary: install this project with its dependencies "
+            "(pip install -e .), which brings pagefind[bin]"
+        )
+    return found
+
+
+def _pages_indexed(log: str) -> int:
+    for line in log.splitlines():
+        words = line.split()
+        if len(words) >= 3 and words[0] == "Indexed" and words[2] == "pages":
+            return int(words[1])
+    return 0
+
+
+def build_search_index(site_dir: Path, *, directory_urls: bool = True) -> IndexResult:
+    """Index the incident pages of the built site in ``site_dir`` into ``site_dir/pagefind``."""
+    command = [
+        str(_executable()),
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--glob",
+        incident_pages_glob(directory_urls),
+        "--root-selector",
+        ROOT_SELECTOR,
+        "--exclude-selectors",
+        ",".join(EXCLUDE_SELECTORS),
+        "--force-language",
+        "en",
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip()
+        raise FailurelogError(f"search index: pagefind failed (exit {done.returncode}):\n{detail}")
+    bundle = site_dir / BUNDLE_DIR
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    return IndexResult(pages=_pages_indexed(done.stdout), bytes=size, seconds=seconds)

@@ -1,0 +1,50 @@
+"""What an incident page tells the site search (Pagefind) besides its text: result fields and filters.
+
+Pagefind reads ``data-pagefind-*`` attributes from the built HTML
+(:mod:`failurelog.site.search_index`). Each incident page carries one hidden
+generated block: the id and the date as result metadata, and every
+``x-search-facet`` field of the schema (plus the year) as both a filter and
+metadata, so a result shows id, severity and date without loading the page,
+and the search box offers those fields as facets. The block is marked
+``data-pagefind-ignore``: its text is not indexed as words (the visible
+tables already are), only its metadata and filters.
+"""
+
+from __future__ import annotations
+
+from failurelog.model.incident import Incident
+from failurelog.site import html as h
+from failurelog.site import markup as m
+from failurelog.site.context import Context
+
+#: The filter (and metadata key) of the year an incident began; the other facets are the schema's field names.
+YEAR = "year"
+#: The metadata keys every incident result has, whatever the schema says.
+ID, DATE = "id", "date"
+
+
+def _span(kind: str, key: str, value: str) -> str:
+    return f'<span data-pagefind-{kind}="{h.esc(key)}">{h.esc(value)}</span>'
+
+
+def facet_values(ctx: Context, incident: Incident) -> list[tuple[str, str]]:
+    """``(facet, value)`` pairs of an incident, as shown on the site: each facet field's values, then the year."""
+    pairs = []
+    for spec in ctx.model.schema.search_facets:
+        for value in incident.values(spec.name):
+            if value is not None and value != "":
+                pairs.append((spec.name, m.display(spec, value)))
+    pairs.append((YEAR, f"{incident.occurred_at.year:04d}"))
+    return pairs
+
+
+def search_block(ctx: Context, incident: Incident) -> str:
+    """The hidden block of an incident page that gives the search its result fields and filters."""
+    spans = [_span("meta", ID, incident.id), _span("meta", DATE, incident.day)]
+    seen: set[str] = set()
+    for key, value in facet_values(ctx, incident):
+        spans.append(_span("filter", key, value))
+        if key not in seen:  # metadata holds one value per key: the first (a list field's first value)
+            seen.add(key)
+            spans.append(_span("meta", key, value))
+    return f'{h.BLOCK_START}search-data" hidden data-pagefind-ignore>{"".join(spans)}{h.BLOCK_END}'

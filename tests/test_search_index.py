@@ -1,0 +1,73 @@
+"""The search index step and the search data of an incident page, without a browser or a site build."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from failurelog.core.errors import FailurelogError
+from failurelog.core.schema import load_schema
+from failurelog.site.context import build_context
+from failurelog.site.search_index import BUNDLE_DIR, build_search_index, incident_pages_glob
+from failurelog.site.search_markup import YEAR, search_block
+from tests.site_helpers import ROOT
+from tests.test_site_pages import _model
+
+PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
+<header>header words everywhere</header><article><h1>{title}<a class="headerlink" href="#x">&para;</a></h1>
+{extra}<p>{text}</p></article><footer>footer</footer></body></html>"""
+
+
+def _page(site: Path, rel: str, title: str, text: str, extra: str = "") -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PAGE.format(title=title, text=text, extra=extra), encoding="utf-8")
+
+
+def test_only_incident_pages_are_indexed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    meta = '<div hidden data-pagefind-ignore><span data-pagefind-filter="severity">P1-High</span></div>'
+    _page(site, "incidents/2026/SYS-20260101-001/index.html", "SYS-20260101-001: one", "md-gw-03 panic", meta)
+    _page(site, "incidents/2026/SYS-20260102-001/index.html", "SYS-20260102-001: two", "pg-ny4-01 psu")
+    _page(site, "incidents/index.html", "Incidents", "SYS-20260101-001 SYS-20260102-001")
+    _page(site, "patterns/hostname/md-gw-03/index.html", "md-gw-03", "md-gw-03")
+    done = build_search_index(site)
+    assert done.pages == 2
+    bundle = site / BUNDLE_DIR
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert done.bytes == sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert len(list((bundle / "fragment").iterdir())) == 2
+
+
+def test_the_glob_follows_the_url_style() -> None:
+    assert incident_pages_glob(True) == "incidents/*/*/index.html"
+    assert incident_pages_glob(False) == "incidents/*/*.html"
+
+
+def test_a_failed_index_is_an_error_with_pagefinds_message(tmp_path: Path) -> None:
+    with pytest.raises(FailurelogError, match="search index: pagefind failed"):
+        build_search_index(tmp_path / "no-such-site")
+
+
+def test_an_incident_page_gives_the_search_its_id_date_and_facets() -> None:
+    schema = load_schema(ROOT)
+
+    ctx = build_context(_model(schema), "https://git.example.invalid/edit/")
+    incident = next(i for i in ctx.model.incidents if i.id == "SYS-20260115-001")
+    block = search_block(ctx, incident)
+    assert block.startswith('<div class="fl-search-') and " hidden data-pagefind-ignore>" in block
+    assert '<span data-pagefind-meta="id">SYS-20260115-001</span>' in block
+    assert '<span data-pagefind-meta="date">2026-01-15</span>' in block
+    facets = {f.name for f in schema.search_facets}
+    assert facets, "the schema marks no field x-search-facet"
+    filters = set(re.findall(r'data-pagefind-filter="([^"]+)"', block))
+    assert filters == facets | {YEAR}
+    components = incident.values("components")
+    assert components
+    for value in components:
+        assert f'<span data-pagefind-filter="components">{value}</span>' in block

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from failurelog.core.primary import primary_from_system, primary_specs
+from failurelog.core.schema import load_schema
 from tests.site_helpers import ROOT, make_repo
 
 SYNTHETIC = 36
@@ -80,6 +82,11 @@ def _plant(path: Path, synth: Any, host: str | None, kernel: str | None, lines: 
         data["system"]["kernel_version"] = kernel
     if title:
         data["title"] = title
+    if host or kernel:  # the Primary affected asset is the System Specifications' machine: keep them agreeing
+        schema = load_schema(ROOT)
+        for spec in primary_specs(schema):
+            data.pop(spec.field.key, None)
+        data.update(primary_from_system(schema, data))
     fence = "## Error Messages\n\n```text\n"
     if lines:
         assert fence in body, path

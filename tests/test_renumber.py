@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def linked(repo: Path) -> Path:
     return repo
 
 
-def test_renumber_moves_the_file_and_rewrites_only_the_reference_lines(linked: Path) -> None:
+def test_renumber_moves_the_file_and_rewrites_every_mention(linked: Path) -> None:
     before = snapshot(linked)
     result = run(linked, "renumber", "SYS-20261103-001", "SYS-20261103-007")
     assert result.returncode == 0, result.stderr
@@ -92,20 +93,22 @@ def test_renumber_moves_the_file_and_rewrites_only_the_reference_lines(linked: P
     old, new = "incidents/2026/SYS-20261103-001.md", "incidents/2026/SYS-20261103-007.md"
     assert old not in after
     assert changed_lines(before[old], after[new]) == [
-        ("id: SYS-20261103-001  # keep this comment", "id: SYS-20261103-007  # keep this comment")
+        ("id: SYS-20261103-001  # keep this comment", "id: SYS-20261103-007  # keep this comment"),
+        ("title: incident SYS-20261103-001", "title: incident SYS-20261103-007"),
+        ("Feed stopped. See also SYS-20261103-001.", "Feed stopped. See also SYS-20261103-007."),
     ]
     assert changed_lines(before["incidents/2026/SYS-20261104-001.md"], after["incidents/2026/SYS-20261104-001.md"]) == [
-        ("    - id: SYS-20261103-001", "    - id: SYS-20261103-007")
+        ("    - id: SYS-20261103-001", "    - id: SYS-20261103-007"),
+        ("Feed stopped. See also SYS-20261103-001.", "Feed stopped. See also SYS-20261103-007."),
     ]
-    (flow_change,) = changed_lines(
+    flow_changes = changed_lines(
         before["incidents/2026/SYS-20261201-001.md"], after["incidents/2026/SYS-20261201-001.md"]
     )
-    assert flow_change[1] == flow_change[0].replace("SYS-20261103-001", "SYS-20261103-007")
-    # the body's free-text mention is prose, not a reference: left as written
-    assert "See also SYS-20261103-001." in after["incidents/2026/SYS-20261104-001.md"].decode()
+    assert flow_changes and all(b == a.replace("SYS-20261103-001", "SYS-20261103-007") for a, b in flow_changes)
+    assert not any(b"SYS-20261103-001" in data for data in after.values())
     assert set(after) == set(before) - {old} | {new}
     assert run(linked, "validate").returncode == 0
-    assert "updated the reference in incidents/2026/SYS-20261104-001.md" in result.stdout
+    assert re.search(r"rewrote SYS-20261103-001 in incidents/2026/SYS-20261104-001.md \(line \d+, \d+\)", result.stdout)
 
 
 def test_without_new_the_next_free_number_of_that_day_is_taken(linked: Path) -> None:

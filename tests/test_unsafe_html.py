@@ -38,7 +38,6 @@ PAYLOADS = [
     '<iframe src="https://evil.example/frame"></iframe>',
     '<object data="https://evil.example/o.swf"></object>',
     '<embed src="https://evil.example/e.swf">',
-    '<img src="https://evil.example/img.png">',
     "<style>body{background:url(https://evil.example/bg.png)}</style>",
     '<div style="background:url(https://evil.example/div.png)">c</div>',
     '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
@@ -204,6 +203,8 @@ EXTERNAL = [
     ("protocol-relative", "![x](//evil.example/p.png)", 0, "//evil.example/p.png"),
     ("angle-brackets", "- item ![x](<https://evil.example/a.png>)", 0, "evil.example/a.png"),
     ("reference", "![chart][c]\n\nmore text\n\n[c]: https://evil.example/ref.png", 4, "evil.example/ref.png"),
+    # raw HTML is rendered (then cleaned) now, so a raw <img> is an image the site would fetch: refused too
+    ("raw-html", '<img src="https://evil.example/img.png">', 0, "evil.example/img.png"),
 ]
 LOCAL = [
     "![diagram](../assets/diagram.png)",

@@ -1,12 +1,13 @@
 """``failurelog renumber OLD NEW``: give an incident another id and update every reference to it.
 
 The file moves to ``incidents/<NEW's year>/NEW.md``, its ``id:`` line is
-rewritten, and so is every line of another incident's front matter that
-refers to OLD through a reference field (``x-incident-ref`` in the schema).
+rewritten, and so is every line of another incident that mentions OLD
+(a reference field, ``x-incident-ref`` in the schema, or prose).
 Edits are made to the text, line by line, so comments, quoting and layout
 are kept; every edited file is parsed again and must read back as before
-except for the id, or nothing is written. The new file is claimed with the
-same no-clobber write as ``new``; the other files are replaced atomically.
+except for the id, or nothing is written. Every mention of OLD in any
+incident, prose and comments included, is rewritten too, and listed. All
+files change together or not at all: see :mod:`failurelog.core.journal`.
 
 The id's date is the day the incident began (UTC), so NEW must carry the date
 of ``occurred_at``: renumbering changes the number, and a wrong date is fixed
@@ -22,17 +23,15 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from failurelog.core.atomic import replace as replace_file
-from failurelog.core.atomic import write_new
 from failurelog.core.branches import ids_on_branches
 from failurelog.core.errors import FailurelogError, UsageError
 from failurelog.core.ids import IdFormat
+from failurelog.core.journal import Step, Transaction, digest
 from failurelog.core.loader import Document, parse_text
 from failurelog.core.paths import INCIDENTS_DIR, display_path
 from failurelog.core.repository import holding, load_all
 from failurelog.core.schema import Schema, load_schema
-from failurelog.core.values import parse_time, values_at
-from failurelog.core.yamlio import Path as YamlPath
+from failurelog.core.values import parse_time
 
 _ID_LINE = re.compile(r"""^(?P<key>\s*(?P<q>["']?)id(?P=q)\s*:[ \t]*)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$""")
 
@@ -51,6 +50,8 @@ class Renumbered:
     unreadable: list[Path] = field(default_factory=list)
     #: files referring to OLD that were left alone because another incident still has OLD
     ambiguous: list[Path] = field(default_factory=list)
+    #: every (file, line) where a mention of OLD (a reference, or prose) now names NEW
+    mentions: list[tuple[Path, int]] = field(default_factory=list)
 
 
 def _check_new_id(ids: IdFormat, new_id: str) -> str:
@@ -124,27 +125,6 @@ def _rewrite_id_line(doc: Document, new_id: str) -> str:
     return "\n".join(lines)
 
 
-def _rewrite_references(doc: Document, paths: list[YamlPath], old_id: str, new_id: str) -> str:
-    lines = doc.text.split("\n")
-    token = re.compile(rf"(?<![\w-]){re.escape(old_id)}(?![\w-])")
-    for line in sorted({doc.lines[path] for path in paths}):
-        replaced, count = token.subn(new_id, lines[line - 1])
-        if count == 0:
-            raise FailurelogError(f"{doc.display}:{line}: cannot find {old_id} on the line; edit it by hand")
-        lines[line - 1] = replaced
-    return "\n".join(lines)
-
-
-def _with(meta: Any, path: YamlPath, value: str) -> Any:
-    """A copy of ``meta`` with the value at ``path`` replaced."""
-    if not path:
-        return value
-    head, rest = path[0], path[1:]
-    if isinstance(meta, dict):
-        return {k: _with(v, rest, value) if k == head else v for k, v in meta.items()}
-    return [_with(v, rest, value) if i == head else v for i, v in enumerate(meta)]
-
-
 def _verified(doc: Document, text: str, expected: dict[str, Any]) -> str:
     """``text`` if it reads back as ``expected`` with the same body; otherwise refuse."""
     again = parse_text(Document(path=doc.path, display=doc.display), text)
@@ -186,42 +166,68 @@ def renumber(root: Path, old: str, new: str | None = None) -> Renumbered:
 
     result = Renumbered(old_id, new, doc.path, target)
     moved = _verified(doc, _rewrite_id_line(doc, new), {**doc.meta, "id": new})
+    moved, own = _mentions(doc, moved, {**doc.meta, "id": new}, old_id, new)
+    result.mentions.extend((target, line) for line in own)
     still_held = any(d is not doc and d.meta is not None and d.meta.get("id") == old_id for d in docs)
-    edits: list[tuple[Document, str]] = []
+    transaction = Transaction(root, remove=None if in_place else _relative(root, doc.path))
+    mode = doc.path.stat().st_mode
+    transaction.steps.append(Step(_relative(root, target), moved, _hash(doc.path) if in_place else None, mode))
     for other in docs:
-        if other is doc:
+        if other is doc or old_id not in other.text:
             continue
         if other.meta is None:
-            if old_id in other.text or not other.text:
-                result.unreadable.append(other.path)
-            continue
-        paths = [
-            path
-            for spec in schema.reference_fields
-            for path, value in values_at(other.meta, spec.name)
-            if value == old_id and path in other.lines
-        ]
-        if not paths:
+            result.unreadable.append(other.path)
             continue
         if still_held:
             result.ambiguous.append(other.path)
             continue
-        expected = other.meta
-        for path in paths:
-            expected = _with(expected, path, new)
-        edits.append((other, _verified(other, _rewrite_references(other, paths, old_id, new), expected)))
-
-    if in_place:
-        replace_file(doc.path, moved)
-    else:
-        try:
-            write_new(target, moved)
-        except FileExistsError:
-            raise FailurelogError(f"{display_path(target, root)} appeared meanwhile; nothing changed") from None
-        os.chmod(target, doc.path.stat().st_mode & 0o7777)
-    for other, text in edits:
-        replace_file(other.path, text)
+        text, lines = _mentions(other, other.text, other.meta, old_id, new)
+        transaction.steps.append(Step(_relative(root, other.path), text, _hash(other.path)))
         result.updated.append(other.path)
-    if not in_place:
-        doc.path.unlink()
+        result.mentions.extend((other.path, line) for line in lines)
+    if not in_place and target.exists():
+        raise FailurelogError(f"{display_path(target, root)} appeared meanwhile; nothing changed")
+    transaction.commit()
     return result
+
+
+def _relative(root: Path, path: Path) -> str:
+    return os.path.relpath(path.absolute(), root.absolute())
+
+
+def _hash(path: Path) -> str:
+    return digest(path.read_bytes())
+
+
+def _replace_strings(value: Any, token: re.Pattern[str], new_id: str) -> Any:
+    if isinstance(value, str):
+        return token.sub(new_id, value)
+    if isinstance(value, dict):
+        return {k: _replace_strings(v, token, new_id) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_strings(v, token, new_id) for v in value]
+    return value
+
+
+def _mentions(doc: Document, text: str, meta: dict[str, Any], old_id: str, new_id: str) -> tuple[str, list[int]]:
+    """``text`` (``doc``'s, its id perhaps rewritten) with every mention of OLD, prose included, made NEW.
+
+    The result must read back as ``meta`` with OLD replaced in every value, and ``doc``'s body likewise, or
+    nothing is written. Also the lines changed.
+    """
+    token = re.compile(rf"(?<![\w-]){re.escape(old_id)}(?![\w-])")
+    lines = text.split("\n")
+    changed = []
+    for index, line in enumerate(lines):
+        replaced, count = token.subn(new_id, line)
+        if count:
+            lines[index] = replaced
+            changed.append(index + 1)
+    if not changed:
+        return text, []
+    out = "\n".join(lines)
+    again = parse_text(Document(path=doc.path, display=doc.display), out)
+    expected = _replace_strings(meta, token, new_id)
+    if again.problems or again.meta != expected or again.body != token.sub(new_id, doc.body):
+        raise FailurelogError(f"{doc.display}: rewriting {old_id} would not read back as intended; nothing changed")
+    return out, changed

@@ -216,6 +216,12 @@ def create(root: Path, request: NewIncident, notes: list[str] | None = None) -> 
     values.update(_choices(schema, "failure_types", request.failure_types, "--failure-type"))
     if not request.title.strip():
         raise UsageError("--title must not be empty")
+    if any("\udc80" <= ch <= "\udcff" for ch in request.title):
+        raise UsageError("--title is not valid UTF-8 (check the terminal's encoding); nothing was written")
+    from failurelog.validate.text import describe
+
+    if (code := describe(request.title)) is not None:
+        raise UsageError(f"--title holds the bidirectional control character {code}; remove it")
     system = _system(schema, request, notes)
     if system:
         values["system"] = system

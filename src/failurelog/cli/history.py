@@ -36,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
         raise FailurelogError(
             f"no incident {wanted} in the git history or the working tree of {root} (check the id, e.g. {ids.example})"
         )
-    sys.stdout.write(render(history, repository))
+    from failurelog.core.terminal import safe, safe_json
+
+    # authors, commit messages and decoded values may hold control characters: never raw on the terminal
+    shown = render(history, repository)
+    sys.stdout.write(safe_json(shown) if args.format == "json" else safe(shown))
     return 0
 
 

@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _resume(args)
         return handler(args)
     except FailurelogError as exc:
         from failurelog.cli.reporters import use_color
@@ -77,6 +78,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # a read-only folder, a full disk: name the path, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ERROR {where}{exc.strerror or exc}; nothing was left half-written", file=sys.stderr)
+        return 1
+
+
+def _resume(args: argparse.Namespace) -> None:
+    """Finish a change an earlier command was killed in the middle of, and remove its temporary files."""
+    from failurelog.core.journal import resume
+    from failurelog.core.paths import find_root
+
+    try:
+        root = find_root(getattr(args, "root", None))
+    except FailurelogError:
+        return  # not in a repository: the command says so itself
+    finished, removed = resume(root)
+    if finished:
+        print(f"NOTE finished an interrupted change: {', '.join(finished)}", file=sys.stderr)
+    if removed:
+        print(f"NOTE removed {len(removed)} temporary file(s) of an interrupted command", file=sys.stderr)
 
 
 if __name__ == "__main__":

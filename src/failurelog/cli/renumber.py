@@ -18,7 +18,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"renumbered {done.old_id} -> {done.new_id}")
     print(f"  moved {display_path(done.old_path, root)} -> {display_path(done.new_path, root)}")
     for path in done.updated:
-        print(f"  updated the reference in {display_path(path, root)}")
+        lines = [str(line) for where, line in done.mentions if where == path]
+        print(f"  rewrote {done.old_id} in {display_path(path, root)} (line {', '.join(lines)})")
+    own = [str(line) for where, line in done.mentions if where == done.new_path]
+    if own:
+        print(f"  rewrote its own mentions of {done.old_id} (line {', '.join(own)})")
     for path in done.ambiguous:
         print(
             f"  left {display_path(path, root)} alone: it refers to {done.old_id}, "

@@ -6,6 +6,7 @@ import json
 import os
 from typing import IO
 
+from failurelog.core.terminal import safe
 from failurelog.validate.run import Report
 
 
@@ -26,12 +27,12 @@ def render_text(report: Report, *, color: bool = False, verbose: int = 0, quiet:
     """``path:line: field: message`` lines, then a one-line summary."""
     lines = []
     for p in report.problems:
-        location = _paint(f"{p.file}:{p.line}:", "1", color)
-        field = _paint(f" {p.field}:", "36", color) if p.field else ""
-        lines.append(f"{location}{field} {p.message}")
+        location = _paint(f"{safe(p.file)}:{p.line}:", "1", color)
+        field = _paint(f" {safe(p.field)}:", "36", color) if p.field else ""
+        lines.append(f"{location}{field} {safe(p.message)}")
     if verbose:
         bad = set(report.invalid_files)
-        lines.extend(f"{name}: ok" for name in report.checked if name not in bad)
+        lines.extend(f"{safe(name)}: ok" for name in report.checked if name not in bad)
     if not quiet:
         invalid = len(report.invalid_files)
         total = len(report.checked)

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def _temp_beside(path: Path, text: str) -> str:
+def temp_beside(path: Path, text: str) -> str:
     """Write ``text`` to a new temporary file in ``path``'s folder, flushed to disk; its name."""
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -24,7 +24,7 @@ def _temp_beside(path: Path, text: str) -> str:
 def write_new(path: Path, text: str) -> None:
     """Create ``path`` with ``text`` atomically; raise FileExistsError rather than overwrite."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_beside(path, text)
+    temp = temp_beside(path, text)
     try:
         os.link(temp, path)  # atomic, and fails if the name is taken
     finally:
@@ -34,9 +34,19 @@ def write_new(path: Path, text: str) -> None:
 def replace(path: Path, text: str) -> None:
     """Replace the content of an existing ``path`` atomically, keeping its permissions."""
     mode = path.stat().st_mode
-    temp = _temp_beside(path, text)
+    temp = temp_beside(path, text)
     try:
         os.chmod(temp, mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Create or replace ``path`` with ``text`` atomically (for files failurelog owns, such as its journal)."""
+    temp = temp_beside(path, text)
+    try:
         os.replace(temp, path)
     except BaseException:
         os.unlink(temp)

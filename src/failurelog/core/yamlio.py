@@ -82,7 +82,7 @@ StrictLoader.descend_resolver = _no_path_resolvers
 StrictLoader.ascend_resolver = _no_path_resolvers
 
 
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | float:
     return _int_text(str(loader.construct_scalar(node)))
 
 
@@ -148,7 +148,14 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _BOOLS = {"true": True, "false": False}
 
 
-def _int_text(text: str) -> int:
+#: Digits an integer may have; a longer numeral is read as infinite, which ``validate`` refuses
+#: (Python's int() of an unbounded string is quadratic, and refused past 4,300 digits).
+MAX_INT_DIGITS = 40
+
+
+def _int_text(text: str) -> int | float:
+    if len(text.lstrip("+-")) > MAX_INT_DIGITS + 2:
+        return float("-inf") if text.startswith("-") else float("inf")
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):

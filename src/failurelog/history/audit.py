@@ -20,6 +20,7 @@ from failurelog.core.loader import Document, parse_bytes
 from failurelog.core.problems import dotted
 from failurelog.core.schema import Schema
 from failurelog.core.values import parse_moment, parse_time, value_at
+from failurelog.validate.numbers import finite, number_problems
 
 #: The schema object holding the sign-off (the one field name this module knows).
 
@@ -106,9 +107,16 @@ class Snapshot:
 
 
 def snapshot(data: bytes | None, path: str) -> Snapshot:
-    """Parse the bytes of one version of an incident (never raises)."""
+    """Parse the bytes of one version of an incident (never raises: an unreadable version is noted, not compared)."""
     if data is None:
         return Snapshot(None, problem="content not available in this clone")
+    try:
+        return _parse(data, path)
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        return Snapshot(None, problem=f"unreadable ({type(exc).__name__}); not compared")
+
+
+def _parse(data: bytes, path: str) -> Snapshot:
     doc = parse_bytes(Document(path=Path(path), display=path), data)
     sections: dict[str, str] = {}
     parsed = parse_body(doc.body, doc.body_line)
@@ -123,6 +131,9 @@ def snapshot(data: bytes | None, path: str) -> Snapshot:
     if doc.meta is None:
         first = doc.problems[0] if doc.problems else None
         problem = f"line {first.line}: {first.message}" if first else "no front matter"
+    elif not finite(doc.meta):
+        found = number_problems(doc)[0]
+        return Snapshot(None, sections, f"line {found.line}: {found.field}: not a finite number; not compared")
     return Snapshot(doc.meta, sections, problem)
 
 

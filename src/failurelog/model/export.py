@@ -18,6 +18,8 @@ from typing import Any
 from failurelog.core.loader import load
 from failurelog.core.paths import display_path, incident_files
 from failurelog.core.schema import Field, Schema
+from failurelog.core.siteconfig import markdown_spec
+from failurelog.core.terminal import safe_json
 from failurelog.core.values import values_at
 
 #: What joins the values of a list in one CSV cell.
@@ -33,15 +35,26 @@ class Incidents:
 
 
 def read_all(root: Path, only: str | None = None) -> Incidents:
-    """The front matter of every incident (or of the one with id ``only``), ordered by id."""
+    """The front matter of every valid incident (or of the one with id ``only``), ordered by id.
+
+    A file ``validate`` would refuse (a probable secret, a number out of range, ...) is left out and
+    named in ``skipped``: no export holds a value that validation refuses.
+    """
+    from failurelog.core.schema import load_schema
+    from failurelog.validate.run import check_document
+
+    schema = load_schema(root)
     out = Incidents()
     for path in incident_files(root):
         if only is not None and path.stem != only:
             continue
         doc = load(path, display_path(path, root), root)
-        if doc.meta is None:
-            reason = doc.problems[0].message if doc.problems else "unreadable"
-            out.skipped.append(f"{doc.display}: {reason}")
+        if doc.meta is not None:
+            check_document(doc, schema, markdown=markdown_spec(root))
+        if doc.meta is None or doc.problems:
+            first = doc.problems[0] if doc.problems else None
+            reason = f"{first.line}: {first.message}" if first else "unreadable"
+            out.skipped.append(f"{doc.display}:{reason}")
             continue
         out.metas.append(doc.meta)
     out.metas.sort(key=lambda meta: str(meta.get("id", "")))
@@ -91,4 +104,4 @@ def to_csv(schema: Schema, metas: list[dict[str, Any]]) -> str:
 
 def to_json(metas: list[dict[str, Any]]) -> str:
     """A JSON list of front matters."""
-    return json.dumps(metas, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(json.dumps(metas, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"

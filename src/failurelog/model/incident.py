@@ -9,7 +9,6 @@ annotates with ``x-role``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,12 +17,10 @@ from typing import Any
 
 from failurelog.core import roles
 from failurelog.core.annotations import get as annotation
-from failurelog.core.body import ParsedBody, parse_body
+from failurelog.core.body import ParsedBody, parse_body, strip_comments
 from failurelog.core.loader import Document
 from failurelog.core.schema import Field, Schema
 from failurelog.core.values import number, parse_time, value_at, values_at
-
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass
@@ -80,7 +77,7 @@ class Incident:
     @property
     def preamble(self) -> str:
         """Body text before the first ``##`` heading, guidance comments removed."""
-        text = _COMMENT.sub("", self.parsed_body.preamble).strip("\n")
+        text = strip_comments(self.parsed_body.preamble).strip("\n")
         return text if text.strip() else ""
 
     @cached_property
@@ -88,7 +85,7 @@ class Incident:
         """Body text by ``##`` heading, guidance comments removed, empty sections left out."""
         out: dict[str, str] = {}
         for section in self.parsed_body.sections:
-            text = _COMMENT.sub("", section.text).strip("\n")
+            text = strip_comments(section.text).strip("\n")
             if text.strip():
                 out[section.heading] = text
         return out

@@ -53,11 +53,27 @@ def decode(data: bytes, notes: list[Note]) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _one_form(text: str) -> None:
+    """Refuse a file holding two forms: its title line (the first line with a letter) recurs where the second begins."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if any(c.isalpha() for c in line)), None)
+    if first is None:
+        return
+    title = lines[first].strip()
+    for number, line in enumerate(lines[first + 1 :], start=first + 2):
+        if line.strip() == title:
+            raise FormError(
+                f"line {number}: a second form begins here ({title!r} again); two forms in one file would be "
+                "merged into one incident: put each form in its own file and import them together"
+            )
+
+
 def read_form(schema: Schema, text: str) -> Draft:
     """A draft incident from the text of a filled-in form (refused when the text is not the form)."""
     shape = layout.cached(schema)
     if text.lstrip().startswith("---\n") and "\n## " in text:
         raise FormError("this is an incident file (Markdown with front matter), not a filled-in form")
+    _one_form(text)
     reading = parse.read(shape, text)
     if reading.recognised < MIN_RECOGNISED:
         raise FormError(

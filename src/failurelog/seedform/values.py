@@ -9,6 +9,7 @@ a trailing ``(note)`` beside a value that fits: ``32 (2 x 16, HT off)``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -91,6 +92,8 @@ def parse_duration(text: str, unit: str) -> float | None:
 
 def _tidy(number: float) -> int | float:
     number = round(number, 6)
+    if not math.isfinite(number):
+        return number  # validate refuses it, naming the field
     return int(number) if number == int(number) and abs(number) < 2**53 else number
 
 
@@ -241,7 +244,7 @@ def parse_text(schema: Schema, spec: Field, text: str) -> Parsed:
 
 def format_number(value: Any) -> str:
     """A number as the form shows it: ``64``, ``3.84``."""
-    if isinstance(value, float) and value == int(value) and abs(value) < 2**53:
+    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 2**53:
         return str(int(value))
     return str(value)
 

@@ -22,8 +22,10 @@ from typing import Any
 import yaml
 
 from failurelog.core.errors import FailurelogError
-from failurelog.site.generate import CONFIG_FILE, Prepared, prepare, read_config
+from failurelog.core.siteconfig import CONFIG_FILE, read_config
+from failurelog.site.generate import Prepared, prepare
 from failurelog.site.search_index import build_search_index
+from failurelog.site.sitedir import check_site_dir, mark
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -113,13 +115,15 @@ def build_site(
     if engine not in ENGINES:
         raise FailurelogError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     _require_config(root)
-    prepared = prepare(root, today=today)
     target = (site_dir or root / str(read_config(root).get("site_dir", "site"))).resolve()
+    check_site_dir(root, target)
+    prepared = prepare(root, today=today)
     prepared.site_dir = target
     if engine == "mkdocs":
         run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
     else:
         run_zensical(prepared.root, prepared, target, strict=strict)
+    mark(target)
     return prepared
 
 

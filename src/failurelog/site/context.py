@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
+from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import Field
 from failurelog.history.model import RepositoryHistory
@@ -39,6 +40,7 @@ class Context:
     edit_base: str | None = None  # URL prefix of an incident's source file for editing
     history: RepositoryHistory | None = None  # git history, read once per build (None: not read)
     directory_urls: bool = True  # mkdocs.yml use_directory_urls: links in raw HTML depend on it
+    markdown: str = field(default_factory=lambda: extension_spec({}))  # the body's extensions (see core.bodyhtml)
 
     @cached_property
     def pattern_lookup(self) -> dict[str, dict[str, PatternValue]]:
@@ -108,6 +110,7 @@ def build_context(
     edit_base: str | None = None,
     directory_urls: bool = True,
     history: RepositoryHistory | None = None,
+    markdown: str | None = None,
 ) -> Context:
     """Run every analysis the pages need."""
     return Context(
@@ -117,4 +120,5 @@ def build_context(
         edit_base=edit_base,
         directory_urls=directory_urls,
         history=history,
+        markdown=markdown if markdown is not None else extension_spec({}),
     )

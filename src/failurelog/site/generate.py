@@ -22,11 +22,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from failurelog.core.errors import FailurelogError, ValidationFailed
+from failurelog.core.bodyhtml import extension_spec
+from failurelog.core.errors import ValidationFailed
 from failurelog.core.parallel import fork_map
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.core.siteconfig import CONFIG_FILE, read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site.history_pages import audit_page
@@ -39,7 +39,6 @@ from failurelog.site.stats_page import statistics_page
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
-CONFIG_FILE = Path("mkdocs.yml")
 MANIFEST = "manifest.json"
 ASSET_FILES = ("failurelog.js", "failurelog.css", "search.js", "search.css")
 
@@ -50,26 +49,6 @@ def build_date() -> date:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).date()
     return datetime.now(UTC).date()
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring ``!!python/name:`` and ``!ENV`` tags instead of failing on them."""
-
-
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def read_config(root: Path) -> dict[str, Any]:
-    """The repository's mkdocs.yml as data (empty when missing)."""
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except yaml.YAMLError as exc:
-        raise FailurelogError(f"{path}: not valid YAML: {exc}") from exc
-    return data if isinstance(data, dict) else {}
 
 
 def edit_base(config: dict[str, Any]) -> str | None:
@@ -238,6 +217,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         edit_base(config),
         directory_urls=config.get("use_directory_urls") is not False,
         history=read_history(root, schema=model.schema),
+        markdown=extension_spec(config),
     )
     extra = hand_written(root)
     files: dict[str, str | bytes] = dict(render_tree(ctx, with_home=c.HOME not in extra))

@@ -80,6 +80,15 @@ def block(css: str, inner: str) -> str:
     return f'{BLOCK_START}{esc(css)}">{inner}{BLOCK_END}'
 
 
+#: The start of a block of an incident's own (cleaned) body HTML.
+BODY_START = '<div class="fl-body">'
+
+
+def body_block(cleaned: str) -> str:
+    """Cleaned body HTML as one generated block line: line breaks become ``&#10;``, which HTML reads alike."""
+    return f"{BODY_START}{cleaned.replace(chr(13), '').replace(chr(10), '&#10;')}{BLOCK_END}"
+
+
 def a(label: str, url: str) -> str:
     """A link with escaped label and address."""
     return f'<a href="{esc(url)}">{esc(label)}</a>'

@@ -6,7 +6,8 @@ order, with the emergency response as a dated timeline
 (:mod:`failurelog.site.story`); linked and similar incidents; every filled-in
 field grouped by the form's sections, each section folded (``<details>``) in
 one compact table; the history. Card, tables and timeline are raw HTML (see
-:mod:`failurelog.site.html`); the body is the incident's own Markdown, sanitised.
+:mod:`failurelog.site.html`); the body is the incident's own Markdown, rendered
+and cleaned (see :mod:`failurelog.core.bodyhtml`).
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def incident_page(ctx: Context, incident: Incident) -> str:
     parts.append(search_block(ctx, incident))
     parts.append(_source_line(ctx, incident))
     blocks = (
-        story(ctx.model.schema, incident),
+        story(ctx.model.schema, incident, ctx.markdown),
         related_section(ctx, incident),
         fields_section(ctx, incident),
         history_section(ctx, incident),

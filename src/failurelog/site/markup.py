@@ -3,8 +3,8 @@
 Python-Markdown passes raw HTML straight through, and MkDocs and Material put
 the front-matter ``title`` into pages unescaped; so text from incidents is
 escaped for the context it lands in (Markdown inline text, a table cell, raw
-HTML, a front-matter title), and an incident's own Markdown body is
-neutralised by :func:`sanitize_markdown` before it is published.
+HTML, a front-matter title), and an incident's own Markdown body is rendered
+and cleaned by an allow-list (:mod:`failurelog.core.bodyhtml`) before it is published.
 """
 
 from __future__ import annotations

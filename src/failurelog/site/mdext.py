@@ -9,8 +9,8 @@ in Python-Markdown's HTML stash first, the same place the raw-HTML parser
 would have put it, so the converted page is identical and no parser reads it.
 
 It runs after the fenced-code preprocessors (priority 25), so a line inside a
-code block is never taken for a generated block; outside code, an incident's
-Markdown cannot start a line with ``<`` (see :mod:`failurelog.site.sanitize`).
+code block is never taken for a generated block; an incident's body reaches
+the page only as such blocks of cleaned HTML (see :mod:`failurelog.core.bodyhtml`).
 The MkDocs hook adds it; Zensical, which runs no hooks, converts the same
 lines with its raw-HTML parser and gets the same HTML.
 """

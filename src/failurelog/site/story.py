@@ -6,7 +6,9 @@ The body's ``##`` sections come in the order of the form's ``====`` sections
 dated timeline. Its entries carry a time of day only, so each is dated from
 the field ``date_from`` names (``occurred_at``), a day later each time the
 clock goes backwards. Sections the schema does not declare come last, in the
-body's order.
+body's order. The body is rendered and cleaned once, as one document (so a
+footnote defined in one section serves a reference in another; see
+:mod:`failurelog.core.bodyhtml`), then cut at its ``##`` headings.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from datetime import datetime, timedelta
 
 from failurelog.core import roles
 from failurelog.core.annotations import get as annotation
+from failurelog.core.body import publishable
+from failurelog.core.bodyhtml import Heading, render_parts
 from failurelog.core.schema import Field, Schema
 from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
-from failurelog.site.sanitize import sanitize_markdown
 
 
 @dataclass(frozen=True)
@@ -100,27 +103,49 @@ def _told(spec: Field, incident: Incident) -> str:
     return f"{m.heading(2, spec.title + ' timeline')}\n\n{shown}" if shown else ""
 
 
-def _section(heading: str, content: str) -> str:
-    return f"{m.heading(2, heading)}\n\n{sanitize_markdown(content)}"
+def _section(heading: str, parts: list[str]) -> str:
+    return "\n\n".join([m.heading(2, heading), *parts])
 
 
-def story(schema: Schema, incident: Incident) -> str:
-    """The body's sections and the timelines, in the paper form's order (Markdown)."""
-    blocks = [sanitize_markdown(incident.preamble)] if incident.preamble else []
+def rendered_sections(incident: Incident, spec: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The body rendered once and cut at its ``##`` headings: the preamble's blocks, and each section's.
+
+    Each block is a generated cleaned-HTML line or a deeper heading as Markdown (for the table of contents).
+    """
+    preamble: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current = preamble
+    for part in render_parts(publishable(incident.parsed_body), spec):
+        if isinstance(part, Heading) and part.level <= 2:
+            current = sections.setdefault(part.text, [])
+        elif isinstance(part, Heading):
+            current.append(m.heading(part.level, part.text))
+        else:
+            current.append(h.body_block(part))
+    return preamble, sections
+
+
+def story(schema: Schema, incident: Incident, spec: str) -> str:
+    """The body's sections and the timelines, in the paper form's order (Markdown).
+
+    ``spec`` names the Markdown extensions the body is rendered with (:func:`failurelog.core.bodyhtml.extension_spec`).
+    """
+    preamble, rendered = rendered_sections(incident, spec)
+    blocks = list(preamble)
     groups = {s.heading: s.group for s in schema.sections}
     timelines = {f.name: f for f in roles.flagged(schema, "x-timeline")}
     told: set[str] = set()
     sections = schema.form.get("sections", [])
     for section in sections if isinstance(sections, list) else []:
         title = str(section.get("title", "")) if isinstance(section, dict) else ""
-        for heading, content in incident.sections.items():
+        for heading, parts in rendered.items():
             if heading not in told and groups.get(heading) == title:
-                blocks.append(_section(heading, content))
+                blocks.append(_section(heading, parts))
                 told.add(heading)
         for key in section.get("fields", []) if isinstance(section, dict) else []:
-            for spec in [f for f in timelines.values() if f.path[0] == key]:
-                blocks.append(_told(spec, incident))
-                del timelines[spec.name]
-    blocks.extend(_section(heading, content) for heading, content in incident.sections.items() if heading not in told)
-    blocks.extend(_told(spec, incident) for spec in timelines.values())
+            for spec_field in [f for f in timelines.values() if f.path[0] == key]:
+                blocks.append(_told(spec_field, incident))
+                del timelines[spec_field.name]
+    blocks.extend(_section(heading, parts) for heading, parts in rendered.items() if heading not in told)
+    blocks.extend(_told(spec_field, incident) for spec_field in timelines.values())
     return "\n\n".join(b for b in blocks if b)

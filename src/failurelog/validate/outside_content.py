@@ -1,36 +1,34 @@
-"""Images the published site would fetch from another host are errors (rule ``content``).
+"""What the site would render of a body: bounds (rule ``markdown``) and images from other hosts (rule ``content``).
 
-The site escapes raw HTML and disarms ``javascript:`` links in an incident's
-body, so nothing an author writes can run script. A Markdown image, though, is
-still an ``<img>`` whose address the author chooses: ``![](https://host/x.png)``
-would make every reader's browser fetch from that host (a tracking pixel, or
-content that changes after review), and on the firm's air-gapped network it
-would not load anyway. So ``validate`` (and therefore ``build``) refuses images
-whose address has a host, pointing at the line that holds the address.
+The body is rendered exactly as the site renders it (the site's own
+extensions, then the allow-list cleaner, :mod:`failurelog.core.bodyhtml`), and
+the ``src`` of every ``<img>`` in that cleaned HTML is checked: an address
+with a host would make every reader's browser fetch from it (a tracking
+pixel, or content that changes after review), and on the firm's air-gapped
+network it would not load anyway. Whatever construct an image hides in
+(an admonition, a footnote, a reference definition inside a quote, raw
+HTML), only what the site would publish counts, so ``validate`` and the
+site agree.
 
-The body is rendered with Python-Markdown, the parser the site uses, so every
-image syntax (inline, reference-style, nested brackets, angle brackets) is
-found as the site would see it, and images inside code are not. Raw HTML is
-turned into text first, as the site does (so a raw ``<img>`` is shown, never
-fetched, and is not reported here). Only bodies that contain ``![`` are
-rendered, which keeps validation fast.
+Before rendering, the bounds of :mod:`failurelog.core.mdlimits` are checked;
+a body beyond them is refused with the line and the limit and not rendered.
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from failurelog.core.body import parse_body, publishable
+from failurelog.core.bodyhtml import RenderError, render
 from failurelog.core.loader import Document
+from failurelog.core.mdlimits import excesses
 from failurelog.core.problems import Problem
+from failurelog.core.siteconfig import markdown_spec
 
-#: Python-Markdown extensions that change what is code and what is text, as on the site.
-EXTENSIONS = ("tables", "footnotes", "def_list", "admonition", "pymdownx.superfences")
-
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-#: What stands before a ``<`` that opens a link destination, ``](<url>)`` or ``[ref]: <url>``, on its line.
-_DESTINATION = re.compile(r"(?:\]\(\s*|^ {0,3}\[[^\]\n]+\]:\s*)$")
+_MAYBE_IMAGE = re.compile(r"!\[|<", re.IGNORECASE)
 
 
 class _Images(HTMLParser):
@@ -49,53 +47,58 @@ def is_outside(address: str) -> bool:
     return bool(parts.netloc) or parts.scheme.lower() in ("http", "https", "ftp")
 
 
-def _without_raw_html(body: str) -> str:
-    """``body`` with raw HTML turned into text, as the site does, keeping ``<...>`` link destinations."""
-    out: list[str] = []
-    last = 0
-    for match in _TAG_START.finditer(body):
-        start = match.start()
-        if _DESTINATION.search(body, body.rfind("\n", 0, start) + 1, start):
-            continue
-        out.append(body[last:start])
-        out.append("&lt;")
-        last = start + 1
-    out.append(body[last:])
-    return "".join(out)
-
-
-def image_sources(body: str) -> list[str]:
-    """The address of every Markdown image in ``body`` as the site renders it, in order."""
-    if "![" not in body:
+def image_sources(cleaned: str) -> list[str]:
+    """The ``src`` of every image in cleaned HTML, in order."""
+    if "<img" not in cleaned:
         return []
-    import markdown
-
     parser = _Images()
-    parser.feed(markdown.markdown(_without_raw_html(body), extensions=list(EXTENSIONS)))
+    parser.feed(cleaned)
     parser.close()
     return parser.sources
 
 
 def _line_of(doc: Document, address: str) -> int:
-    """The file line where ``address`` is written (the reference definition for a reference-style image)."""
-    for offset, line in enumerate(doc.body.split("\n")):
-        if address in line:
-            return doc.body_line + offset
+    """The file line where ``address`` (or failing that its host) is written."""
+    host = urlsplit(address.strip()).netloc
+    for needle in (address, host):
+        if not needle:
+            continue
+        for offset, line in enumerate(doc.body.split("\n")):
+            if needle in line:
+                return doc.body_line + offset
     return doc.body_line
 
 
-def outside_content_problems(doc: Document) -> list[Problem]:
-    """One problem per image in the body that would be fetched from another host."""
+def _problem(doc: Document, line: int, message: str, rule: str) -> Problem:
+    return Problem(doc.display, line, "body", message, rule)
+
+
+def outside_content_problems(doc: Document, markdown: str | None = None) -> list[Problem]:
+    """Bounds the body goes beyond, else one problem per image the site would fetch from another host.
+
+    ``markdown`` is the site's extension spec (default: the mkdocs.yml of the working folder).
+    """
+    if not doc.body.strip():
+        return []
+    over = excesses(doc.body)
+    if over:
+        return [_problem(doc, doc.body_line + e.offset, e.message, "markdown") for e in over]
+    if not _MAYBE_IMAGE.search(doc.body):
+        return []
+    spec = markdown if markdown is not None else markdown_spec(Path.cwd())
+    try:
+        cleaned = render(publishable(parse_body(doc.body)), spec)
+    except RenderError:
+        return [_problem(doc, doc.body_line, "body nested too deeply for the site to render: flatten it", "markdown")]
     problems: list[Problem] = []
-    for address in dict.fromkeys(image_sources(doc.body)):
+    for address in dict.fromkeys(image_sources(cleaned)):
         if not is_outside(address):
             continue
         shown = address if len(address) <= 100 else address[:97] + "..."
         problems.append(
-            Problem(
-                doc.display,
+            _problem(
+                doc,
                 _line_of(doc, address),
-                "body",
                 f"image from another host ({shown}): the published site must not fetch outside content; "
                 "commit the image and link it with a relative path, or make it a plain link (drop the '!')",
                 "content",

@@ -256,8 +256,8 @@ def _check_ref_earlier(doc: Document, path: tuple[str | int, ...], target: Docum
             doc.display,
             line_of(doc.lines, path, 2),
             dotted(path),
-            f"{path_value(doc, path)} began after this incident; list this one in its Similar Past Incidents "
-            "instead (the site shows the link from both sides)",
+            f"{path_value(doc, path)} began {'at the same moment as' if theirs == mine else 'after'} this incident; "
+            "list this one in its Similar Past Incidents instead (the site shows the link from both sides)",
             "reference",
         )
     ]

@@ -13,11 +13,14 @@ from failurelog.core.paths import incident_files
 from failurelog.core.problems import Problem
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
+from failurelog.core.siteconfig import markdown_spec
 from failurelog.validate.assets import primary_problems
 from failurelog.validate.checks import body_problems, schema_problems
+from failurelog.validate.numbers import number_problems
 from failurelog.validate.outside_content import outside_content_problems
 from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
 from failurelog.validate.secrets import secret_problems
+from failurelog.validate.text import text_problems
 
 
 @dataclass
@@ -38,17 +41,20 @@ class Report:
         return sorted({p.file for p in self.problems})
 
 
-def check_document(doc: Document, schema: Schema, *, quick: bool = False) -> None:
+def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdown: str | None = None) -> None:
     """Run every single-file check on ``doc``, adding its problems to it.
 
     With ``quick``, the compiled yes/no check runs first and the full validator
     only on files it rejects: worth its 0.2 s of compiling for larger sets.
-    Probable credentials and images from other hosts are looked for even when the front matter is broken.
+    Probable credentials and images from other hosts are looked for even when the front matter is broken;
+    ``markdown`` is the site's body extensions (default: those of the working folder's mkdocs.yml).
     """
     doc.problems.extend(secret_problems(doc))
-    doc.problems.extend(outside_content_problems(doc))
+    doc.problems.extend(outside_content_problems(doc, markdown))
     if doc.meta is None:
         return
+    doc.problems.extend(number_problems(doc))
+    doc.problems.extend(text_problems(doc))
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))
@@ -65,10 +71,11 @@ def load_and_check(root: Path, schema: Schema, files: Sequence[Path] | None = No
     """Load and check every incident (or ``files``) under ``root``, in file order (see :func:`load_all`)."""
     paths = list(files if files is not None else incident_files(root))
     quick = len(paths) >= QUICK_CHECK_MIN_FILES
+    markdown = markdown_spec(root)  # read mkdocs.yml once, before forking
     if len(paths) >= PARALLEL_MIN_ITEMS:
         schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
         schema.validator  # noqa: B018
-    return load_all(root, paths, step=partial(check_document, schema=schema, quick=quick))
+    return load_all(root, paths, step=partial(check_document, schema=schema, quick=quick, markdown=markdown))
 
 
 def expand(targets: Sequence[Path]) -> list[Path]:

@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from failurelog.core.loader import Document
-from failurelog.core.problems import Problem, dotted
-from failurelog.core.yamlio import Path
+from failurelog.core.problems import Problem, dotted, line_of
+from failurelog.core.yamlio import Path, iter_paths
 
 #: Values that stand for a secret without being one.
 _PLACEHOLDER = re.compile(
@@ -304,18 +304,55 @@ def _field(doc: Document, line: int) -> str:
     return dotted(best[2]) if best is not None else ""
 
 
+def _allowed(lines: list[str], line: int) -> bool:
+    """Whether the 1-based ``line`` carries an allow marker, or the line before it the next-line marker."""
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    return bool(_ALLOW.search(here) or _ALLOW_NEXT.search(before))
+
+
+def decoded_findings(doc: Document) -> list[tuple[int, Path, Finding]]:
+    r"""Probable credentials in the front matter's decoded values and keys, with the line of each key.
+
+    YAML escapes (``"\x41KIA..."``, ``"\u0067hp_..."``), folded and continued lines are decoded first, so a
+    secret spelled so that the raw text hides it is found all the same.
+    """
+    if not isinstance(doc.meta, dict):
+        return []
+    raw_lines = doc.text.split("\n")
+    out: list[tuple[int, Path, Finding]] = []
+    for path, value in iter_paths(doc.meta):
+        texts = [value] if isinstance(value, str) else []
+        if path and isinstance(path[-1], str):
+            texts.append(path[-1])
+        for text in texts:
+            for found in scan(text) if text else []:
+                line = line_of(doc.lines, path, 1)
+                if not _allowed(raw_lines, line):
+                    out.append((line, path, found))
+    return out
+
+
+def _problem(doc: Document, line: int, field: str, found: Finding) -> Problem:
+    return Problem(
+        doc.display,
+        line,
+        field,
+        f"probable {found.kind} ({found.preview}): remove it, and rotate it if it was ever pushed or shared; "
+        "if it is not a secret, add `failurelog: allow-secret` to the line (in a # or <!-- --> comment)",
+        "secret",
+    )
+
+
 def secret_problems(doc: Document) -> list[Problem]:
-    """Probable credentials anywhere in ``doc`` (front matter or body), one problem each, with its line."""
+    """Probable credentials anywhere in ``doc`` (raw lines, and decoded front-matter values), one problem each."""
     if not doc.text:
         return []
-    return [
-        Problem(
-            doc.display,
-            found.line,
-            _field(doc, found.line),
-            f"probable {found.kind} ({found.preview}): remove it, and rotate it if it was ever pushed or shared; "
-            "if it is not a secret, add `failurelog: allow-secret` to the line (in a # or <!-- --> comment)",
-            "secret",
-        )
-        for found in scan(doc.text)
-    ]
+    raw = scan(doc.text)
+    problems = [_problem(doc, found.line, _field(doc, found.line), found) for found in raw]
+    seen = {(found.kind, found.preview) for found in raw} | {(found.kind, found.line) for found in raw}
+    for line, path, found in decoded_findings(doc):
+        if (found.kind, found.preview) not in seen and (found.kind, line) not in seen:
+            seen.update({(found.kind, found.preview), (found.kind, line)})
+            problems.append(_problem(doc, line, dotted(path), found))
+    return problems

@@ -1,0 +1,85 @@
+"""Time the rendering of hostile bodies just inside the bounds of failurelog.core.mdlimits.
+
+Target (issue 10): the build of any accepted incident takes at most 2 s per
+100 KB of body. For each shape, a body of about 100 KB that ``validate``
+accepts is checked (validate renders it once for the image rule) and rendered
+for the page (the build's second rendering); the figure is their sum.
+
+    .venv/bin/python bench/bench_render.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from failurelog.core.bodyhtml import extension_spec, render_parts
+from failurelog.core.loader import Document, parse_text
+from failurelog.core.mdlimits import (
+    MAX_BACKTICK_RUNS,
+    MAX_BRACKET_SCANS,
+    MAX_NESTING,
+    MAX_TAGS,
+    MAX_UNCLOSED_TAGS,
+    excesses,
+)
+from failurelog.core.siteconfig import read_config
+from failurelog.validate.outside_content import outside_content_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = 100 * 1024
+
+
+def _fill(paragraph: str) -> str:
+    return "\n\n".join([paragraph] * (SIZE // (len(paragraph) + 2) + 1))[:SIZE].rsplit("\n\n", 1)[0]
+
+
+def shapes() -> dict[str, str]:
+    words = "The NIC on md-gw-03 dropped packets after the firmware update; failover to md-gw-04 held. "
+    para = (words * 90)[:7900]
+    return {
+        "prose": _fill(para),
+        "unclosed [": _fill("[" * MAX_BRACKET_SCANS + para[: 7990 - MAX_BRACKET_SCANS]),
+        "unclosed ![": _fill("!" + "[" * (MAX_BRACKET_SCANS // 2) + para[:7980]),
+        "closed [x]": _fill(("[   12.345678] EDAC MC0: 1 CE memory read error " * 200)[:7990]),
+        "unclosed <a": ("<a " * MAX_UNCLOSED_TAGS + para[:7900]) + "\n\n" + _fill(para),
+        "closed tags": _fill(("<b>x</b> " * (MAX_TAGS // 2) + para)[:7990]),
+        "backtick runs": _fill(("`a " * MAX_BACKTICK_RUNS + para)[:7990]),
+        "nested lists": _fill("".join("  " * i + f"- item {i}\n" for i in range(MAX_NESTING))),
+        "nested quotes": _fill("".join(">" * (i + 1) + f" q {i}\n" for i in range(MAX_NESTING - 1))),
+        "nested admonitions": _fill(
+            "".join("    " * i + "!!! note\n" for i in range(MAX_NESTING // 2)) + "    " * 16 + "x"
+        ),
+        "fenced < lines": _fill("```text\n" + "<" * 19_990 + "\n```"),
+        "fenced log": _fill("```text\n" + "[   12.345678] EDAC MC0: 1 CE memory read error on DIMM#0\n" * 120 + "```"),
+        "tables": _fill("| a | b |\n|---|---|\n" + "| <b>x</b> | [y](z) |\n" * 300),
+        "footnotes": _fill(
+            "".join(f"x[^{i}] " for i in range(200)) + "\n\n" + "".join(f"[^{i}]: n\n" for i in range(200))
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    spec = extension_spec(read_config(ROOT))
+    print(f"| shape | KB | validate + render, median of {args.runs} (s) | s per 100 KB |")
+    print("|---|---:|---:|---:|")
+    for name, body in shapes().items():
+        assert not excesses(body), (name, [e.message for e in excesses(body)])
+        doc = parse_text(Document(path=Path("x.md"), display="x.md"), f"---\ntitle: t\n---\n{body}")
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            outside_content_problems(doc, spec)
+            render_parts(body, spec)
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        print(f"| {name} | {len(body) // 1024} | {median:.2f} | {median * SIZE / len(body):.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

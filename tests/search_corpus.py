@@ -78,6 +78,9 @@ def _plant(path: Path, synth: Any, host: str | None, kernel: str | None, lines: 
     data, body = _split(path)
     if host:
         data["system"]["hostname"] = host
+    own = data["system"].get("hostname")
+    if own and not title:  # synth's title names a host at random; a real one names the incident's own host
+        data["title"] = re.sub(r" on \S+$", f" on {own}", str(data["title"]))
     if kernel:
         data["system"]["kernel_version"] = kernel
     if title:

@@ -10,7 +10,8 @@ import pytest
 
 from failurelog.core import parallel
 from failurelog.site.context import build_context
-from failurelog.site.generate import load_model, render_tree
+from failurelog.site.generate import load_model
+from failurelog.site.tree import render_tree
 from failurelog.validate.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent

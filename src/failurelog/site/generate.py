@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.core.siteconfig import CONFIG_FILE, edit_base, read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
-from failurelog.site.tree import render_tree
+from failurelog.site.tree import iter_tree
 from failurelog.site.writer import Written, write_tree
 
 #: Where the generated tree and its manifest live, relative to the repository root.
@@ -114,9 +115,9 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         markdown=extension_spec(config),
     )
     extra = hand_written(root)
-    files: dict[str, str | bytes] = dict(render_tree(ctx, with_home=c.HOME not in extra))
-    for rel, data in extra.items():
-        files.setdefault(rel, data)
+    # Generated pages first: a hand-written page of the same path is skipped (the writer keeps the first),
+    # except the home page, which docs/index.md replaces.
+    files = chain(iter_tree(ctx, with_home=c.HOME not in extra), extra.items())
     result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
     _MEMO[docs_dir] = (key, result)
     return result

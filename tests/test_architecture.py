@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import shutil
 import subprocess
@@ -295,6 +296,7 @@ LAZY_FOR_HELP = {
 }
 
 
+@functools.cache
 def _module_file(module: str) -> Path | None:
     base = SRC.parent.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -327,6 +329,11 @@ def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     return [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) and id(n) not in skipped]
 
 
+@functools.cache
+def _runtime_targets(path: Path) -> tuple[str, ...]:
+    return tuple(t for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))) for t in _imported(node))
+
+
 def _loads_heavy(module: str, seen: set[str] | None = None) -> set[str]:
     """The HEAVY packages importing ``module`` loads, following the module-level imports of failurelog's modules."""
     seen = set() if seen is None else seen
@@ -338,12 +345,11 @@ def _loads_heavy(module: str, seen: set[str] | None = None) -> set[str]:
         if name in seen or path is None:
             continue
         seen.add(name)
-        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
-            for target in _imported(node):
-                top = target.split(".")[0]
-                heavy |= {top} & HEAVY
-                if top == "failurelog":
-                    heavy |= _loads_heavy(target, seen)
+        for target in _runtime_targets(path):
+            top = target.split(".")[0]
+            heavy |= {top} & HEAVY
+            if top == "failurelog":
+                heavy |= _loads_heavy(target, seen)
     return heavy
 
 

@@ -21,11 +21,14 @@ from typing import Any
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.errors import ValidationFailed
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.core.schema import load_schema
 from failurelog.core.siteconfig import CONFIG_FILE, edit_base, read_config
+from failurelog.history.read import read_history
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site.tree import iter_tree
 from failurelog.site.writer import Written, write_tree
+from failurelog.validate.run import validate_documents
 
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
@@ -64,9 +67,6 @@ class Prepared:
 
 def load_model(root: Path, today: date | None = None) -> Model:
     """Load and validate every incident; raise :class:`ValidationFailed` when any is invalid."""
-    from failurelog.core.schema import load_schema
-    from failurelog.validate.run import validate_documents
-
     report, docs = validate_documents(root)
     if not report.ok:
         raise ValidationFailed(report)
@@ -105,8 +105,6 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         return memo[1]
     model = load_model(root, day)
     config = read_config(root)
-    from failurelog.history.read import read_history
-
     ctx = c.build_context(
         model,
         edit_base(config),

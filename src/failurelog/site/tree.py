@@ -14,6 +14,7 @@ from functools import partial
 from importlib import resources
 
 from failurelog.core.parallel import fork_imap
+from failurelog.model import export
 from failurelog.site import context as c
 from failurelog.site.history_pages import audit_page
 from failurelog.site.home_page import home_page
@@ -48,8 +49,6 @@ def _asset(name: str) -> str:
 
 def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
     """The pages over the whole model (indexes, reports, exports), the assets, the home page; new pages go here."""
-    from failurelog.model import export
-
     metas = sorted((i.meta for i in ctx.model.incidents), key=lambda meta: str(meta.get("id", "")))
     jobs: list[Job] = [
         (c.INCIDENT_INDEX, partial(incident_index, ctx)),

@@ -1,7 +1,7 @@
 """What every command module shares: the repository root, and ``--format`` from the reporters registry.
 
-Only argparse and the standard library are imported here, so building the
-parser (``failurelog --help``) stays fast.
+Only argparse, the standard library and light core modules are imported here, so
+building the parser (``failurelog --help``) stays fast.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.cli.registry import REPORTERS
+from failurelog.core.paths import find_root
 
 
 def root_of(args: argparse.Namespace) -> Path:
     """The repository the command works on: ``--root``, else the folder holding schema/ at or above the current one."""
-    from failurelog.core.paths import find_root
-
     return find_root(args.root)
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.cli.common import root_of
+from failurelog.core.paths import display_path
 
 
 def run(args: argparse.Namespace) -> int:
     """Import filled-in forms; exit 0 when every form was imported, 1 otherwise."""
-    from failurelog.core.paths import display_path
     from failurelog.seedform.api import import_files
 
     root = root_of(args)

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.cli.common import root_of
+from failurelog.core.errors import UsageError
+from failurelog.core.paths import display_path, incident_files
+from failurelog.core.schema import load_schema
 
 
 def run(args: argparse.Namespace) -> int:
     """Upgrade incident files to the current schema and list what changed in each."""
     from failurelog.authoring.migrate import current_version, migrate
-    from failurelog.core.errors import UsageError
-    from failurelog.core.paths import display_path, incident_files
-    from failurelog.core.schema import load_schema
 
     root = root_of(args)
     schema = load_schema(root)

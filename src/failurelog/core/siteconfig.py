@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.errors import FailurelogError
 
 CONFIG_FILE = Path("mkdocs.yml")
@@ -52,8 +53,6 @@ DEFAULT_EXTENSIONS = (
 @lru_cache(maxsize=16)
 def markdown_spec(root: Path) -> str:
     """The body-level Markdown extensions of ``root``'s mkdocs.yml (see :func:`failurelog.core.bodyhtml.render`)."""
-    from failurelog.core.bodyhtml import extension_spec
-
     try:
         config = read_config(root)
     except FailurelogError:

@@ -26,7 +26,10 @@ from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.errors import ValidationFailed
 from failurelog.core.parallel import fork_map
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.core.schema import load_schema
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
+from failurelog.history.read import read_history
+from failurelog.model import export
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site.history_pages import audit_page
@@ -35,6 +38,7 @@ from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
 from failurelog.site.report_pages import actions_page, data_page, related_page
 from failurelog.site.stats_page import statistics_page
+from failurelog.validate.run import validate_documents
 
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
@@ -71,8 +75,6 @@ def _render_page(job: tuple[str, Callable[[], str]]) -> str:
 
 def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
     """Every generated page and export as ``{tree path: text}``; pure."""
-    from failurelog.model import export
-
     files: dict[str, str] = {}
     # One page per incident and per grouped value: most of the work, spread over the CPUs.
     pages: list[tuple[str, Callable[[], str]]] = [
@@ -169,9 +171,6 @@ class Prepared:
 
 def load_model(root: Path, today: date | None = None) -> Model:
     """Load and validate every incident; raise :class:`ValidationFailed` when any is invalid."""
-    from failurelog.core.schema import load_schema
-    from failurelog.validate.run import validate_documents
-
     report, docs = validate_documents(root)
     if not report.ok:
         raise ValidationFailed(report)
@@ -210,7 +209,6 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         return memo[1]
     model = load_model(root, day)
     config = read_config(root)
-    from failurelog.history.read import read_history
 
     ctx = c.build_context(
         model,

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from failurelog.core.schema import load_schema
 from failurelog.model.incident import Model, build_model
+from failurelog.validate.run import validate_documents
 
 
 @dataclass
@@ -19,9 +21,6 @@ class Loaded:
 
 def load_valid(root: Path, today: date | None = None) -> Loaded:
     """Validate every incident; build the model from those without a problem, naming the others."""
-    from failurelog.core.schema import load_schema
-    from failurelog.validate.run import validate_documents
-
     report, docs = validate_documents(root)
     bad: dict[str, str] = {}
     for problem in report.problems:

@@ -7,8 +7,8 @@ measures in one process (CPU time, so other load on the machine matters less):
 loading and checking each file with and without the secret scan and the
 outside-image check, and the scan alone; then the scan of each hostile megabyte of
 tests/hostile_texts.py (wall clock, median of 3; the test only checks that it finishes, finds a key
-planted after it, and reads each line once per rule). If detect-secrets is installed, its ad hoc ``scan_line`` (all plugins,
-default filters) is timed on the lines of a sample for comparison.
+planted after it, and reads each line once per rule). If detect-secrets is installed, its ad hoc
+``scan_line`` (all plugins, default filters) is timed on the lines of a sample for comparison.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE.parent))
 
 from synth import generate  # noqa: E402
+from tests.hostile_texts import HOSTILE_MEGABYTES  # noqa: E402
 
 from failurelog.core.loader import load  # noqa: E402
 from failurelog.core.schema import load_schema  # noqa: E402
 from failurelog.validate import run as validate_module  # noqa: E402
 from failurelog.validate.secrets import scan  # noqa: E402
-from tests.hostile_texts import HOSTILE_MEGABYTES  # noqa: E402
 
 
 def per_file_us(paths: list[Path], root: Path, *, with_scan: bool) -> float:

@@ -6,12 +6,13 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from failurelog.authoring.scaffold import NewIncident, create
-from failurelog.validate.run import validate
 from failurelog.validate import secrets as secrets_module
+from failurelog.validate.run import validate
 from failurelog.validate.secrets import MAX_FINDINGS, RULES, mask, scan
 from tests.cli_helpers import run_cli
 from tests.hostile_texts import HOSTILE_MEGABYTES
@@ -183,7 +184,9 @@ def test_hostile_megabyte_is_scanned_in_bounded_work(name: str, monkeypatch: pyt
     """A megabyte made to trip the triggers: the planted key after it is found, and each rule reads each line once."""
     text = HOSTILE_MEGABYTES[name] + f"\nboto: using {AWS_ID} for s3\n"
     read = [0]
-    counted = tuple(dataclasses.replace(rule, pattern=_CountingPattern(rule.pattern, read)) for rule in RULES)
+    counted = tuple(
+        dataclasses.replace(rule, pattern=cast(re.Pattern[str], _CountingPattern(rule.pattern, read))) for rule in RULES
+    )
     monkeypatch.setattr(secrets_module, "RULES", counted)
     findings = scan(text)
     assert len(findings) <= MAX_FINDINGS

@@ -122,10 +122,10 @@ class GitLog:
 
 
 def first_line(text: Any) -> str:
-    """The first non-blank line of a git message (bytes or text), without GitPython's ``stderr: '...'`` wrapping.
+    r"""The first non-blank line of a git message (bytes or text), without GitPython's ``stderr: '...'`` wrapping.
 
     Bytes that are not UTF-8 (git quotes a corrupt ``.git/packed-refs`` line as it found it; GitPython keeps
-    them as surrogate escapes) are shown as ``\\xff``, so the message can be printed and written to a page.
+    them as surrogate escapes) are shown as ``\xff``, so the message can be printed and written to a page.
     """
     if isinstance(text, str):
         try:

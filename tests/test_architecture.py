@@ -281,6 +281,9 @@ HEAVY = frozenset({"jsonschema", "fastjsonschema", "jinja2", "git", "yaml", "mar
 #: importing the library module that does the work, because that module loads a package of HEAVY (checked
 #: below, so an entry cannot outlive its reason) and ``cli/main`` imports every command module for ``--help``.
 LAZY_FOR_HELP = {
+    ("cli/assets.py", "failurelog.analysis.assets"),
+    ("cli/assets.py", "failurelog.core.inventory"),
+    ("cli/assets.py", "failurelog.model.load"),
     ("cli/build.py", "failurelog.site.build"),
     ("cli/export.py", "failurelog.model.export"),
     ("cli/history.py", "failurelog.history.read"),
@@ -290,6 +293,8 @@ LAZY_FOR_HELP = {
     ("cli/new.py", "failurelog.authoring.scaffold"),
     ("cli/renumber.py", "failurelog.authoring.renumber"),
     ("cli/serve.py", "failurelog.site.build"),
+    ("cli/stats.py", "failurelog.analysis.kpis"),
+    ("cli/stats.py", "failurelog.model.load"),
     ("cli/validate.py", "failurelog.cli.reporters"),
     ("cli/validate.py", "failurelog.core.repository"),
     ("cli/validate.py", "failurelog.validate.run"),

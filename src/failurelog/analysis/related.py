@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from failurelog.analysis.signatures import Signature, all_signatures
 from failurelog.analysis.similar import Index, Suggestion, build_index, channel_text, suggest, tokens
 from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import similarity_channels
@@ -90,6 +91,8 @@ class Related:
     incoming: dict[str, list[Link]]
     suggestions: dict[str, list[Suggestion]]
     clusters: list[Cluster]
+    signatures: dict[str, list[Signature]] = field(default_factory=dict)  # by incident id
+    rejected: dict[str, set[str]] = field(default_factory=dict)  # pairs either side marked not related
 
 
 def _find(parent: dict[str, str], key: str) -> str:
@@ -157,6 +160,24 @@ def related(model: Model, *, top_k: int = 5) -> Related:
         incoming[link.target.id].append(link)
         linked[link.source.id].add(link.target.id)
         linked[link.target.id].add(link.source.id)
-    index = build_index(model.incidents, similarity_channels(model.schema))
-    found = suggest(model, top_k=top_k, exclude=dict(linked), index=index)
-    return Related(dict(outgoing), dict(incoming), found, clusters(model, links, found, index))
+    rejected = not_related(model)
+    exclude = {key: linked.get(key, set()) | rejected.get(key, set()) for key in linked.keys() | rejected.keys()}
+    signed = all_signatures(model.incidents, model.schema)
+    index = build_index(model.incidents, similarity_channels(model.schema), signed)
+    found = suggest(model, top_k=top_k, exclude=exclude, index=index)
+    groups = clusters(model, links, found, index)
+    return Related(dict(outgoing), dict(incoming), found, groups, signed, dict(rejected))
+
+
+def not_related(model: Model) -> dict[str, set[str]]:
+    """Pairs an incident rejected (``x-role: not_related``), both ways: never suggested from either side."""
+    spec = model.role_field("not_related")
+    out: dict[str, set[str]] = defaultdict(set)
+    if spec is None:
+        return {}
+    for incident in model.incidents:
+        for value in incident.values(spec.name):
+            if isinstance(value, str) and value != incident.id:
+                out[incident.id].add(value)
+                out[value].add(incident.id)
+    return dict(out)

@@ -28,6 +28,7 @@ from failurelog.site.generate import edit_base, render_tree
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
+from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
 from failurelog.validate.run import load_and_check
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
@@ -67,6 +68,7 @@ GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
     "related.md": related_page,
     "actions.md": actions_page,
     "statistics.md": statistics_page,
+    "signatures.md": signatures_page,
 }
 
 

@@ -36,6 +36,23 @@ from dataclasses import dataclass
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Incident
 
+#: Kinds of signature and their titles, in the order the signatures page lists them.
+KINDS = {
+    "stack": "Stacks (top frames)",
+    "oops": "Kernel oops RIP",
+    "mce": "Machine checks (MCE)",
+    "aer": "PCIe AER errors",
+    "edac": "EDAC memory errors",
+    "escalation": "Corrected errors escalating",
+    "nic": "NIC driver resets and timeouts",
+    "kernel": "Kernel events",
+    "errno": "System errors",
+}
+#: Kinds that point at one defect (a crash site, a machine-check code, a device error): incidents sharing one
+#: are always suggested to each other, ahead of any other evidence. The others name a class of failure.
+SPECIFIC = frozenset(["stack", "oops", "mce", "aer", "nic"])
+#: How a signature of a kind is named in a sentence (the stack needs no name: its frames say it).
+_LABELS = {"mce": "MCE", "aer": "PCIe AER", "edac": "EDAC", "nic": "NIC", "oops": "kernel oops RIP", "kernel": "kernel"}
 #: Lines of one section read, and characters of one line.
 MAX_LINES = 20_000
 MAX_LINE = 600
@@ -43,18 +60,73 @@ MAX_LINE = 600
 TOP_FRAMES = 3
 #: Frames every crash of its kind has: they say how it died, not where.
 NOISE_FRAMES = frozenset(
-    """machine_kexec __crash_kexec crash_kexec panic oops_end die do_trap do_error_trap exc_page_fault
-    asm_exc_page_fault page_fault do_page_fault exc_invalid_op asm_exc_invalid_op handle_bug report_bug
-    dump_stack dump_stack_lvl show_stack __warn warn_slowpath_fmt raise __GI_raise abort __GI_abort
-    __pthread_kill_implementation __pthread_kill_internal pthread_kill __pthread_kill gsignal
-    __restore_rt __libc_start_main __libc_start_call_main __libc_start_main_impl _start start_thread
-    clone clone3 __clone __clone3 __assert_fail __assert_fail_base std::terminate __cxa_throw
-    __gnu_cxx::__verbose_terminate_handler __cxxabiv1::__terminate core::panicking::panic_fmt
-    core::panicking::panic rust_begin_unwind std::panicking::begin_panic_handler
-    std::sys_common::backtrace::__rust_end_short_backtrace std::panicking::rust_panic_with_hook
-    std::rt::lang_start_internal std::rt::lang_start runtime.gopanic runtime.goexit runtime.main
-    runtime.sigpanic runtime.throw runtime.fatalpanic entry_SYSCALL_64_after_hwframe do_syscall_64
-    ret_from_fork ret_from_fork_asm kthread""".split()
+    [
+        "machine_kexec",
+        "__crash_kexec",
+        "crash_kexec",
+        "panic",
+        "oops_end",
+        "die",
+        "do_trap",
+        "do_error_trap",
+        "exc_page_fault",
+        "asm_exc_page_fault",
+        "page_fault",
+        "do_page_fault",
+        "exc_invalid_op",
+        "asm_exc_invalid_op",
+        "handle_bug",
+        "report_bug",
+        "dump_stack",
+        "dump_stack_lvl",
+        "show_stack",
+        "__warn",
+        "warn_slowpath_fmt",
+        "raise",
+        "__GI_raise",
+        "abort",
+        "__GI_abort",
+        "__pthread_kill_implementation",
+        "__pthread_kill_internal",
+        "pthread_kill",
+        "__pthread_kill",
+        "gsignal",
+        "__restore_rt",
+        "__libc_start_main",
+        "__libc_start_call_main",
+        "__libc_start_main_impl",
+        "_start",
+        "start_thread",
+        "clone",
+        "clone3",
+        "__clone",
+        "__clone3",
+        "__assert_fail",
+        "__assert_fail_base",
+        "std::terminate",
+        "__cxa_throw",
+        "__gnu_cxx::__verbose_terminate_handler",
+        "__cxxabiv1::__terminate",
+        "core::panicking::panic_fmt",
+        "core::panicking::panic",
+        "rust_begin_unwind",
+        "std::panicking::begin_panic_handler",
+        "std::sys_common::backtrace::__rust_end_short_backtrace",
+        "std::panicking::rust_panic_with_hook",
+        "std::rt::lang_start_internal",
+        "std::rt::lang_start",
+        "runtime.gopanic",
+        "runtime.goexit",
+        "runtime.main",
+        "runtime.sigpanic",
+        "runtime.throw",
+        "runtime.fatalpanic",
+        "entry_SYSCALL_64_after_hwframe",
+        "do_syscall_64",
+        "ret_from_fork",
+        "ret_from_fork_asm",
+        "kthread",
+    ]
 )
 
 #: A timestamp or log prefix before the message: ``[  12.345]``, ``[Tue Apr 22 06:12:44 2025]``, syslog dates.
@@ -229,7 +301,7 @@ def _hardware(lines: list[str]) -> list[Signature]:
             corrected = corrected or not status >> 61 & 1
         elif m := _AER.search(line):
             severity = m.group(1).strip()
-            found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")
+            found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
             corrected = corrected or severity.lower() == "corrected"
             uncorrected = uncorrected or severity.lower() != "corrected"
         elif (m := _AER_BIT.match(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
@@ -305,10 +377,10 @@ def shared_by(found: dict[str, list[Signature]], order: Iterable[Incident]) -> d
     for incident in order:
         for sig in found.get(incident.id, []):
             holders.setdefault(sig, []).append(incident)
-    return dict(sorted(holders.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    return dict(sorted(holders.items(), key=lambda kv: (-len(kv[1]), kv[0].kind, kv[0].text)))
 
 
 def describe(sig: Signature) -> str:
     """A signature as a reader sees it: ``stack OrderContextPool::acquire <- ...``; ``MCE bank 13 ...``."""
-    label = {"mce": "MCE", "aer": "PCIe AER", "edac": "EDAC", "nic": "NIC", "oops": "kernel oops RIP"}
-    return f"{label.get(sig.kind, sig.kind)} {sig.text}" if sig.kind != "stack" else sig.text
+    label = _LABELS.get(sig.kind)
+    return f"{label} {sig.text}" if label else sig.text

@@ -170,10 +170,10 @@ class Index:
     scales: list[float]  # 1 / sqrt(channels filled), per incident
     postings: dict[int, list[int]]
     top: list[list[int]]
-    signed: dict[int, list[int]] = field(default_factory=dict)  # signature feature -> incidents having it
+    signed: dict[int, list[int]] = field(default_factory=dict)  # specific signature feature -> incidents having it
 
     def signature_mates(self, doc: int) -> Iterator[int]:
-        """Incidents sharing a signature with ``doc`` (up to :data:`POSTING_LIMIT` per signature)."""
+        """Incidents sharing a specific signature with ``doc`` (up to :data:`POSTING_LIMIT` per signature)."""
         for f in self.vectors[doc]:
             yield from self.signed.get(f, ())
 
@@ -183,20 +183,22 @@ class Index:
         return sum([va[f] * vb[f] for f in va.keys() & vb.keys()])
 
     def shared(self, a: int, b: int) -> list[Shared]:
-        """Per channel, what ``a`` and ``b`` share and its channel cosine, strongest channel first."""
+        """Per channel, what ``a`` and ``b`` share and its channel cosine; what weighed most in the score first."""
         va, vb = self.vectors[a], self.vectors[b]
         unscale = 1 / (self.scales[a] * self.scales[b])
         by_channel: dict[int, list[tuple[float, str]]] = {}
         for f in va.keys() & vb.keys():
             ci = self.channel_of[f]
-            by_channel.setdefault(ci, []).append((-va[f] * vb[f] * unscale / self.channels[ci].weight**2, self.names[f]))
+            by_channel.setdefault(ci, []).append(
+                (-va[f] * vb[f] * unscale / self.channels[ci].weight ** 2, self.names[f])
+            )
         out = []
         for ci, products in by_channel.items():
             products.sort()
             channel = self.channels[ci]
             shown = products if channel.kind == "exact" else products[:SHOWN_TERMS]
             out.append(Shared(channel, -sum(p for p, _n in products), tuple(n for _p, n in shown)))
-        out.sort(key=lambda s: (-s.cosine, s.channel.name))
+        out.sort(key=lambda s: (-s.cosine * s.channel.weight**2, s.channel.name))  # what weighed most first
         return out
 
 
@@ -299,10 +301,11 @@ def _build_index(incidents: list[Incident], channels: list[Channel], found: dict
     postings = {f: [doc for _w, doc in sorted(entries)[:POSTING_LIMIT]] for f, entries in weighted.items()}
     signed: dict[int, list[int]] = {}
     if channels and channels[-1] is SIGNATURE:
+        specific = {sig.describe(s) for found_here in found.values() for s in found_here if s.kind in sig.SPECIFIC}
         last = len(channels) - 1
         for doc, vector in enumerate(vectors):
             for f in vector:
-                if channel_of[f] == last and len(signed.setdefault(f, [])) < POSTING_LIMIT:
+                if channel_of[f] == last and names[f] in specific and len(signed.setdefault(f, [])) < POSTING_LIMIT:
                     signed[f].append(doc)
     return Index(incidents, channels, names, channel_of, vectors, scales, postings, top, signed)
 
@@ -333,7 +336,8 @@ def suggest(
     """Up to ``top_k`` suggestions per incident id with cosine at least ``min_score``.
 
     ``exclude`` maps an id to ids not to suggest (those already linked, or rejected). An incident
-    sharing a signature is always a candidate, and kept whatever its score.
+    sharing a specific signature (:data:`failurelog.analysis.signatures.SPECIFIC`: the same crash
+    site, machine-check code or device error) is always suggested, ahead of the others.
     """
     index = index or build_index(model.incidents, similarity_channels(model.schema))
     with gc_paused():
@@ -359,9 +363,9 @@ def _suggest(index: Index, top_k: int, min_score: float, exclude: dict[str, set[
         for other in dict.fromkeys([*ranked, *sorted(mates)]):
             score = cosine(doc, other)
             if score >= min_score or other in mates:
-                scored.append((-score, incidents[other].id, other))
+                scored.append((other not in mates, -score, incidents[other].id, other))
         scored.sort()
-        out[incident.id] = [Suggestion(incidents[o], -s, index, (doc, o)) for s, _id, o in scored[:top_k]]
+        out[incident.id] = [Suggestion(incidents[o], -s, index, (doc, o)) for _m, s, _id, o in scored[:top_k]]
     return out
 
 
@@ -372,10 +376,14 @@ MIN_REASON = 0.05
 def describe(shared: Iterable[Shared]) -> list[str]:
     """Reasons a reader understands: "same Hostname: md-gw-03", "similar Error Messages (71%): ixgbe, hang"."""
     out = []
+    said: set[tuple[str, ...]] = set()
     for s in shared:
         if s.channel.kind != "exact" and s.cosine < MIN_REASON:
             continue
         if s.channel.kind == "exact":
+            if s.features in said:  # the host as the asset's name and as the form's hostname: once
+                continue
+            said.add(s.features)
             out.append(f"same {s.channel.title}: {', '.join(s.features)}")
         else:
             out.append(f"similar {s.channel.title} ({round(100 * s.cosine)}%): {', '.join(s.features)}")

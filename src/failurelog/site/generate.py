@@ -34,6 +34,7 @@ from failurelog.site.home_page import home_page
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
 from failurelog.site.report_pages import actions_page, data_page, related_page
+from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
 
 #: Where the generated tree and its manifest live, relative to the repository root.
@@ -87,6 +88,7 @@ def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
     for index in ctx.patterns:
         files[c.field_page(index)] = field_index(ctx, index)
     files[c.RELATED] = related_page(ctx)
+    files[c.SIGNATURES] = signatures_page(ctx)
     files[c.ACTIONS] = actions_page(ctx)
     files[c.STATISTICS] = statistics_page(ctx)
     files[c.DATA] = data_page(ctx)

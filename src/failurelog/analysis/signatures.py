@@ -145,7 +145,7 @@ _GO = re.compile(r"^([\w./-]+\.(?:\(\*?\w+\)\.)?\w+)\((?:0x[0-9a-f]+|\.\.\.|, )*
 _JAVA = re.compile(r"^at ([\w$.]+)\.([\w$<>]+)\([^)]*\)")
 _MCE = re.compile(r"Machine Check(?: Exception)?:\s*[0-9a-f]+\s+Bank (\d+):\s*([0-9a-f]{8,16})", re.IGNORECASE)
 _AER = re.compile(r"PCIe Bus Error: severity=([\w ]+?),\s*type=([\w ]+?),\s*\((\w+ ID)\)")
-_AER_BIT = re.compile(r"^\[\s*\d+\]\s+([A-Za-z]\w+)\s")
+_AER_BIT = re.compile(r"(?:^|:\s+)\[\s*\d+\]\s+([A-Za-z]\w+)(?:\s|$)")
 _AER_UNCOR = re.compile(r"aer_uncor_status:\s*(0x[0-9a-f]+)", re.IGNORECASE)
 _EDAC = re.compile(r"EDAC (?:MC\d+|\w+):\s*\d+\s+(CE|UE)\s+([a-z ]+?error)", re.IGNORECASE)
 _NIC_DRIVERS = r"ixgbe|ixgbevf|i40e|iavf|ice|igb|igc|e1000e|mlx5_core|mlx4_core|mlx4_en|bnxt_en|sfc|ena|tg3|be2net"
@@ -203,14 +203,14 @@ class Signature:
 
 
 def clean_function(name: str) -> str:
-    """A frame's function name without compiler suffixes, template arguments or an argument list."""
+    """A frame's function name without compiler suffixes (``.isra.0``, ``.cold``) or template arguments."""
     name = _SUFFIX.sub("", name.strip())
     for _ in range(8):  # nested templates, innermost first; bounded
         stripped = _TEMPLATE.sub("", name)
         if stripped == name:
             break
         name = stripped
-    return name.split("(")[0].strip() if not name.startswith("operator") else name
+    return name.strip()
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -304,7 +304,7 @@ def _hardware(lines: list[str]) -> list[Signature]:
             found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
             corrected = corrected or severity.lower() == "corrected"
             uncorrected = uncorrected or severity.lower() != "corrected"
-        elif (m := _AER_BIT.match(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
+        elif (m := _AER_BIT.search(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
             found = Signature("aer", f"{out[-1].text} ({m.group(1)})")
             out.pop()
         elif m := _AER_UNCOR.search(line):
@@ -316,7 +316,10 @@ def _hardware(lines: list[str]) -> list[Signature]:
             uncorrected = uncorrected or m.group(1).upper() == "UE"
             kind = m.group(2).lower()
             found = Signature("edac", f"{'CE -> UE' if edac == {'CE', 'UE'} else m.group(1).upper()} {kind}")
-            out = [s for s in out if not (s.kind == "edac" and s.text.endswith(kind))]
+            same = [n for n, s in enumerate(out) if s.kind == "edac" and s.text.endswith(kind)]
+            if same:  # the escalation takes the place of the first EDAC signature
+                out[same[0]] = found
+                continue
         elif "fatal machine check" in line.lower() or "event severity: fatal" in line.lower():
             uncorrected = True
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import shutil
 import subprocess
@@ -269,3 +270,108 @@ def test_help_lists_every_command_module() -> None:
     )
     for command in ("new", "validate", "history", "renumber", "import", "export", "build", "serve"):
         assert f"    {command}" in result.stdout, command
+
+
+# -- imports ------------------------------------------------------------------------------------------------
+
+#: Third-party packages slow enough to import that ``failurelog --help`` must not load them.
+HEAVY = frozenset({"jsonschema", "fastjsonschema", "jinja2", "git", "yaml", "markdown", "nh3", "mkdocs"})
+
+#: The in-function imports of failurelog's own modules that stay, and why. Each is a command module's ``run``
+#: importing the library module that does the work, because that module loads a package of HEAVY (checked
+#: below, so an entry cannot outlive its reason) and ``cli/main`` imports every command module for ``--help``.
+LAZY_FOR_HELP = {
+    ("cli/assets.py", "failurelog.analysis.assets"),
+    ("cli/assets.py", "failurelog.core.inventory"),
+    ("cli/assets.py", "failurelog.model.load"),
+    ("cli/build.py", "failurelog.site.build"),
+    ("cli/export.py", "failurelog.model.export"),
+    ("cli/history.py", "failurelog.history.read"),
+    ("cli/import_forms.py", "failurelog.seedform.api"),
+    ("cli/main.py", "failurelog.cli.reporters"),
+    ("cli/migrate.py", "failurelog.authoring.migrate"),
+    ("cli/new.py", "failurelog.authoring.scaffold"),
+    ("cli/renumber.py", "failurelog.authoring.renumber"),
+    ("cli/serve.py", "failurelog.site.build"),
+    ("cli/stats.py", "failurelog.analysis.kpis"),
+    ("cli/stats.py", "failurelog.model.load"),
+    ("cli/validate.py", "failurelog.cli.reporters"),
+    ("cli/validate.py", "failurelog.core.repository"),
+    ("cli/validate.py", "failurelog.validate.run"),
+}
+
+
+@functools.cache
+def _module_file(module: str) -> Path | None:
+    base = SRC.parent.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The absolute modules an import statement loads (``from a import b`` loads ``a.b`` when that is a module)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    module = node.module or ""
+    return [f"{module}.{a.name}" for a in node.names if _module_file(f"{module}.{a.name}")] or [module]
+
+
+def _function_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+    for function in _functions(tree):
+        found += [n for n in ast.walk(function) if isinstance(n, ast.Import | ast.ImportFrom)]
+    return found
+
+
+def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is imported: not those in functions or under ``if TYPE_CHECKING``."""
+    skipped = {id(n) for n in _function_imports(tree)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            skipped |= {id(n) for n in ast.walk(node)}
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) and id(n) not in skipped]
+
+
+@functools.cache
+def _runtime_targets(path: Path) -> tuple[str, ...]:
+    return tuple(t for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))) for t in _imported(node))
+
+
+def _loads_heavy(module: str, seen: set[str] | None = None) -> set[str]:
+    """The HEAVY packages importing ``module`` loads, following the module-level imports of failurelog's modules."""
+    seen = set() if seen is None else seen
+    parts = module.split(".")
+    heavy: set[str] = set()
+    for depth in range(1, len(parts) + 1):  # importing a.b.c runs a, a.b and a.b.c
+        name = ".".join(parts[:depth])
+        path = _module_file(name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        for target in _runtime_targets(path):
+            top = target.split(".")[0]
+            heavy |= {top} & HEAVY
+            if top == "failurelog":
+                heavy |= _loads_heavy(target, seen)
+    return heavy
+
+
+def test_the_package_imports_its_own_modules_at_the_top() -> None:
+    """An import of failurelog inside a function hides a cycle or costs nothing to make at the top (issue 12)."""
+    found = set()
+    for path in sorted(SRC.rglob("*.py")):
+        for node in _function_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            assert not (isinstance(node, ast.ImportFrom) and node.level), f"{path}:{node.lineno}: relative import"
+            for target in _imported(node):
+                if target.split(".")[0] == "failurelog":
+                    found.add((path.relative_to(SRC).as_posix(), target))
+    assert found - LAZY_FOR_HELP == set(), "move these imports to the top of the module"
+    assert LAZY_FOR_HELP - found == set(), "no longer imported inside a function: drop it from LAZY_FOR_HELP"
+
+
+def test_an_import_kept_inside_a_function_loads_a_heavy_package() -> None:
+    light = sorted(f"{path}: {module}" for path, module in LAZY_FOR_HELP if not _loads_heavy(module))
+    assert light == [], "these load no heavy package: import them at the top"
+    assert _loads_heavy("failurelog.cli.main") == set()  # what --help loads

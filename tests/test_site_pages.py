@@ -19,17 +19,17 @@ import pytest
 
 from failurelog.core.bodyhtml import extension_spec, render
 from failurelog.core.schema import Schema, load_schema
-from failurelog.core.siteconfig import read_config
+from failurelog.core.siteconfig import edit_base, read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site import markup
 from failurelog.site.context import Context, build_context
-from failurelog.site.generate import edit_base, render_tree
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
 from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
+from failurelog.site.tree import render_tree
 from failurelog.validate.run import load_and_check
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
 

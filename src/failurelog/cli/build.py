@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.cli.common import root_of
+from failurelog.core.paths import display_path
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate, generate and build the site; invalid incidents raise ValidationFailed (reported by main)."""
-    from failurelog.core.paths import display_path
     from failurelog.site.build import build_site
 
     root = root_of(args)

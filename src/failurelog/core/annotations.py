@@ -73,7 +73,8 @@ ANNOTATIONS: dict[str, Annotation] = {
             "field",
             "the field the analyses use for a meaning: outage (downtime statistics), degraded, redundancy_lost, "
             "time_to_recover, time_to_detect, loss_realised, loss_estimated, trigger, root_cause_category, "
-            "cause_origin, change_ids, not_related",
+            "cause_origin, change_ids, not_related, component (the recovery figures' breakdown), closed_at (time to "
+            "close), sla_met (the SLA/RTO met rate: the choice whose `x-tone` is good counts as met)",
         ),
         Annotation("x-stat", "field", "charted per month on the statistics page: `sum`, `mean` or `share`"),
         Annotation("x-ordered", "field", "a list of objects that is a sequence (an ordered list on the site)"),

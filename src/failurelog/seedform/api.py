@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.core.annotations import get as annotation
+from failurelog.core.atomic import write_new
 from failurelog.core.branches import used_ids
 from failurelog.core.errors import FailurelogError, FormError
 from failurelog.core.ids import IdFormat
@@ -117,8 +118,6 @@ def existing(root: Path, ids: IdFormat, incident_id: str) -> Path | None:
 
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
     """Import one form; never raises for a problem with the form itself."""
-    from failurelog.core.atomic import write_new
-
     outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
     schema = load_schema(root)
     try:

@@ -19,8 +19,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from failurelog.cli.main import explain
 from failurelog.core.errors import FailurelogError
+from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.site.generate import DOCS_DIR, prepare
+from failurelog.site.search_index import build_search_index
 
 __all__ = ["on_config", "on_post_build", "on_serve"]
 
@@ -37,8 +40,6 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog.cli.main import explain
-
     root = _root(config)
     try:
         prepared = prepare(root)
@@ -61,8 +62,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Write the search index of the built incident pages into the site."""
-    from failurelog.site.search_index import build_search_index
-
     try:
         done = build_search_index(Path(config.site_dir), directory_urls=config.use_directory_urls)
     except FailurelogError as exc:
@@ -72,8 +71,6 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     """Watch the sources of the generated pages rather than the pages themselves."""
-    from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
-
     root = _root(config)
     server.unwatch(config.docs_dir)
     for source in (INCIDENTS_DIR, SCHEMA_FILE.parent, TEMPLATE_FILE.parent, DOCS_DIR):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from failurelog.analysis.actions import ActionEntry, open_actions, priority_order
+from failurelog.model.export import leaf_fields
 from failurelog.site import markup as m
-from failurelog.site.context import ACTIONS, RELATED, Context
+from failurelog.site.context import ACTIONS, DATA, EXPORT_CSV, EXPORT_JSON, RELATED, Context
 from failurelog.site.index_pages import TABLE_MARKER
 
 
@@ -97,9 +98,6 @@ def actions_page(ctx: Context) -> str:
 
 def data_page(ctx: Context) -> str:
     """Where the data exports are, and what their columns are."""
-    from failurelog.model.export import leaf_fields
-    from failurelog.site.context import DATA, EXPORT_CSV, EXPORT_JSON
-
     count = len(ctx.model.incidents)
     columns = len(leaf_fields(ctx.model.schema))
     return m.page_header("Data") + (

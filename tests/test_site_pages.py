@@ -27,6 +27,7 @@ from failurelog.site.context import Context, build_context
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
+from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
 from failurelog.site.tree import render_tree
 from failurelog.validate.run import load_and_check
@@ -67,6 +68,7 @@ GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
     "related.md": related_page,
     "actions.md": actions_page,
     "statistics.md": statistics_page,
+    "signatures.md": signatures_page,
 }
 
 

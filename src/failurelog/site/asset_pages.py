@@ -62,7 +62,7 @@ def asset_index(ctx: Context) -> str:
         f"({len(report.histories)} in all). Observation window: {first.isoformat()} (the first incident) to "
         f"{ctx.model.today.isoformat()} (the build date). {METHOD}"
     )
-    parts = [m.page_header("Asset histories", hide=("navigation",)) + f"# Asset histories\n\n{intro}"]
+    parts = [m.page_header("Asset histories", hide=("navigation", "toc")) + f"# Asset histories\n\n{intro}"]
     parts.append(inventory_note(report))
     for kind in report.kinds:
         rows = sorted(report.of_kind(kind), key=lambda h: (-len(h.failures), h.name.casefold(), h.name))
@@ -71,17 +71,27 @@ def asset_index(ctx: Context) -> str:
             parts.append("No incident names one yet.")
             continue
         table = m.table(
-            ["Asset", "Failures", "Incidents", "MTBF", "Mean TTR", "p90 TTR", "Outage", "Loss", "Per asset-year"],
+            [
+                "Asset",
+                "Failures",
+                "Incidents",
+                "MTBF (days)",
+                "TTR mean (min)",
+                "TTR p90 (min)",
+                "Outage (min)",
+                "Loss (USD)",
+                "Per asset-year",
+            ],
             [
                 [
                     m.link(h.name, asset_page(h), here),
                     str(len(h.failures)),
                     str(len(h.occurrences)),
-                    _mtbf(h),
-                    m.minutes(h.recover.mean),
-                    m.minutes(h.recover.p90),
-                    m.minutes(h.outage_min),
-                    _usd(_loss(h)),
+                    m.number(h.mtbf_days) if h.mtbf_days is not None else "n/a",
+                    m.number(h.recover.mean),
+                    m.number(h.recover.p90),
+                    m.number(h.outage_min),
+                    m.number(_loss(h), 0),
                     _rate(h),
                 ]
                 for h in rows
@@ -117,7 +127,10 @@ def asset_history_page(ctx: Context, history: AssetHistory) -> str:
     here = asset_page(history)
     title = f"{history.kind.title} {history.name}"
     back = m.link("Asset histories", ASSET_INDEX, here)
-    parts = [m.page_header(title) + f"# {m.text(history.kind.title)}: {m.text(history.name)}\n\n{back} · {METHOD}"]
+    parts = [
+        m.page_header(title, hide=("navigation", "toc"))
+        + f"# {m.text(history.kind.title)}: {m.text(history.name)}\n\n{back} · {METHOD}"
+    ]
     parts.append(_figures(history))
     parts.append(inventory_note(ctx.assets, history))
     pattern = ctx.pattern_page(history.kind.field.name, history.name)
@@ -135,14 +148,13 @@ def asset_history_page(ctx: Context, history: AssetHistory) -> str:
                 i.day,
                 m.link(i.id, i.page, here),
                 m.cell(i.title),
-                "failed" if o.failed else "involved",
-                m.cell(", ".join(o.roles) or "—"),
+                m.cell(("failed" if o.failed else "involved") + (f" ({', '.join(o.roles)})" if o.roles else "")),
                 m.cell(i.severity),
                 m.cell(i.status),
-                m.minutes(ctx.model.time_to_recover(i)),
-                m.minutes(ctx.model.downtime(i)),
+                m.number(ctx.model.time_to_recover(i)),
+                m.number(ctx.model.downtime(i)),
             ]
         )
-    header = ["Date", "Incident", "Title", "Counted", "Role", "Severity", "Status", "Time to recover", "Outage"]
+    header = ["Date", "Incident", "Title", "Counted (role)", "Severity", "Status", "TTR (min)", "Outage (min)"]
     parts.append(m.table(header, rows))
     return "\n\n".join(parts) + "\n"

@@ -7,6 +7,7 @@ building the parser (``failurelog --help``) stays fast.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,3 +30,24 @@ def add_format(parser: Any, kind: str, default: str | None = "text", *, help_ext
         default=default,
         help=f"{described}{help_extra}",
     )
+
+
+def add_rewrite_command(
+    sub: Any,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    about: tuple[str, str],
+    paths: tuple[str, str, str, str],
+    dry_run: str,
+) -> Any:
+    """Register a command that writes files from the files it is given, with ``--dry-run`` (``import``, ``migrate``).
+
+    ``about`` is (help, description); ``paths`` is the positional argument's (dest, nargs, metavar, help).
+    """
+    dest, nargs, metavar, paths_help = paths
+    parser = sub.add_parser(name, help=about[0], description=about[1])
+    parser.add_argument(dest, nargs=nargs, type=Path, metavar=metavar, help=paths_help)
+    parser.add_argument("--dry-run", action="store_true", help=dry_run)
+    parser.set_defaults(handler=handler)
+    return parser

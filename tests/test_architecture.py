@@ -17,7 +17,7 @@ import pytest
 from failurelog.core.annotations import ANNOTATIONS, get, unknown_annotations, used_annotations
 from failurelog.core.errors import SchemaError
 from failurelog.core.ids import IdPatternError, id_format
-from failurelog.core.lifecycle import other_rules, required_at, stages
+from failurelog.core.lifecycle import introduced, other_rules, required_at, stages
 from failurelog.core.repository import find_file, find_files
 from failurelog.core.schema import Schema, load_schema
 from tests.cli_helpers import run_cli
@@ -131,6 +131,25 @@ def test_a_lifecycle_stage_naming_a_missing_field_is_a_schema_error(tmp_path: Pa
     root = _repo_with_schema(tmp_path, raw)
     with pytest.raises(SchemaError, match=r"the stage closed requires sign_off\.aproved_by, which is not a field"):
         load_schema(root)
+
+
+def test_what_a_stage_asks_for_first_is_read_from_all_of(schema: Schema) -> None:
+    closed = introduced(schema.raw, "closed")
+    assert set(closed) == {"sign_off", "action_items", "body"}
+    assert {"sign_off.closed_at", "sign_off.approved_by"} <= set(closed["sign_off"])
+    assert set(closed["body"]) == {"why_not_caught_explanation", "what_went_well", "what_could_be_improved"}
+    resolved = introduced(schema.raw, "resolved")
+    assert "failure" not in resolved  # failure.failure_modes is new at resolved, but failure was asked for earlier
+    assert set(resolved) == {"root_cause", "impact", "resolution", "body"}
+    raw = _raw()  # a stage asking for something else asks for it first
+    stage = next(b for b in raw["allOf"] if b["if"]["properties"].get("status", {}).get("enum") == ["closed"])
+    stage["then"]["required"].remove("action_items")
+    resolved_stage = next(
+        b for b in raw["allOf"] if b["if"]["properties"].get("status", {}).get("enum") == ["resolved", "closed"]
+    )
+    resolved_stage["then"]["required"].append("action_items")
+    assert "action_items" in introduced(raw, "resolved")
+    assert "action_items" not in introduced(raw, "closed")
 
 
 def test_lifecycle_is_read_from_all_of(schema: Schema) -> None:

@@ -333,7 +333,8 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     """A field marked x-summary joins the card (inside a list: all its values); x-banner texts follow the schema."""
     raw = copy.deepcopy(load_schema(ROOT).raw)
     name = raw["properties"]["assets"]["items"]["properties"]["name"]
-    name.update({"title": "Affected Host", "x-summary": True})
+    name.update({"title": "Host Name", "x-summary": True})
+    raw["properties"]["assets"]["title"] = "Affected Hosts"  # the card labels a list's values with its title
     name.pop("x-group-by")  # plain values on the card, as main's minimal list had them
     raw["properties"]["status"]["x-banner"] = {"investigating": "Still digging: nothing here is reviewed yet."}
     schema = Schema(raw)
@@ -355,7 +356,8 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     assert investigating and closed
     page = incident_page(ctx, investigating[0])
     card = next(line for line in page.splitlines() if line.startswith('<div class="fl-card">'))
-    assert "<dt>Affected Host</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    assert "<dt>Affected Hosts</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    assert "Host Name" not in card
     assert "Still digging: nothing here is reviewed yet." in page
     assert page.index('<div class="fl-banner">') < page.index('<div class="fl-card">')
     assert '<div class="fl-banner">' not in incident_page(ctx, closed[0])
@@ -364,6 +366,9 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     assert severity is not None and severity.choices
     rank = severity.choices.index(investigating[0].severity)
     assert f'<span class="fl-badge fl-level-{min(rank, 3)}" title="Severity">' in card
+    # Severity first, then status (x-summary-order), though the schema lists the status first.
+    assert card.index('title="Severity"') < card.index('title="Status"')
+    assert list(raw["properties"]).index("status") < list(raw["properties"]).index("severity")
 
 
 def test_timeline_entries_are_dated_across_midnight() -> None:

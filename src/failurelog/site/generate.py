@@ -29,12 +29,14 @@ from failurelog.history.read import read_history
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site.tree import iter_tree
-from failurelog.site.writer import Written, write_tree
+from failurelog.site.writer import MANIFEST, Written, write_tree
 from failurelog.validate.run import validate_documents
 
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
+#: Beside the tree while it holds only an error page (see :func:`prepare_broken`).
+BROKEN_MARK = "broken"
 
 
 def build_date() -> date:
@@ -120,5 +122,22 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
     # except the home page, which docs/index.md replaces.
     files = chain(iter_tree(ctx, with_home=c.HOME not in extra), extra.items())
     result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
+    (docs_dir.parent / BROKEN_MARK).unlink(missing_ok=True)
     _MEMO[docs_dir] = (key, result)
     return result
+
+
+def prepare_broken(root: Path, home: str, *, out: Path | None = None) -> Path:
+    """After :func:`prepare` failed (while serving): keep the last good tree, or write one whose home page is ``home``.
+
+    Returns the tree's folder. A tree that held only an earlier error page gets the new one.
+    """
+    root = root.resolve()
+    docs_dir = (out or root / BUILD_DIR / "docs").resolve()
+    _MEMO.pop(docs_dir, None)
+    mark = docs_dir.parent / BROKEN_MARK
+    if (docs_dir.parent / MANIFEST).is_file() and (docs_dir / c.HOME).is_file() and not mark.exists():
+        return docs_dir
+    write_tree(chain([(c.HOME, home)], hand_written(root).items()), docs_dir)
+    mark.write_text("the tree holds only an error page; the next good build replaces it\n", encoding="utf-8")
+    return docs_dir

@@ -50,7 +50,7 @@ def test_counts_match_the_files(corpus: Path) -> None:
     report = follow_through(model)
     assert (len(report.overdue), len(report.unverified)) == _from_files(corpus)
     assert report.overdue, "the corpus must have overdue actions"
-    ages = [e.age_days for e in report.overdue]
+    ages = [e.age_days or 0 for e in report.overdue]
     assert ages == sorted(ages, reverse=True)  # oldest first
     for entry in report.overdue:
         assert entry.due is not None and entry.age_days == (TODAY - entry.due).days > 0

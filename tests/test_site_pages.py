@@ -29,6 +29,7 @@ from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.recovery_page import recovery_page
 from failurelog.site.report_pages import actions_page, related_page
+from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
 from failurelog.site.tree import render_tree
 from failurelog.validate.run import load_and_check
@@ -78,6 +79,7 @@ GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
     "recovery.md": recovery_page,
     "asset-index.md": asset_index,
     "asset-busiest.md": _busiest_asset,
+    "signatures.md": signatures_page,
 }
 
 

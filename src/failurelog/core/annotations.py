@@ -69,6 +69,12 @@ ANNOTATIONS: dict[str, Annotation] = {
             "evidence for related-incident suggestions: `exact` (shared values) or `text` (similar wording)",
         ),
         Annotation(
+            "x-similarity-weight",
+            "field, section",
+            "how much an `x-similarity` channel counts against the others (default 1): asset, version and cause "
+            "above shared checkboxes",
+        ),
+        Annotation(
             "x-role",
             "field",
             "the field the analyses use for a meaning: outage (downtime statistics), degraded, redundancy_lost, "

@@ -11,7 +11,8 @@ Everything on the card comes from schema annotations, so a field a team marks
 - the ``x-summary: paragraph`` fields (the root cause) as full-width text;
 - a field inside a list (every affected asset's name, say) with all its values, labelled with the
   list's title ("Affected Assets");
-- the incidents this one names and the ones that name it.
+- the incidents this one names and the ones that name it;
+- its crash and hardware-error signatures ("Signature: A <- B <- C", :mod:`failurelog.site.signature_pages`).
 
 The banner ("draft: not reviewed") is the ``x-banner`` mapping of a field (the
 status) from the incident's value to the text.
@@ -26,6 +27,7 @@ from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site.context import Context
+from failurelog.site.signature_pages import card_line
 from failurelog.site.values import empty, remark, value_html, with_remark
 
 #: ``x-summary`` values: a coloured badge, a full-width paragraph, the page's heading (id, title);
@@ -135,6 +137,9 @@ def card(ctx: Context, incident: Incident) -> str:
     related = _related(ctx, incident)
     if related:
         tiles.append(related)
+    signature = card_line(ctx, incident)
+    if signature:
+        paragraphs.append(signature)
     grid = f'<dl class="fl-card-grid">{" ".join(tiles)}</dl>' if tiles else ""
     inner = f'<div class="fl-badges">{" ".join(badges)}</div> {grid} {" ".join(paragraphs)}'
     return h.block("card", inner.strip())

@@ -29,6 +29,7 @@ from failurelog.site.context import (
     STATISTICS,
     Context,
 )
+from failurelog.site.signature_pages import signatures_part
 
 #: Incidents listed under "Most recent".
 RECENT = 10
@@ -157,7 +158,14 @@ def recent_part(ctx: Context) -> str:
 
 
 #: The home page's parts, in page order.
-PARTS: list[Callable[[Context], str]] = [open_part, actions_part, window_part, clusters_part, recent_part]
+PARTS: list[Callable[[Context], str]] = [
+    open_part,
+    actions_part,
+    window_part,
+    clusters_part,
+    signatures_part,
+    recent_part,
+]
 
 
 def home_page(ctx: Context) -> str:

@@ -18,8 +18,10 @@ def related_page(ctx: Context) -> str:
     links = sum(len(v) for v in ctx.related.outgoing.values())
     intro = (
         "Incidents that recur together, made from the data: two incidents are joined when one names the other "
-        "under *Related Incidents*, or when each is among the other's closest computed matches (shared host, "
-        "components and failure types; similar error messages, backtraces and root-cause text). "
+        "under *Related Incidents*, when both have the same crash or hardware-error signature (the same stack, "
+        "oops, machine check, PCIe error or NIC reset), or when each is among the other's closest computed "
+        "matches (shared signature, host, asset versions, cause, components and failure types; similar error "
+        "messages, backtraces and root-cause text). "
         f"{len(clusters)} cluster{'' if len(clusters) == 1 else 's'} of three or more incidents; "
         f"{links} explicit link{'' if links == 1 else 's'} in all."
     )

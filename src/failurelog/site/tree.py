@@ -23,6 +23,7 @@ from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
 from failurelog.site.recovery_page import recovery_page
 from failurelog.site.report_pages import actions_page, data_page, related_page
+from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
 
 #: The static assets copied into the tree (``site/assets/``).
@@ -60,6 +61,7 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
     jobs += [(c.field_page(index), partial(field_index, ctx, index)) for index in ctx.patterns]
     jobs += [
         (c.RELATED, partial(related_page, ctx)),
+        (c.SIGNATURES, partial(signatures_page, ctx)),
         (c.ACTIONS, partial(actions_page, ctx)),
         (c.STATISTICS, partial(statistics_page, ctx)),
         (c.RECOVERY, partial(recovery_page, ctx)),

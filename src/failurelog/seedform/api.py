@@ -146,8 +146,14 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
                 write_new(path, settled.text)
             except FileExistsError:
                 raise FormError(f"incident {incident_id} already exists; not overwritten") from None
-    except (FailurelogError, OSError) as exc:
-        outcome.error = str(exc) if not isinstance(exc, OSError) else f"cannot read: {exc.strerror or exc}"
+    except OSError as exc:
+        written = exc.filename is not None and Path(exc.filename) != source
+        shown = display_path(Path(exc.filename), root) if written else ""
+        outcome.error = (
+            f"cannot write {shown}: {exc.strerror or exc}" if written else f"cannot read: {exc.strerror or exc}"
+        )
+    except FailurelogError as exc:
+        outcome.error = str(exc)
     return outcome
 
 

@@ -7,6 +7,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
+from failurelog.analysis.recurrence import Recurrence, recurrences
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
 from failurelog.core.bodyhtml import extension_spec
@@ -42,6 +43,11 @@ class Context:
     history: RepositoryHistory | None = None  # git history, read once per build (None: not read)
     directory_urls: bool = True  # mkdocs.yml use_directory_urls: links in raw HTML depend on it
     markdown: str = field(default_factory=lambda: extension_spec({}))  # the body's extensions (see core.bodyhtml)
+
+    @cached_property
+    def recurrences(self) -> list[Recurrence]:
+        """Recurrences after fixes were done ("the fix did not hold"), over this build's analysis."""
+        return recurrences(self.model, self.related)
 
     @cached_property
     def pattern_lookup(self) -> dict[str, dict[str, PatternValue]]:

@@ -9,6 +9,7 @@ from failurelog.model.export import leaf_fields
 from failurelog.site import markup as m
 from failurelog.site.context import ACTIONS, DATA, EXPORT_CSV, EXPORT_JSON, RELATED, Context
 from failurelog.site.index_pages import TABLE_MARKER
+from failurelog.site.recurrence_parts import stated_against_computed
 
 
 def related_page(ctx: Context) -> str:
@@ -49,6 +50,9 @@ def related_page(ctx: Context) -> str:
         ]
         parts.append("\n".join(facts))
         parts.append(m.table(["Incident", "Date", "Title", "Severity", "Status"], rows))
+        stated = stated_against_computed(ctx, cluster)
+        if stated:
+            parts.append(stated)
     return "\n\n".join(parts) + "\n"
 
 

@@ -71,7 +71,7 @@ def test_the_id_pattern_is_written_once_in_python() -> None:
     for path in SRC.rglob("*.py"):
         if path.name == "ids.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value
                 if "SYS-(" in text or "SYS-{" in text or r"\d{8}" in text or "[4:8]" in text:
@@ -252,6 +252,12 @@ def test_renumber_takes_ids_in_any_case(repo: Path) -> None:
 # -- layout rules ------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    """The module's syntax tree, parsed once for every test of this file."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
 
@@ -262,7 +268,7 @@ def test_modules_and_functions_stay_small() -> None:
         text = path.read_text(encoding="utf-8")
         if len(text.splitlines()) > 400:
             too_long.append(f"{path.relative_to(SRC)}: {len(text.splitlines())} lines")
-        for function in _functions(ast.parse(text)):
+        for function in _functions(_parsed(path)):
             if (function.end_lineno or function.lineno) - function.lineno + 1 > 80:
                 too_long.append(f"{path.relative_to(SRC)}:{function.lineno} {function.name}")
     assert too_long == []
@@ -272,7 +278,7 @@ def test_core_imports_nothing_above_it() -> None:
     """core/ is the bottom layer: it imports no other package of failurelog."""
     bad = []
     for path in (SRC / "core").glob("*.py"):
-        imports = [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.ImportFrom)]
+        imports = [n for n in ast.walk(_parsed(path)) if isinstance(n, ast.ImportFrom)]
         for node in imports:
             module = node.module or ""
             if module.startswith("failurelog.") and not module.startswith("failurelog.core"):
@@ -355,7 +361,7 @@ def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
 
 @functools.cache
 def _runtime_targets(path: Path) -> tuple[str, ...]:
-    return tuple(t for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))) for t in _imported(node))
+    return tuple(t for node in _runtime_imports(_parsed(path)) for t in _imported(node))
 
 
 def _loads_heavy(module: str, seen: set[str] | None = None) -> set[str]:
@@ -381,7 +387,7 @@ def test_the_package_imports_its_own_modules_at_the_top() -> None:
     """An import of failurelog inside a function hides a cycle or costs nothing to make at the top (issue 12)."""
     found = set()
     for path in sorted(SRC.rglob("*.py")):
-        for node in _function_imports(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _function_imports(_parsed(path)):
             assert not (isinstance(node, ast.ImportFrom) and node.level), f"{path}:{node.lineno}: relative import"
             for target in _imported(node):
                 if target.split(".")[0] == "failurelog":

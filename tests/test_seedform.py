@@ -23,10 +23,9 @@ from failurelog.cli.main import main
 from failurelog.core.loader import load
 from failurelog.core.schema import Schema
 from failurelog.seedform import api, extras, layout
-from failurelog.seedform.markdown import read_sections
-from failurelog.seedform.render import form_order, render_form
 from failurelog.seedform.template import template_text
 from failurelog.seedform.values import parse_text
+from failurelog.seedform.writer import form_order, read_sections, render_form
 from failurelog.validate.run import validate
 
 from .conftest import FIXTURES, ROOT, SEED

@@ -23,8 +23,7 @@ from failurelog.core.schema import Schema, load_schema
 from failurelog.core.values import values_at
 from failurelog.seedform import extras, layout, parse, settle, to_incident
 from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.markdown import read_sections
-from failurelog.seedform.render import form_order, render_form
+from failurelog.seedform.writer import form_order, read_sections, render_form
 
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4

@@ -26,7 +26,7 @@ from failurelog.core.schema import Schema
 from failurelog.core.values import value_at
 from failurelog.seedform import extras
 from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.markdown import incident_text
+from failurelog.seedform.writer import incident_text
 from failurelog.validate.run import check_document
 
 _LIFECYCLE = "required once status is"

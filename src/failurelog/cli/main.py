@@ -82,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except OSError as exc:  # a read-only folder, a full disk: name the path, never a traceback
-        where = f"{exc.filename}: " if exc.filename else ""
+        named = exc.filename2 or exc.filename  # a copy or rename names the file it wrote second
+        where = f"{named}: " if named else ""
         print(f"ERROR {where}{exc.strerror or exc}; nothing was left half-written", file=sys.stderr)
         return 1
 

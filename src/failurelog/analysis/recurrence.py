@@ -22,20 +22,14 @@ what the cluster shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from failurelog.analysis.actions import ActionEntry, all_actions, parse_date
+from failurelog.analysis.actions import ActionEntry, ActionKey, Flagger, all_actions
 from failurelog.analysis.related import Cluster, Related, related
 from failurelog.analysis.signatures import SPECIFIC, Signature, describe
 from failurelog.core.annotations import get as annotation
 from failurelog.model.incident import Incident, Model
-
-#: An action across analyses: (incident id, list field name, index in the list).
-ActionKey = tuple[str, str, int]
-#: What the follow-through of actions applies to every action.
-Flagger = Callable[[Model, list[ActionEntry]], dict[ActionKey, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,7 @@ class Fix:
     @property
     def key(self) -> ActionKey:
         """The action's key."""
-        return (self.entry.incident.id, self.entry.source.field.name, self.entry.index)
+        return self.entry.key
 
 
 @dataclass
@@ -64,13 +58,8 @@ class Recurrence:
 
 def completion(entry: ActionEntry) -> tuple[date, str] | None:
     """When a done action was completed (the list's ``completed`` field), else its due date; None if neither."""
-    spec = annotation(entry.source.field.schema, "x-action-list")
-    key = spec.get("completed") if isinstance(spec, dict) else None
-    items = entry.incident.value(entry.source.field.name)
-    item = items[entry.index] if isinstance(items, list) and entry.index < len(items) else None
-    done_on = parse_date(item.get(key)) if isinstance(item, dict) and key else None
-    if done_on is not None:
-        return done_on, "completed"
+    if entry.completed is not None:
+        return entry.completed, "completed"
     return (entry.due, "due") if entry.due is not None else None
 
 

@@ -16,7 +16,10 @@ from failurelog.analysis.figures import percentile, summarise
 from failurelog.analysis.kpis import BREAKDOWNS, NOT_STATED, kpis
 from failurelog.core.inventory import INVENTORY_FILE, read_inventory
 from failurelog.core.schema import Schema
+from failurelog.model.incident import Model
 from failurelog.model.load import load_valid
+from failurelog.site.context import ASSET_INDEX, RECOVERY, asset_page, build_context
+from failurelog.site.tree import render_tree
 from tests.analytics_helpers import make, model_of
 from tests.cli_helpers import run_cli
 from tests.search_corpus import build_corpus
@@ -29,6 +32,12 @@ KINDS = ["host", "model", "bios", "kernel", "firmware", "driver"]
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped examples plus 36 synthetic incidents whose hosts, versions and words overlap."""
     return build_corpus(tmp_path_factory.mktemp("analytics"))
+
+
+@pytest.fixture(scope="module")
+def corpus_model(corpus: Path) -> Model:
+    """The corpus loaded and validated once for the tests that only read it."""
+    return load_valid(corpus).model
 
 
 def test_percentiles_interpolate_between_ranks() -> None:
@@ -60,8 +69,8 @@ def test_kpis_of_the_examples_say_what_the_recovery_mean_averages() -> None:
 
 
 @pytest.mark.parametrize("by", BREAKDOWNS)
-def test_every_breakdown_covers_every_reviewed_incident(corpus: Path, by: str) -> None:
-    model = load_valid(corpus).model
+def test_every_breakdown_covers_every_reviewed_incident(corpus_model: Model, by: str) -> None:
+    model = corpus_model
     result = kpis(model, by)
     seen = sum(g.incidents for g in result.groups)
     if by in ("severity", "quarter", "trigger"):  # one value each (trigger: or "not stated")
@@ -74,8 +83,8 @@ def test_every_breakdown_covers_every_reviewed_incident(corpus: Path, by: str) -
         assert keys == sorted(keys)
 
 
-def test_since_and_until_bound_the_start_date(corpus: Path) -> None:
-    model = load_valid(corpus).model
+def test_since_and_until_bound_the_start_date(corpus_model: Model) -> None:
+    model = corpus_model
     since, until = date(2025, 7, 1), date(2025, 12, 31)
     result = kpis(model, "quarter", since, until)
     expected = [i for i in model.incidents if since <= i.occurred_at.date() <= until and i.status != "draft"]
@@ -98,7 +107,7 @@ def test_missing_figures_and_not_stated_groups(schema: Schema) -> None:
     assert [g.key for g in result.groups] == [NOT_STATED]
 
 
-def test_asset_failures_match_the_primary_assets_in_the_files(corpus: Path) -> None:
+def test_asset_failures_match_the_primary_assets_in_the_files(corpus: Path, corpus_model: Model) -> None:
     """Counted from the files directly: each Primary asset's host and kernel, against the report."""
     hosts: Counter[str] = Counter()
     kernels: Counter[str] = Counter()
@@ -109,7 +118,7 @@ def test_asset_failures_match_the_primary_assets_in_the_files(corpus: Path) -> N
             hosts[asset["name"]] += 1
         for kernel in {a["kernel"] for a in primaries if "kernel" in a}:
             kernels[kernel] += 1
-    report = asset_report(load_valid(corpus).model)
+    report = asset_report(corpus_model)
     got = {(h.kind.kind, h.name): len(h.failures) for h in report.histories}
     assert {n: c for (k, n), c in got.items() if k == "host" and c} == dict(hosts)
     assert {n: c for (k, n), c in got.items() if k == "kernel" and c} == dict(kernels)
@@ -216,12 +225,12 @@ def test_a_bad_inventory_is_reported_as_data_and_not_used(
     assert words in problem.message
 
 
-def test_stats_command_text_and_json(corpus: Path) -> None:
+def test_stats_command_text_and_json(corpus: Path, corpus_model: Model) -> None:
     done = run_cli(corpus, "stats", "--by", "component", "--format", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["by"] == "component" and data["drafts_left_out"] >= 1
-    model = load_valid(corpus).model
+    model = corpus_model
     assert data["overall"] == kpis(model, "component").overall.as_dict()
     assert set(data["overall"]) >= {"time_to_detect_min", "time_to_recover_min", "time_to_close_days", "sla"}
     text = run_cli(corpus, "stats", "--since", "2026-01-01")
@@ -250,3 +259,18 @@ def test_assets_command_warns_about_a_bad_inventory(tmp_path: Path) -> None:
     done = run_cli(repo, "assets")
     assert done.returncode == 0
     assert "WARNING inventory/assets.yaml:2: assets[0].kind: unknown asset kind 'nic'" in done.stdout
+
+
+def test_the_site_tree_has_a_page_per_asset_and_no_clash(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
+    model = load_valid(repo).model
+    ctx = build_context(model)
+    tree = render_tree(ctx)
+    paths = [asset_page(h) for h in ctx.assets.histories]
+    assert len(paths) == len(set(paths)) == len(ctx.assets.histories) > 0
+    assert all(p in tree for p in paths) and ASSET_INDEX in tree and RECOVERY in tree
+    for history in ctx.assets.histories:  # the index links every asset page
+        assert f"({asset_page(history).removeprefix('asset-history/')})" in tree[ASSET_INDEX]
+    assert "1 draft left out" in tree[RECOVERY]
+    statistics = tree["statistics/index.md"]
+    assert "of them with no outage" in statistics and "outages only" in statistics

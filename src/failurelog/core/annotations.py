@@ -38,6 +38,12 @@ ANNOTATIONS: dict[str, Annotation] = {
             "page's heading (id, title)",
         ),
         Annotation(
+            "x-summary-order",
+            "field",
+            "a number: the place of an `x-summary` field among the card's fields of its kind (lower first; "
+            "fields without it follow in schema order), so the severity badge can come before the status",
+        ),
+        Annotation(
             "x-banner",
             "field",
             "{value: text}: a banner at the top of the incident page when the field has that value "
@@ -61,6 +67,12 @@ ANNOTATIONS: dict[str, Annotation] = {
             "x-similarity",
             "field, section",
             "evidence for related-incident suggestions: `exact` (shared values) or `text` (similar wording)",
+        ),
+        Annotation(
+            "x-similarity-weight",
+            "field, section",
+            "how much an `x-similarity` channel counts against the others (default 1): asset, version and cause "
+            "above shared checkboxes",
         ),
         Annotation(
             "x-role",

@@ -16,17 +16,22 @@ change):
     share of each choice.
 ``x-ordered: true``
     a list of objects that is a sequence (rendered as an ordered list).
-``x-action-list: {owner, due, status, priority, done}``
+``x-action-list: {owner, due, status, priority, done, completed, verified_by, evidence, ticket}``
     a list of follow-up actions; the mapping names the item fields holding
-    the owner, due date, status and priority, and lists the ``done`` statuses.
+    the owner, due date, status and priority (and the completion date, who
+    verified it, the evidence and the ticket), and lists the ``done`` statuses.
 ``x-similarity: exact | text``
     used to suggest related incidents: shared values, or similar text. Body
     sections in ``x-body-sections`` take the same key.
+``x-similarity-weight: NUMBER``
+    how much that channel counts (default 1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field, Schema
@@ -47,6 +52,10 @@ class ActionList:
     status: str
     priority: str | None
     done: tuple[str, ...]
+    completed: str | None = None  # the item field holding the completion date
+    verified_by: str | None = None  # who checked that it works
+    evidence: str | None = None  # how it was checked
+    ticket: str | None = None  # the tracker id
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,7 @@ class Channel:
     kind: str  # "exact" or "text"
     field: Field | None = None
     heading: str | None = None  # body section heading, for body channels
+    weight: float = 1.0  # x-similarity-weight: how much the channel counts against the others
 
 
 def flagged(schema: Schema, keyword: str) -> list[Field]:
@@ -99,9 +109,15 @@ def action_lists(schema: Schema) -> list[ActionList]:
                 status=str(spec.get("status", "status")),
                 priority=str(priority) if priority else None,
                 done=tuple(str(v) for v in spec.get("done", ())),
+                **{key: str(spec[key]) for key in ("completed", "verified_by", "evidence", "ticket") if spec.get(key)},
             )
         )
     return out
+
+
+def _weight(node: Mapping[str, Any]) -> float:
+    weight = annotation(node, "x-similarity-weight", 1)
+    return float(weight) if isinstance(weight, int | float) and weight > 0 else 1.0
 
 
 def similarity_channels(schema: Schema) -> list[Channel]:
@@ -110,11 +126,12 @@ def similarity_channels(schema: Schema) -> list[Channel]:
     for f in schema.fields.values():
         kind = annotation(f.schema, "x-similarity")
         if kind in SIMILARITY_KINDS:
-            out.append(Channel(f.name, f.title, str(kind), field=f))
+            out.append(Channel(f.name, f.title, str(kind), field=f, weight=_weight(f.schema)))
     for entry in annotation(schema.raw, "x-body-sections", []):
         kind = annotation(entry, "x-similarity")
         if kind in SIMILARITY_KINDS:
-            out.append(Channel(f"body:{entry['key']}", str(entry["heading"]), str(kind), heading=str(entry["heading"])))
+            heading = str(entry["heading"])
+            out.append(Channel(f"body:{entry['key']}", heading, str(kind), heading=heading, weight=_weight(entry)))
     return out
 
 

@@ -23,8 +23,7 @@ from failurelog.core.schema import Schema, load_schema
 from failurelog.core.values import values_at
 from failurelog.seedform import extras, layout, parse, settle, to_incident
 from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.markdown import read_sections
-from failurelog.seedform.render import form_order, render_form
+from failurelog.seedform.writer import form_order, read_sections, render_form
 
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4
@@ -106,16 +105,6 @@ def _allocate(root: Path, ids: IdFormat, draft: Draft, reserved: set[str]) -> st
     return candidate
 
 
-def target_path(root: Path, ids: IdFormat, incident_id: str) -> Path:
-    """``incidents/YYYY/<id>.md``."""
-    return ids.require(incident_id).path(root)
-
-
-def existing(root: Path, ids: IdFormat, incident_id: str) -> Path | None:
-    """An incident file with this id (any case) anywhere under ``incidents/``."""
-    return next(iter(find_files(root, ids, incident_id)), None)
-
-
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
     """Import one form; never raises for a problem with the form itself."""
     outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
@@ -133,12 +122,12 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
         _missing(schema, draft)
         incident_id = draft.meta.get("id") or _allocate(root, schema.ids, draft, reserved)
         draft.meta["id"] = incident_id
-        where = existing(root, schema.ids, incident_id)
+        where = next(iter(find_files(root, schema.ids, incident_id)), None)  # any case, anywhere
         if where is not None or incident_id in reserved:
             shown = display_path(where, root) if where else "another form in this import"
             raise FormError(f"incident {incident_id} already exists ({shown}); not overwritten")
-        path = target_path(root, schema.ids, incident_id)
-        mark_kept_elsewhere(schema, draft, known_ids(root, schema.ids) | reserved)
+        path = schema.ids.require(incident_id).path(root)
+        mark_kept_elsewhere(schema, draft, {str(i) for i in schema.ids.ids_in_checkout(root)} | reserved)
         settled = settle.settle(schema, draft, path)
         outcome.path, outcome.text, outcome.notes = path, settled.text, draft.notes
         reserved.add(incident_id)
@@ -147,14 +136,15 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
                 write_new(path, settled.text)
             except FileExistsError:
                 raise FormError(f"incident {incident_id} already exists; not overwritten") from None
-    except (FailurelogError, OSError) as exc:
-        outcome.error = str(exc) if not isinstance(exc, OSError) else f"cannot read: {exc.strerror or exc}"
+    except OSError as exc:
+        written = exc.filename is not None and Path(exc.filename) != source
+        shown = display_path(Path(exc.filename), root) if written else ""
+        outcome.error = (
+            f"cannot write {shown}: {exc.strerror or exc}" if written else f"cannot read: {exc.strerror or exc}"
+        )
+    except FailurelogError as exc:
+        outcome.error = str(exc)
     return outcome
-
-
-def known_ids(root: Path, ids: IdFormat) -> set[str]:
-    """Ids of the incidents in this checkout."""
-    return {str(i) for i in ids.ids_in_checkout(root)}
 
 
 #: What import writes beside a reference to an incident it cannot find.
@@ -207,7 +197,7 @@ def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[d
     """What importing ``text`` gives (nothing written): front matter and body sections."""
     draft = read_form(schema, text)
     draft.meta.setdefault("id", incident_id)
-    settled = settle.settle(schema, draft, target_path(root, schema.ids, incident_id))
+    settled = settle.settle(schema, draft, schema.ids.require(incident_id).path(root))
     return settled.meta, settled.sections
 
 

@@ -22,16 +22,16 @@ from failurelog.site.context import ASSET_INDEX, RECOVERY, asset_page, build_con
 from failurelog.site.tree import render_tree
 from tests.analytics_helpers import make, model_of
 from tests.cli_helpers import run_cli
-from tests.search_corpus import build_corpus
+from tests.conftest import corpus_copy
 from tests.site_helpers import ROOT, make_repo
 
 KINDS = ["host", "model", "bios", "kernel", "firmware", "driver"]
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus(built_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped examples plus 36 synthetic incidents whose hosts, versions and words overlap."""
-    return build_corpus(tmp_path_factory.mktemp("analytics"))
+    return corpus_copy(built_corpus, tmp_path_factory, "analytics")
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from failurelog.analysis.actions import ActionEntry
-from failurelog.analysis.followthrough import ActionKey, follow_through
+from failurelog.analysis.actions import ActionEntry, ActionKey
+from failurelog.analysis.followthrough import follow_through
 from failurelog.analysis.report import actions_json
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Model
@@ -20,14 +20,14 @@ from failurelog.site.context import build_context
 from failurelog.site.report_pages import actions_page
 from tests.analytics_helpers import make, model_of
 from tests.cli_helpers import run_cli
-from tests.search_corpus import build_corpus
+from tests.conftest import corpus_copy
 
 TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_corpus(tmp_path_factory.mktemp("followthrough"))
+def corpus(built_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return corpus_copy(built_corpus, tmp_path_factory, "followthrough")
 
 
 def _from_files(repo: Path) -> tuple[int, int]:

@@ -170,19 +170,42 @@ ERRNO_TEXTS = {
     "connection reset by peer": "ECONNRESET",
 }
 #: Kernel events worth a signature of their own, by the words of their message.
-KERNEL_EVENTS = (
-    ("OOM kill", re.compile(r"invoked oom-killer|Out of memory: Killed process")),
-    ("hung task (D state)", re.compile(r"INFO: task \S+ blocked for more than")),
-    ("soft lockup", re.compile(r"watchdog: BUG: soft lockup")),
-    ("hard lockup", re.compile(r"Watchdog detected hard LOCKUP")),
-    ("RCU stall", re.compile(r"rcu: INFO: rcu_\w+ detected stalls|rcu_sched self-detected stall")),
-    ("NVMe I/O timeout", re.compile(r"^nvme nvme\d+: I/O \d+ QID \d+ timeout")),
-    ("critical medium error", re.compile(r"critical medium error, dev")),
-    ("thermal throttling", re.compile(r"temperature above threshold, cpu clock throttled")),
-    ("NFS server not responding", re.compile(r"^nfs: server \S+ not responding")),
-    ("file system shut down", re.compile(r"\): Filesystem has been shut down|EXT4-fs error")),
+KERNEL_EVENTS = (  # (name, a lower-case word the message has, the message)
+    ("OOM kill", "oom", re.compile(r"invoked oom-killer|Out of memory: Killed process")),
+    ("hung task (D state)", "blocked for more than", re.compile(r"INFO: task \S+ blocked for more than")),
+    ("soft lockup", "soft lockup", re.compile(r"watchdog: BUG: soft lockup")),
+    ("hard lockup", "hard lockup", re.compile(r"Watchdog detected hard LOCKUP")),
+    ("RCU stall", "stall", re.compile(r"rcu: INFO: rcu_\w+ detected stalls|rcu_sched self-detected stall")),
+    ("NVMe I/O timeout", "qid", re.compile(r"^nvme nvme\d+: I/O \d+ QID \d+ timeout")),
+    ("critical medium error", "critical medium error", re.compile(r"critical medium error, dev")),
+    ("thermal throttling", "temperature above", re.compile(r"temperature above threshold, cpu clock throttled")),
+    ("NFS server not responding", "not responding", re.compile(r"^nfs: server \S+ not responding")),
+    ("file system shut down", "error", re.compile(r"\): Filesystem has been shut down|EXT4-fs error")),
 )
 _ERRNO = re.compile("|".join(re.escape(t) for t in ERRNO_TEXTS), re.IGNORECASE)
+#: Words (lower case) one of the hardware, kernel-event or errno patterns needs: a line with none of them, not
+#: starting with a NIC driver's name and not following a PCIe AER line, is not read further (most log lines).
+HINTS = (
+    "machine check",
+    "pcie bus error",
+    "aer_uncor",
+    "edac ",
+    "fatal",
+    "netdev watchdog",
+    "oom-killer",
+    "out of memory",
+    "blocked for more than",
+    "lockup",
+    "stall",
+    " qid ",
+    "medium error",
+    "temperature above",
+    "not responding",
+    "filesystem has been shut down",
+    "ext4-fs error",
+    *ERRNO_TEXTS,
+)
+_HINTED = re.compile("|".join(re.escape(w) for w in HINTS))
 _SUFFIX = re.compile(r"\.(?:cold|isra|constprop|part|lto_priv|localalias)(?:\.\d+)*")
 _TEMPLATE = re.compile(r"<[^<>]*>")
 #: MCi_STATUS bits 38..52 count corrected errors: the same error with another count is the same error.
@@ -225,6 +248,9 @@ def _lines(text: str) -> Iterator[str]:
 
 def _frame(line: str) -> tuple[str, str | None, bool] | None:
     """``(function, module, reliable)`` of a backtrace line, or None."""
+    first = line[:1]
+    if first != "#" and not first.isdigit() and "+0x" not in line and not line.endswith(")") and first != "a":
+        return None  # no frame starts or ends so: most log lines, rejected without a pattern
     found = _CRASH.match(line)
     if found:
         return found.group(2), found.group(3), True
@@ -249,7 +275,7 @@ def stack(lines: Iterable[str]) -> Signature | None:
     """The first backtrace's top frames (see the module docstring), or None."""
     frames: list[str] = []
     for line in lines:
-        rip = _CRASH_RIP.search(line)
+        rip = _CRASH_RIP.search(line) if "exception RIP" in line else None
         parsed = (rip.group(1), None, True) if rip else _frame(line)
         if parsed is None:
             if len(frames) >= TOP_FRAMES:
@@ -280,9 +306,9 @@ def _nic(line: str) -> Signature | None:
     return None
 
 
-def _event(line: str) -> Signature | None:
-    for name, pattern in KERNEL_EVENTS:
-        if pattern.search(line):
+def _event(line: str, low: str) -> Signature | None:
+    for name, word, pattern in KERNEL_EVENTS:
+        if word in low and pattern.search(line):
             return Signature("kernel", name)
     return None
 
@@ -292,14 +318,18 @@ def _hardware(lines: list[str]) -> list[Signature]:
     out: list[Signature] = []
     corrected = uncorrected = False
     edac: set[str] = set()
+    nic_line, hinted = _NIC_LINE.match, _HINTED.search
     for line in lines:
+        low = line.lower()
+        if not (hinted(low) or nic_line(line) or (out and out[-1].kind == "aer")):
+            continue
         found: Signature | None = None
-        if m := _MCE.search(line):
+        if "machine check" in low and (m := _MCE.search(line)):
             status = int(m.group(2), 16) & _MCE_COUNT_MASK
             found = Signature("mce", f"bank {int(m.group(1))} status {status:016x}")
             uncorrected = uncorrected or bool(status >> 61 & 1)  # UC bit
             corrected = corrected or not status >> 61 & 1
-        elif m := _AER.search(line):
+        elif "pcie bus error" in low and (m := _AER.search(line)):
             severity = m.group(1).strip()
             found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
             corrected = corrected or severity.lower() == "corrected"
@@ -307,10 +337,10 @@ def _hardware(lines: list[str]) -> list[Signature]:
         elif (m := _AER_BIT.search(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
             found = Signature("aer", f"{out[-1].text} ({m.group(1)})")
             out.pop()
-        elif m := _AER_UNCOR.search(line):
+        elif "aer_uncor" in low and (m := _AER_UNCOR.search(line)):
             found = Signature("aer", f"Uncorrected status {m.group(1).lower()}")
             uncorrected = True
-        elif m := _EDAC.search(line):
+        elif "edac " in low and (m := _EDAC.search(line)):
             edac.add(m.group(1).upper())
             corrected = corrected or m.group(1).upper() == "CE"
             uncorrected = uncorrected or m.group(1).upper() == "UE"
@@ -323,8 +353,8 @@ def _hardware(lines: list[str]) -> list[Signature]:
         elif "fatal machine check" in line.lower() or "event severity: fatal" in line.lower():
             uncorrected = True
         else:
-            found = _nic(line) or _event(line)
-            if found is None and (e := _ERRNO.search(line)):
+            found = _nic(line) or _event(line, low)
+            if found is None and any(t in low for t in ERRNO_TEXTS) and (e := _ERRNO.search(line)):
                 found = Signature("errno", f"{ERRNO_TEXTS[e.group(0).lower()]} ({e.group(0).lower()})")
         if found is not None and found not in out:
             out.append(found)
@@ -352,7 +382,7 @@ def signatures(incident: Incident, headings: Iterable[str]) -> list[Signature]:
         if top is not None and top not in found and not any(s.kind == "stack" for s in found):
             found.append(top)
         for line in lines:
-            rip = _OOPS_RIP.search(line)
+            rip = _OOPS_RIP.search(line) if "RIP: " in line else None
             if rip:
                 oops = Signature("oops", clean_function(rip.group(1)) + (f" [{rip.group(2)}]" if rip.group(2) else ""))
                 if oops not in found:

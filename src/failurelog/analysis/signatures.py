@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from failurelog.analysis.frames import clean_function, top_frames
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Incident
 
@@ -56,93 +57,12 @@ _LABELS = {"mce": "MCE", "aer": "PCIe AER", "edac": "EDAC", "nic": "NIC", "oops"
 #: Lines of one section read, and characters of one line.
 MAX_LINES = 20_000
 MAX_LINE = 600
-#: Frames in a stack signature.
-TOP_FRAMES = 3
-#: Frames every crash of its kind has: they say how it died, not where.
-NOISE_FRAMES = frozenset(
-    [
-        "machine_kexec",
-        "__crash_kexec",
-        "crash_kexec",
-        "panic",
-        "oops_end",
-        "die",
-        "do_trap",
-        "do_error_trap",
-        "exc_page_fault",
-        "asm_exc_page_fault",
-        "page_fault",
-        "do_page_fault",
-        "exc_invalid_op",
-        "asm_exc_invalid_op",
-        "handle_bug",
-        "report_bug",
-        "dump_stack",
-        "dump_stack_lvl",
-        "show_stack",
-        "__warn",
-        "warn_slowpath_fmt",
-        "raise",
-        "__GI_raise",
-        "abort",
-        "__GI_abort",
-        "__pthread_kill_implementation",
-        "__pthread_kill_internal",
-        "pthread_kill",
-        "__pthread_kill",
-        "gsignal",
-        "__restore_rt",
-        "__libc_start_main",
-        "__libc_start_call_main",
-        "__libc_start_main_impl",
-        "_start",
-        "start_thread",
-        "clone",
-        "clone3",
-        "__clone",
-        "__clone3",
-        "__assert_fail",
-        "__assert_fail_base",
-        "std::terminate",
-        "__cxa_throw",
-        "__gnu_cxx::__verbose_terminate_handler",
-        "__cxxabiv1::__terminate",
-        "core::panicking::panic_fmt",
-        "core::panicking::panic",
-        "rust_begin_unwind",
-        "std::panicking::begin_panic_handler",
-        "std::sys_common::backtrace::__rust_end_short_backtrace",
-        "std::panicking::rust_panic_with_hook",
-        "std::rt::lang_start_internal",
-        "std::rt::lang_start",
-        "runtime.gopanic",
-        "runtime.goexit",
-        "runtime.main",
-        "runtime.sigpanic",
-        "runtime.throw",
-        "runtime.fatalpanic",
-        "entry_SYSCALL_64_after_hwframe",
-        "do_syscall_64",
-        "ret_from_fork",
-        "ret_from_fork_asm",
-        "kthread",
-    ]
-)
-
 #: A timestamp or log prefix before the message: ``[  12.345]``, ``[Tue Apr 22 06:12:44 2025]``, syslog dates.
 _PREFIX = re.compile(
     r"^(?:\[<[0-9a-f]{1,16}>\]\s*|\[[\d\s.]{3,24}\]\s*|\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4}\]\s*"
     r"|\d{4}-\d\d-\d\dT\S{1,40}\s+|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S{1,64} )"
 )
-_GDB = re.compile(r"^#(\d{1,4})\s+(?:0x[0-9a-fA-F]+\s+in\s+)?(\S.*?)\s\((.*)$")
-_GDB_BARE = re.compile(r"^#(\d{1,4})\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([\w:~<>.$@]+)\s*$")
-_CRASH = re.compile(r"^#(\d{1,4})\s+\[[0-9a-f]+\]\s+(\S+)\s+at\s+[0-9a-f]+(?:\s+\[(\w+)\])?")
-_CRASH_RIP = re.compile(r"\[exception RIP:\s+([\w.]+)")
-_KERNEL_FRAME = re.compile(r"^(\?\s+)?([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?\s*$")
 _OOPS_RIP = re.compile(r"RIP: [0-9a-f]{4}:([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?")
-_RUST = re.compile(r"^\d{1,4}:\s+(?:0x[0-9a-f]+ - )?([A-Za-z_<][\w:<>. ]*?)(?:::h[0-9a-f]{16})?$")
-_GO = re.compile(r"^([\w./-]+\.(?:\(\*?\w+\)\.)?\w+)\((?:0x[0-9a-f]+|\.\.\.|, )*\)$")
-_JAVA = re.compile(r"^at ([\w$.]+)\.([\w$<>]+)\([^)]*\)")
 _MCE = re.compile(r"Machine Check(?: Exception)?:\s*[0-9a-f]+\s+Bank (\d+):\s*([0-9a-f]{8,16})", re.IGNORECASE)
 _AER = re.compile(r"PCIe Bus Error: severity=([\w ]+?),\s*type=([\w ]+?),\s*\((\w+ ID)\)")
 _AER_BIT = re.compile(r"(?:^|:\s+)\[\s*\d+\]\s+([A-Za-z]\w+)(?:\s|$)")
@@ -206,8 +126,6 @@ HINTS = (
     *ERRNO_TEXTS,
 )
 _HINTED = re.compile("|".join(re.escape(w) for w in HINTS))
-_SUFFIX = re.compile(r"\.(?:cold|isra|constprop|part|lto_priv|localalias)(?:\.\d+)*")
-_TEMPLATE = re.compile(r"<[^<>]*>")
 #: MCi_STATUS bits 38..52 count corrected errors: the same error with another count is the same error.
 _MCE_COUNT_MASK = ~(((1 << 15) - 1) << 38)
 
@@ -225,17 +143,6 @@ class Signature:
         return f"{self.kind}: {self.text}"
 
 
-def clean_function(name: str) -> str:
-    """A frame's function name without compiler suffixes (``.isra.0``, ``.cold``) or template arguments."""
-    name = _SUFFIX.sub("", name.strip())
-    for _ in range(8):  # nested templates, innermost first; bounded
-        stripped = _TEMPLATE.sub("", name)
-        if stripped == name:
-            break
-        name = stripped
-    return name.strip()
-
-
 def _lines(text: str) -> Iterator[str]:
     """The section's lines, bounded, without a leading timestamp and surrounding blanks."""
     for n, line in enumerate(text.splitlines()):
@@ -246,50 +153,9 @@ def _lines(text: str) -> Iterator[str]:
         yield line[prefixed.end() :].strip() if prefixed else line
 
 
-def _frame(line: str) -> tuple[str, str | None, bool] | None:
-    """``(function, module, reliable)`` of a backtrace line, or None."""
-    first = line[:1]
-    if first != "#" and not first.isdigit() and "+0x" not in line and not line.endswith(")") and first != "a":
-        return None  # no frame starts or ends so: most log lines, rejected without a pattern
-    found = _CRASH.match(line)
-    if found:
-        return found.group(2), found.group(3), True
-    found = _GDB.match(line) or _GDB_BARE.match(line)
-    if found:
-        rest = line[found.end() :]
-        module = re.search(r"\sfrom\s+\S*?([\w.+-]+)$", rest)
-        return found.group(2), module.group(1) if module else None, True
-    found = _KERNEL_FRAME.match(line)
-    if found:
-        return found.group(2), found.group(3), found.group(1) is None
-    found = _JAVA.match(line)
-    if found:
-        return f"{found.group(1)}.{found.group(2)}", None, True
-    found = _RUST.match(line) or _GO.match(line)
-    if found:
-        return found.group(1), None, True
-    return None
-
-
 def stack(lines: Iterable[str]) -> Signature | None:
-    """The first backtrace's top frames (see the module docstring), or None."""
-    frames: list[str] = []
-    for line in lines:
-        rip = _CRASH_RIP.search(line) if "exception RIP" in line else None
-        parsed = (rip.group(1), None, True) if rip else _frame(line)
-        if parsed is None:
-            if len(frames) >= TOP_FRAMES:
-                break
-            continue
-        function, module, reliable = parsed
-        name = clean_function(function)
-        if not reliable or not name or name in NOISE_FRAMES or name == "??":
-            continue
-        shown = f"{name} [{module}]" if module and not module.endswith(".so") and "." not in module else name
-        if not frames or frames[-1].split(" [")[0] != name:
-            frames.append(shown)
-        if len(frames) >= TOP_FRAMES:
-            break
+    """The first backtrace's top frames, ``A <- B <- C`` (:func:`failurelog.analysis.frames.top_frames`), or None."""
+    frames = top_frames(lines)
     return Signature("stack", " <- ".join(frames)) if frames else None
 
 

@@ -29,15 +29,31 @@ def _run(index: int) -> Any:
     return func(items[index])
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """``[func(item) for item in items]``, in order; over forked workers when there are enough items and CPUs."""
+def fork_map(func: Callable[[T], R], items: Sequence[T], *, advance: Callable[[int], None] | None = None) -> list[R]:
+    """``[func(item) for item in items]``, in order; over forked workers when there are enough items and CPUs.
+
+    ``advance(1)`` is called as each result arrives (a progress bar).
+    """
     global _job
+    step = advance or _ignore
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(items) < PARALLEL_MIN_ITEMS or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [func(item) for item in items]
+        out = []
+        for item in items:
+            out.append(func(item))
+            step(1)
+        return out
     _job = (func, items)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run, range(len(items)), chunksize=max(1, len(items) // (workers * 8)))
+            results = []
+            for result in pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (workers * 8))):
+                results.append(result)
+                step(1)
+            return results
     finally:
         _job = None
+
+
+def _ignore(_n: int) -> None:
+    return None

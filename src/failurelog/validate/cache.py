@@ -88,7 +88,7 @@ class Entry:
     """One file's outcome: its problems and facts, and the stamp and hash of the bytes they come from.
 
     An entry read from the cache parses its problems and facts only when they are asked for (a one-file
-    run needs the facts of few files); an entry that turns out malformed raises :class:`CorruptCache`.
+    run needs the facts of few files); one that turns out malformed raises :class:`CorruptCache`.
     ``stamp`` and ``sha256`` are None for a file that is not to be cached; ``doc`` is the checked
     document when the caller asked to keep it.
     """
@@ -102,10 +102,10 @@ class Entry:
         checked_ns: int,
         problems: tuple[Problem, ...] | None = None,
         facts: Facts | None = None,
-        raw: dict[str, Any] | None = None,
+        raw: tuple[str, Any, Any] | None = None,
         doc: Document | None = None,
     ) -> None:
-        """An outcome from a check (``problems`` and ``facts``) or from the cache (``raw``)."""
+        """An outcome from a check (``problems`` and ``facts``) or from the cache (``raw``: name, problems, facts)."""
         self.stamp, self.sha256, self.checked_ns = stamp, sha256, checked_ns
         self._problems, self._facts, self._raw, self.doc = problems, facts, raw, doc
 
@@ -116,17 +116,19 @@ class Entry:
     @property
     def incident_id(self) -> str | None:
         """The id in the file's front matter (without parsing the rest of the facts)."""
-        if self._facts is not None:
-            return self._facts.id
-        found = self._part("facts").get("id")
-        return found if isinstance(found, str) else None
+        if self._facts is None and self._raw is not None:
+            facts = self._raw[2]
+            found = facts[0] if isinstance(facts, list) and facts else None
+            return found if isinstance(found, str) else None
+        return self.facts.id
 
     @property
     def facts(self) -> Facts:
         """What the cross-incident rules read."""
         if self._facts is None:
+            assert self._raw is not None
             try:
-                self._facts = facts_from_json(self._part("facts"))
+                self._facts = facts_from_json(self._raw[0], self._raw[2])
             except (KeyError, TypeError, ValueError) as exc:
                 raise CorruptCache(str(exc)) from None
         return self._facts
@@ -135,47 +137,36 @@ class Entry:
     def problems(self) -> tuple[Problem, ...]:
         """The problems of the single-file checks."""
         if self._problems is None:
+            assert self._raw is not None
             try:
                 self._problems = tuple(
-                    Problem(str(f), int(n), str(fd), str(m), str(r)) for f, n, fd, m, r in self._part("problems")
+                    Problem(str(f), int(n), str(d), str(m), str(r)) for f, n, d, m, r in self._raw[1]
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise CorruptCache(str(exc)) from None
         return self._problems
 
-    def _part(self, name: str) -> Any:
-        found = (self._raw or {}).get(name)
-        if not isinstance(found, (dict, list)):
-            raise CorruptCache(f"no {name}")
-        return found
-
-    def as_json(self) -> dict[str, Any]:
-        """JSON-ready form (see :func:`_entry_from_json`)."""
+    def as_json(self) -> list[Any]:
+        """JSON-ready form: size, mtime, inode, ctime, checked_ns, hash, problems, facts (see :func:`_entry`)."""
         assert self.stamp is not None and self.sha256 is not None
         if self._raw is not None and self._facts is None and self._problems is None:
-            facts, problems = self._raw["facts"], self._raw["problems"]  # still as read: no need to rebuild
+            problems, facts = self._raw[1], self._raw[2]  # still as read: no need to rebuild them
         else:
-            facts = self.facts.as_json()
             problems = [[p.file, p.line, p.field, p.message, p.rule] for p in self.problems]
-        return {
-            "stamp": list(self.stamp),
-            "checked_ns": self.checked_ns,
-            "sha256": self.sha256,
-            "problems": problems,
-            "facts": facts,
-        }
+            facts = self.facts.as_json()
+        return [*self.stamp, self.checked_ns, self.sha256, problems, facts]
 
 
-def _entry_from_json(data: Any) -> Entry:
-    """An entry as read; its stamp and hash are checked now, its problems and facts when first used."""
-    try:
-        size, mtime, inode, ctime = (int(n) for n in data["stamp"])
-        sha, checked = data["sha256"], int(data["checked_ns"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CorruptCache(str(exc)) from None
-    if not isinstance(sha, str):
-        raise CorruptCache("malformed hash")
-    return Entry((size, mtime, inode, ctime), sha, checked, raw=data)
+def _entry(name: str, data: Any) -> Entry:
+    """An entry as read: its stamp and hash are checked now, its problems and facts when first used."""
+    if not isinstance(data, list) or len(data) != 8:
+        raise CorruptCache(f"malformed entry {name!r}")
+    size, mtime, inode, ctime, checked, sha, problems, facts = data
+    if not all(type(n) is int for n in (size, mtime, inode, ctime, checked)) or not isinstance(sha, str):
+        raise CorruptCache(f"malformed entry {name!r}")
+    if not isinstance(problems, list):
+        raise CorruptCache(f"malformed entry {name!r}")
+    return Entry((size, mtime, inode, ctime), sha, checked, raw=(name, problems, facts))
 
 
 class Cache:
@@ -193,6 +184,7 @@ class Cache:
         self.key = key
         self.started_ns = time.time_ns()
         self.entries: dict[str, Entry] = {}
+        self._raw: dict[str, Any] = {}  # as read; made entries when first looked up
         self.schema_checked = False
         self.changed = False
         self.state = self._read() if enabled else "off"
@@ -215,22 +207,27 @@ class Cache:
                 return "newer"
             if version != FORMAT or data["key"] != self.key:
                 return "stale"
-            entries = {str(name): _entry_from_json(raw) for name, raw in data["entries"].items()}
+            entries = data["entries"]
+            if not isinstance(entries, dict):
+                return "corrupt"
             checked = data["schema_checked"] is True
         except (ValueError, KeyError, TypeError, AttributeError, CorruptCache):
             return "corrupt"
-        self.entries, self.schema_checked = entries, checked
+        self._raw, self.schema_checked = entries, checked
         return "fresh"
 
     def discard(self, state: str) -> None:
         """Forget every entry (one turned out malformed): this run rebuilds the cache."""
-        self.entries, self.schema_checked, self.state = {}, False, state
+        self.entries, self._raw, self.schema_checked, self.state = {}, {}, False, state
 
     def get(self, display: str, path: str | Path) -> Entry | None:
         """The cached outcome of ``path`` if its content is what was cached, else None."""
         entry = self.entries.get(display)
         if entry is None:
-            return None
+            raw = self._raw.get(display)
+            if raw is None:
+                return None
+            entry = self.entries[display] = _entry(display, raw)
         now = stamp_of(path)
         if now is None:
             return None
@@ -259,13 +256,14 @@ class Cache:
         """
         if self.state == "off":
             return
-        dropped = set(self.entries) - keep
+        dropped = (set(self.entries) | set(self._raw)) - keep
         if not (self.changed or dropped or self.state != "fresh"):
             return
         data = {
             "format": FORMAT,
             "key": self.key,
             "schema_checked": self.schema_checked,
+            # every file of the run was looked up, so what is still only read is of files that are gone
             "entries": {name: entry.as_json() for name, entry in sorted(self.entries.items()) if name in keep},
         }
         try:

@@ -46,35 +46,35 @@ class Facts:
     occurred_at: datetime | None
     references: tuple[Reference, ...] = ()
 
-    def as_json(self) -> dict[str, Any]:
-        """JSON-ready form (see :func:`facts_from_json`)."""
-        return {
-            "display": self.display,
-            "id": self.id,
-            "id_line": self.id_line,
-            "occurred_at": self.occurred_at.isoformat() if self.occurred_at is not None else None,
-            "references": [
+    def as_json(self) -> list[Any]:
+        """JSON-ready form, without the file's name (see :func:`facts_from_json`)."""
+        return [
+            self.id,
+            self.id_line,
+            self.occurred_at.isoformat() if self.occurred_at is not None else None,
+            [
                 [list(r.path), r.value, r.line, r.earlier, r.kept_elsewhere, r.date, r.date_line]
                 for r in self.references
             ],
-        }
+        ]
 
 
-def facts_from_json(data: dict[str, Any]) -> Facts:
-    """The facts :meth:`Facts.as_json` wrote; KeyError, TypeError or ValueError when ``data`` is not that."""
-    occurred = data["occurred_at"]
+def facts_from_json(display: str, data: Any) -> Facts:
+    """The facts of ``display`` that :meth:`Facts.as_json` wrote; KeyError, TypeError or ValueError otherwise."""
+    incident_id, id_line, occurred, references = data
     refs = []
-    for path, value, line, earlier, kept, stated, date_line in data["references"]:
+    for path, value, line, earlier, kept, stated, date_line in references:
         if not all(isinstance(p, (str, int)) for p in path) or not isinstance(value, str):
             raise TypeError("malformed reference")
+        if stated is not None and not isinstance(stated, str):
+            raise TypeError("malformed date")
         refs.append(Reference(tuple(path), value, int(line), bool(earlier), bool(kept), stated, int(date_line)))
-    incident_id = data["id"]
     if incident_id is not None and not isinstance(incident_id, str):
         raise TypeError("malformed id")
     return Facts(
-        display=str(data["display"]),
+        display=display,
         id=incident_id,
-        id_line=int(data["id_line"]),
+        id_line=int(id_line),
         occurred_at=datetime.fromisoformat(occurred) if occurred is not None else None,
         references=tuple(refs),
     )

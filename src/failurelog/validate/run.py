@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -176,8 +175,8 @@ def _validate(
     markdown = markdown_spec(root)
     names = incident_names(root)
     if targets:
-        base = str(root.absolute())
-        by_path = {os.path.join(base, name): name for name in names}
+        base = f"{root.absolute()}/"
+        by_path = {base + name: name for name in names}
         chosen: list[Chosen] = [(path, by_path.get(str(path.absolute()))) for path in expand(targets)]
         taken = {name for _path, name in chosen}
         others = [name for name in names if name not in taken]
@@ -210,10 +209,11 @@ def _run(
     schema.meta_checked = schema.meta_checked or store.schema_checked
     items: list[Chosen | tuple[None, str]] = [*chosen, *((None, name) for name in others)]
     entries: list[Entry | None] = [None] * len(items)
+    base = f"{root}/"
     with phase("reading the cache", len(items), show=progress and store.state == "fresh" and _long(items)) as step:
         for index, (_path, name) in enumerate(items):
             if name is not None:
-                entries[index] = store.get(name, os.path.join(root, name))
+                entries[index] = store.get(name, base + name)
             step(1)
     missing = [index for index, entry in enumerate(entries) if entry is None]
     paths = [items[index][0] or root / str(items[index][1]) for index in missing]

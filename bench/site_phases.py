@@ -67,6 +67,7 @@ def run_mode(mode: str, folder: Path) -> dict[str, float]:
         build(load_config(str(folder / "mkdocs.yml")))
     else:
         import failurelog.site.generate as generate
+        import failurelog.site.tree as tree
         import failurelog.validate.run as validate
         from failurelog.site import markup
         from failurelog.site.build import build_site
@@ -82,7 +83,7 @@ def run_mode(mode: str, folder: Path) -> dict[str, float]:
                 header = markup.page_header(title, hide=("navigation",))
                 return f"{header}{markup.heading(1, title)}\n\n{story(ctx.model.schema, incident)}\n"
 
-            generate.incident_page = bare
+            tree.incident_page = bare
         build_site(folder, site_dir=folder / "site")
     acc["TOTAL"] = time.perf_counter() - start
     return dict(acc)

@@ -71,7 +71,7 @@ def _synth() -> Any:
 
 def _split(path: Path) -> tuple[dict[str, Any], str]:
     _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
-    return yaml.safe_load(front), body
+    return yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), body
 
 
 def _plant(path: Path, synth: Any, host: str | None, kernel: str | None, lines: list[str], title: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 from failurelog.core.annotations import ANNOTATIONS, get, unknown_annotations, used_annotations
 from failurelog.core.errors import SchemaError
 from failurelog.core.ids import IdPatternError, id_format
-from failurelog.core.lifecycle import other_rules, required_at, stages
+from failurelog.core.lifecycle import introduced, other_rules, required_at, stages
 from failurelog.core.repository import find_file, find_files
 from failurelog.core.schema import Schema, load_schema
 from tests.cli_helpers import run_cli
@@ -70,7 +71,7 @@ def test_the_id_pattern_is_written_once_in_python() -> None:
     for path in SRC.rglob("*.py"):
         if path.name == "ids.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_parsed(path)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value
                 if "SYS-(" in text or "SYS-{" in text or r"\d{8}" in text or "[4:8]" in text:
@@ -130,6 +131,25 @@ def test_a_lifecycle_stage_naming_a_missing_field_is_a_schema_error(tmp_path: Pa
     root = _repo_with_schema(tmp_path, raw)
     with pytest.raises(SchemaError, match=r"the stage closed requires sign_off\.aproved_by, which is not a field"):
         load_schema(root)
+
+
+def test_what_a_stage_asks_for_first_is_read_from_all_of(schema: Schema) -> None:
+    closed = introduced(schema.raw, "closed")
+    assert set(closed) == {"sign_off", "action_items", "body"}
+    assert {"sign_off.closed_at", "sign_off.approved_by"} <= set(closed["sign_off"])
+    assert set(closed["body"]) == {"why_not_caught_explanation", "what_went_well", "what_could_be_improved"}
+    resolved = introduced(schema.raw, "resolved")
+    assert "failure" not in resolved  # failure.failure_modes is new at resolved, but failure was asked for earlier
+    assert set(resolved) == {"root_cause", "impact", "resolution", "body"}
+    raw = _raw()  # a stage asking for something else asks for it first
+    stage = next(b for b in raw["allOf"] if b["if"]["properties"].get("status", {}).get("enum") == ["closed"])
+    stage["then"]["required"].remove("action_items")
+    resolved_stage = next(
+        b for b in raw["allOf"] if b["if"]["properties"].get("status", {}).get("enum") == ["resolved", "closed"]
+    )
+    resolved_stage["then"]["required"].append("action_items")
+    assert "action_items" in introduced(raw, "resolved")
+    assert "action_items" not in introduced(raw, "closed")
 
 
 def test_lifecycle_is_read_from_all_of(schema: Schema) -> None:
@@ -232,6 +252,12 @@ def test_renumber_takes_ids_in_any_case(repo: Path) -> None:
 # -- layout rules ------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    """The module's syntax tree, parsed once for every test of this file."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
 
@@ -242,7 +268,7 @@ def test_modules_and_functions_stay_small() -> None:
         text = path.read_text(encoding="utf-8")
         if len(text.splitlines()) > 400:
             too_long.append(f"{path.relative_to(SRC)}: {len(text.splitlines())} lines")
-        for function in _functions(ast.parse(text)):
+        for function in _functions(_parsed(path)):
             if (function.end_lineno or function.lineno) - function.lineno + 1 > 80:
                 too_long.append(f"{path.relative_to(SRC)}:{function.lineno} {function.name}")
     assert too_long == []
@@ -252,7 +278,7 @@ def test_core_imports_nothing_above_it() -> None:
     """core/ is the bottom layer: it imports no other package of failurelog."""
     bad = []
     for path in (SRC / "core").glob("*.py"):
-        imports = [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.ImportFrom)]
+        imports = [n for n in ast.walk(_parsed(path)) if isinstance(n, ast.ImportFrom)]
         for node in imports:
             module = node.module or ""
             if module.startswith("failurelog.") and not module.startswith("failurelog.core"):
@@ -269,3 +295,108 @@ def test_help_lists_every_command_module() -> None:
     )
     for command in ("new", "validate", "history", "renumber", "import", "export", "build", "serve"):
         assert f"    {command}" in result.stdout, command
+
+
+# -- imports ------------------------------------------------------------------------------------------------
+
+#: Third-party packages slow enough to import that ``failurelog --help`` must not load them.
+HEAVY = frozenset({"jsonschema", "fastjsonschema", "jinja2", "git", "yaml", "markdown", "nh3", "mkdocs"})
+
+#: The in-function imports of failurelog's own modules that stay, and why. Each is a command module's ``run``
+#: importing the library module that does the work, because that module loads a package of HEAVY (checked
+#: below, so an entry cannot outlive its reason) and ``cli/main`` imports every command module for ``--help``.
+LAZY_FOR_HELP = {
+    ("cli/assets.py", "failurelog.analysis.assets"),
+    ("cli/assets.py", "failurelog.core.inventory"),
+    ("cli/assets.py", "failurelog.model.load"),
+    ("cli/build.py", "failurelog.site.build"),
+    ("cli/export.py", "failurelog.model.export"),
+    ("cli/history.py", "failurelog.history.read"),
+    ("cli/import_forms.py", "failurelog.seedform.api"),
+    ("cli/main.py", "failurelog.cli.reporters"),
+    ("cli/migrate.py", "failurelog.authoring.migrate"),
+    ("cli/new.py", "failurelog.authoring.scaffold"),
+    ("cli/renumber.py", "failurelog.authoring.renumber"),
+    ("cli/serve.py", "failurelog.site.build"),
+    ("cli/stats.py", "failurelog.analysis.kpis"),
+    ("cli/stats.py", "failurelog.model.load"),
+    ("cli/validate.py", "failurelog.cli.reporters"),
+    ("cli/validate.py", "failurelog.core.repository"),
+    ("cli/validate.py", "failurelog.validate.run"),
+}
+
+
+@functools.cache
+def _module_file(module: str) -> Path | None:
+    base = SRC.parent.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The absolute modules an import statement loads (``from a import b`` loads ``a.b`` when that is a module)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    module = node.module or ""
+    return [f"{module}.{a.name}" for a in node.names if _module_file(f"{module}.{a.name}")] or [module]
+
+
+def _function_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+    for function in _functions(tree):
+        found += [n for n in ast.walk(function) if isinstance(n, ast.Import | ast.ImportFrom)]
+    return found
+
+
+def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is imported: not those in functions or under ``if TYPE_CHECKING``."""
+    skipped = {id(n) for n in _function_imports(tree)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            skipped |= {id(n) for n in ast.walk(node)}
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) and id(n) not in skipped]
+
+
+@functools.cache
+def _runtime_targets(path: Path) -> tuple[str, ...]:
+    return tuple(t for node in _runtime_imports(_parsed(path)) for t in _imported(node))
+
+
+def _loads_heavy(module: str, seen: set[str] | None = None) -> set[str]:
+    """The HEAVY packages importing ``module`` loads, following the module-level imports of failurelog's modules."""
+    seen = set() if seen is None else seen
+    parts = module.split(".")
+    heavy: set[str] = set()
+    for depth in range(1, len(parts) + 1):  # importing a.b.c runs a, a.b and a.b.c
+        name = ".".join(parts[:depth])
+        path = _module_file(name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        for target in _runtime_targets(path):
+            top = target.split(".")[0]
+            heavy |= {top} & HEAVY
+            if top == "failurelog":
+                heavy |= _loads_heavy(target, seen)
+    return heavy
+
+
+def test_the_package_imports_its_own_modules_at_the_top() -> None:
+    """An import of failurelog inside a function hides a cycle or costs nothing to make at the top (issue 12)."""
+    found = set()
+    for path in sorted(SRC.rglob("*.py")):
+        for node in _function_imports(_parsed(path)):
+            assert not (isinstance(node, ast.ImportFrom) and node.level), f"{path}:{node.lineno}: relative import"
+            for target in _imported(node):
+                if target.split(".")[0] == "failurelog":
+                    found.add((path.relative_to(SRC).as_posix(), target))
+    assert found - LAZY_FOR_HELP == set(), "move these imports to the top of the module"
+    assert LAZY_FOR_HELP - found == set(), "no longer imported inside a function: drop it from LAZY_FOR_HELP"
+
+
+def test_an_import_kept_inside_a_function_loads_a_heavy_package() -> None:
+    light = sorted(f"{path}: {module}" for path, module in LAZY_FOR_HELP if not _loads_heavy(module))
+    assert light == [], "these load no heavy package: import them at the top"
+    assert _loads_heavy("failurelog.cli.main") == set()  # what --help loads

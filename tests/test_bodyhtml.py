@@ -161,6 +161,12 @@ def test_bounds_are_refused_with_line_and_limit() -> None:
         "".join("    " * i + "!!! note\n" for i in range(400)): "at most 8 levels",
         "".join("  " * i + "- x\n" for i in range(600)): "at most 8 levels",
         ("x " * 40 + "\n") * 20_000: "at most 524,288",
+        "| a | b |\n|---|---|\n" + "| x | y |\n" * 1_600: "more than 3,000 table cells",
+        "| a |\n|---|\n" + "| <b>x</b> <i>y</i> |\n" * 300: "more than 1,000 HTML tags",
+        "".join(f"x[^{i}]\n\n[^{i}]: n\n\n" for i in range(600)): "more than 500 footnotes",
+        "".join(f"- item {i}\n" for i in range(3_100)): "more than 3,000 list items",
+        "".join(f"> q {i}\n" for i in range(3_100)): "more than 3,000 list items, quoted lines",
+        "".join("!!! note\n    x\n\n" for _ in range(3_100)): "admonitions in the body",
     }
     for body, needle in cases.items():
         found = excesses(body)
@@ -168,3 +174,13 @@ def test_bounds_are_refused_with_line_and_limit() -> None:
         problems = outside_content_problems(_doc(body), SPEC)
         assert problems and all(p.rule == "markdown" for p in problems)
     assert excesses("```\n" + "[" * 5000 + "\n```\n") == []
+    # Inside a fence nothing is counted; a long post-mortem's tables and lists stay well inside the bounds.
+    assert excesses("```\n" + "| a | b |\n" * 5_000 + "- x\n" * 5_000 + "```\n") == []
+    usual = "| a | b | c |\n|---|---|---|\n" + "| x | <b>y</b> | [z](#z) |\n" * 200 + "\n- item\n" * 500
+    assert excesses(usual + "".join(f"x[^{i}]\n\n[^{i}]: n\n\n" for i in range(100))) == []
+
+
+def test_the_first_line_past_a_body_wide_bound_is_named() -> None:
+    body = "Intro.\n\n" + "".join(f"- item {i}\n" for i in range(3_001))
+    (found,) = excesses(body)
+    assert found.offset == 2 + 3_000 and body.split("\n")[found.offset] == "- item 3000"

@@ -23,13 +23,14 @@ from typing import Any
 import pytest
 import yaml
 
-from failurelog.core import progress
+from failurelog.core import atomic, progress
 from failurelog.core.schema import _parse
 from failurelog.validate import cache as cache_module
 from failurelog.validate import run as run_module
 from failurelog.validate.cache import CACHE_DIR, CACHE_FILE, FORMAT, Cache
 from failurelog.validate.run import Report, validate
 from tests.cli_helpers import run_cli
+from tests.search_corpus import _synth
 from tests.test_cases import EXPECTED as CASE_EXPECTED
 from tests.test_cases import place
 from tests.test_hostile import EXPECTED as HOSTILE_EXPECTED
@@ -38,9 +39,6 @@ from tests.test_hostile import TARGET as HOSTILE_TARGET
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases" / "negative"
-sys.path.insert(0, str(ROOT / "bench"))
-
-from synth import generate  # noqa: E402
 
 COUNT = 30
 #: The files of the corpus that name others (see :func:`corpus`), checked one at a time as well.
@@ -68,7 +66,7 @@ def _refer(path: Path, entries: list[dict[str, str]]) -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """30 synthetic incidents, the later ones naming earlier ones in every way the rules judge."""
     root = tmp_path_factory.mktemp("corpus")
-    paths = sorted(generate(root, COUNT))
+    paths = sorted(_synth().generate(root, COUNT))
     facts = [_split(p)[0] for p in paths]
     ids = [str(f["id"]) for f in facts]
     day = [str(f["occurred_at"])[:10] for f in facts]
@@ -342,7 +340,7 @@ def test_a_read_only_repository_validates_without_a_cache(repo: Path, monkeypatc
     def refuse(path: Path, text: str) -> None:
         raise PermissionError(13, "read-only", str(path))
 
-    monkeypatch.setattr(cache_module.atomic, "write_text", refuse)
+    monkeypatch.setattr(atomic, "write_text", refuse)
     assert outcome(validate(repo)) == outcome(validate(repo, cache=False))
     assert not (repo / CACHE_DIR / CACHE_FILE).exists()
 

@@ -313,6 +313,21 @@ def test_not_a_repository_gives_one_message(repo: Path, capsys: pytest.CaptureFi
     assert document["available"] is False and "not inside a git repository" in document["message"]
 
 
+def test_packed_refs_not_utf8_gives_one_message(gitrepo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    gitrepo.write(PATH, incident(ID))
+    gitrepo.commit("Open", "2026-03-01T09:00:00Z")
+    gitrepo.git("pack-refs", "--all")
+    with (gitrepo.root / ".git" / "packed-refs").open("ab") as refs:
+        refs.write(b"\xff\xfe caf\xe9 not a ref\n")
+    result = read_history(gitrepo.root)
+    assert not result.available and result.message is not None
+    assert "packed-refs" in result.message and "\\xff\\xfe caf\\xe9" in result.message
+    result.message.encode("utf-8")  # printable and writable: no surrogate escapes left
+    assert main(["--root", str(gitrepo.root), "history", ID]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ERROR git failed") and "\\xff" in err and "Traceback" not in err
+
+
 def test_git_missing_gives_one_message(gitrepo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(git.Git, "GIT_PYTHON_GIT_EXECUTABLE", "/nonexistent/git")
     result = read_history(gitrepo.root)

@@ -41,6 +41,15 @@ BODIES = {
     "600-level list": ("".join("  " * i + "- x\n" for i in range(600)), "at most 8 levels"),
     "unclosed comments": ("<!--" * 200_000, "at most 20,000 on a line"),
     "unclosed tags": ("<a " * 5_000, "HTML tags in one paragraph"),
+    "dense raw-HTML table": (
+        "| a | b |\n|---|---|\n" + "| <b>x</b> | [y](z) |\n" * 1_600,
+        "more than 1,000 HTML tags outside code in the body",
+    ),
+    "thousands of footnotes": ("".join(f"x[^{i}]\n\n[^{i}]: n\n\n" for i in range(600)), "more than 500 footnotes"),
+    "thousands of nested items": (
+        "".join("  " * (i % 8) + f"- item {i}\n" for i in range(3_200)),
+        "more than 3,000 list items",
+    ),
     "image in an admonition": ("!!! note\n    ![x](https://evil.invalid/p.png)", "image from another host"),
     "image in a footnote": ("x[^1]\n\n[^1]: ![y](//evil.invalid/q.png)", "image from another host"),
     "image by reference in a quote": ("> ![z][r]\n>\n> [r]: https://evil.invalid/r.png", "image from another host"),

@@ -12,9 +12,10 @@ import yaml
 
 from failurelog.site import html as h
 from failurelog.site.context import build_context
-from failurelog.site.generate import load_model, render_tree
+from failurelog.site.generate import load_model
 from failurelog.site.html import is_generated_block
 from failurelog.site.mdext import GeneratedBlocks
+from failurelog.site.tree import render_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,8 @@ import pytest
 
 from failurelog.core import parallel
 from failurelog.site.context import build_context
-from failurelog.site.generate import load_model, render_tree
+from failurelog.site.generate import load_model
+from failurelog.site.tree import render_tree
 from failurelog.validate.run import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +57,9 @@ def test_validation_in_workers_reports_the_same_problems(always_fork: None) -> N
         here = validate(ROOT, [cases])
     assert [p.__dict__ for p in forked.problems] == [p.__dict__ for p in here.problems]
     assert forked.problems
+
+
+def test_fork_imap_yields_in_order_from_other_processes(always_fork: None) -> None:
+    results = list(parallel.fork_imap(_pid_and_square, list(range(300))))
+    assert [square for _pid, square in results] == [n * n for n in range(300)]
+    assert os.getpid() not in {pid for pid, _square in results}

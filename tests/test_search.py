@@ -14,13 +14,18 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from failurelog.cli.main import main
+from failurelog.core.schema import load_schema
+from failurelog.site.search_markup import YEAR_TITLE
 from tests.browser_helpers import chromium, serve
 from tests.search_corpus import HOSTILE_TITLE, PHRASE, Incident, build_corpus, expected, incidents
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -202,7 +207,14 @@ def test_q_in_the_address_opens_the_search_on_any_page(
 def test_facets_filter_the_results(driver: Any, corpus_site: tuple[str, dict[str, Incident]]) -> None:
     url, _ = corpus_site
     _, everything, _ = search(driver, url, "md-gw")
-    select = driver.find_element(By.CSS_SELECTOR, "select[data-fl-facet=severity]")
+    # Facets are labelled with the schema's titles, never its field names.
+    schema = load_schema(ROOT)
+    titles = sorted([f.title for f in schema.search_facets] + [YEAR_TITLE])
+    shown = driver.find_elements(By.CSS_SELECTOR, "select[data-fl-facet]")
+    assert [e.get_attribute("data-fl-facet") for e in shown] == titles
+    labels = [e.find_element(By.CSS_SELECTOR, "option").get_attribute("textContent") for e in shown]
+    assert labels == [f"{t}: all" for t in titles]
+    select = driver.find_element(By.CSS_SELECTOR, 'select[data-fl-facet="Severity"]')
     options = [o.get_attribute("value") for o in select.find_elements(By.CSS_SELECTOR, "option")]
     options = [o for o in options if o]
     assert len(options) >= 2, options

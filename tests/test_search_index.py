@@ -12,7 +12,7 @@ from failurelog.core.errors import FailurelogError
 from failurelog.core.schema import load_schema
 from failurelog.site.context import build_context
 from failurelog.site.search_index import BUNDLE_DIR, build_search_index, incident_pages_glob
-from failurelog.site.search_markup import YEAR, search_block
+from failurelog.site.search_markup import YEAR_TITLE, search_block
 from tests.site_helpers import ROOT
 from tests.test_site_pages import _model
 
@@ -63,11 +63,13 @@ def test_an_incident_page_gives_the_search_its_id_date_and_facets() -> None:
     assert block.startswith('<div class="fl-search-') and " hidden data-pagefind-ignore>" in block
     assert '<span data-pagefind-meta="id">SYS-20260115-001</span>' in block
     assert '<span data-pagefind-meta="date">2026-01-15</span>' in block
-    facets = {f.name for f in schema.search_facets}
+    facets = {f.title for f in schema.search_facets}  # a facet is labelled with its field's title
     assert facets, "the schema marks no field x-search-facet"
     filters = set(re.findall(r'data-pagefind-filter="([^"]+)"', block))
-    assert filters == facets | {YEAR}
+    assert filters == facets | {YEAR_TITLE}
+    assert not filters & {f.name for f in schema.search_facets}
     components = incident.values("components")
-    assert components
+    component = schema.field("components")
+    assert components and component is not None
     for value in components:
-        assert f'<span data-pagefind-filter="components">{value}</span>' in block
+        assert f'<span data-pagefind-filter="{component.title}">{value}</span>' in block

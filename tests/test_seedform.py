@@ -23,10 +23,9 @@ from failurelog.cli.main import main
 from failurelog.core.loader import load
 from failurelog.core.schema import Schema
 from failurelog.seedform import api, extras, layout
-from failurelog.seedform.markdown import read_sections
-from failurelog.seedform.render import form_order, render_form
 from failurelog.seedform.template import template_text
 from failurelog.seedform.values import parse_text
+from failurelog.seedform.writer import form_order, read_sections, render_form
 from failurelog.validate.run import validate
 
 from .conftest import FIXTURES, ROOT, SEED
@@ -532,3 +531,24 @@ def test_export_warns_when_prose_holds_the_next_label(repo: Path, capsys: pytest
     code, _out, err = run(capsys, "--root", str(repo), "export", "SYS-20260601-001")
     assert code == 0
     assert "WARNING SYS-20260601-001: section 'Initial Symptoms' would not read back exactly as written" in err
+
+
+@pytest.mark.slow  # imports every example again (about 2 s)
+def test_an_example_printed_without_its_status_imports_at_its_status_or_higher(schema: Schema, repo: Path) -> None:
+    """The stage a form reached comes from the schema's lifecycle (settle.reached); over examples we did not write.
+
+    Printed as the form alone (no ``[failurelog] status`` line), every example comes back at its own
+    status, except a draft that already holds all an investigation needs, which comes back as one.
+    """
+    statuses, came_back = schema.statuses, []
+    for path in EXAMPLES:
+        doc = load(path)
+        assert doc.meta is not None
+        text = render_form(layout.cached(schema), doc.meta, read_sections(schema, doc.body))
+        meta, _sections = api.reimport(schema, text, doc.meta["id"], repo)
+        came_back.append((doc.meta["status"], meta["status"]))
+    assert len(came_back) >= 12
+    assert {status for status, _ in came_back} == set(statuses)
+    higher = [(status, back) for status, back in came_back if back != status]
+    assert all(status == statuses[0] and back == statuses[1] for status, back in higher), higher
+    assert len(higher) < len(came_back) // 4

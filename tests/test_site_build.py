@@ -243,7 +243,7 @@ def test_search_reads_field_tables_as_label_value_words(mkdocs_site: Path, examp
     assert f"Hostname {host}. IP Address {address}." in record["content"]
     assert "<td>" not in record["content"] and f"Hostname{host}" not in record["content"]
     assert record["meta"]["id"] == "SYS-20260304-001" and record["meta"]["severity"] == meta["severity"]
-    assert record["filters"]["severity"] == [meta["severity"]] and record["filters"]["year"] == ["2026"]
+    assert record["filters"]["Severity"] == [meta["severity"]] and record["filters"]["Year"] == ["2026"]
     assert ".md" not in record["content"]  # the source line is left out: "md" is no word of an incident
 
 

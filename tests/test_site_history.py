@@ -48,3 +48,19 @@ def test_outside_git_the_pages_say_history_is_unavailable(repo: Path, tmp_path: 
     page = (out / "incidents/2026/SYS-20261103-001.md").read_text(encoding="utf-8")
     assert '!!! note "No history"' in page.split("## History", 1)[1]
     assert '!!! note "No history"' in (out / "audit/index.md").read_text(encoding="utf-8")
+
+
+def test_a_packed_refs_file_that_is_not_utf8_leaves_the_pages_built(repo: Path, tmp_path: Path) -> None:
+    """git refuses a corrupt packed-refs line and quotes its bytes: the pages say so, bytes shown escaped."""
+    git = GitRepo(repo).init()
+    git.write("incidents/2026/SYS-20261103-001.md", DRAFT)
+    git.commit("Open SYS-20261103-001", "2026-11-03T09:00:00Z")
+    git.git("pack-refs", "--all")
+    with (repo / ".git" / "packed-refs").open("ab") as refs:
+        refs.write(b"\xff\xfe caf\xe9 not a ref\n")
+    out = tmp_path / "docs"
+    prepare(repo, today=date(2026, 11, 4), out=out)
+    history = (out / "incidents/2026/SYS-20261103-001.md").read_text(encoding="utf-8").split("## History", 1)[1]
+    assert '!!! note "No history"' in history
+    assert "packed-refs" in history and r"\\xff\\xfe caf\\xe9" in history  # Markdown's escaped backslash
+    assert "packed-refs" in (out / "audit/index.md").read_text(encoding="utf-8")

@@ -19,16 +19,17 @@ import pytest
 
 from failurelog.core.bodyhtml import extension_spec, render
 from failurelog.core.schema import Schema, load_schema
-from failurelog.core.siteconfig import read_config
+from failurelog.core.siteconfig import edit_base, read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site import markup
 from failurelog.site.context import Context, build_context
-from failurelog.site.generate import edit_base, render_tree
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
 from failurelog.site.report_pages import actions_page, related_page
+from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
+from failurelog.site.tree import render_tree
 from failurelog.validate.run import load_and_check
 from tests.site_helpers import GOLDEN, ROOT, SITE_FIXTURES, TODAY
 
@@ -67,6 +68,7 @@ GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
     "related.md": related_page,
     "actions.md": actions_page,
     "statistics.md": statistics_page,
+    "signatures.md": signatures_page,
 }
 
 
@@ -322,7 +324,8 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     """A field marked x-summary joins the card (inside a list: all its values); x-banner texts follow the schema."""
     raw = copy.deepcopy(load_schema(ROOT).raw)
     name = raw["properties"]["assets"]["items"]["properties"]["name"]
-    name.update({"title": "Affected Host", "x-summary": True})
+    name.update({"title": "Host Name", "x-summary": True})
+    raw["properties"]["assets"]["title"] = "Affected Hosts"  # the card labels a list's values with its title
     name.pop("x-group-by")  # plain values on the card, as main's minimal list had them
     raw["properties"]["status"]["x-banner"] = {"investigating": "Still digging: nothing here is reviewed yet."}
     schema = Schema(raw)
@@ -344,7 +347,8 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     assert investigating and closed
     page = incident_page(ctx, investigating[0])
     card = next(line for line in page.splitlines() if line.startswith('<div class="fl-card">'))
-    assert "<dt>Affected Host</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    assert "<dt>Affected Hosts</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    assert "Host Name" not in card
     assert "Still digging: nothing here is reviewed yet." in page
     assert page.index('<div class="fl-banner">') < page.index('<div class="fl-card">')
     assert '<div class="fl-banner">' not in incident_page(ctx, closed[0])
@@ -353,6 +357,9 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     assert severity is not None and severity.choices
     rank = severity.choices.index(investigating[0].severity)
     assert f'<span class="fl-badge fl-level-{min(rank, 3)}" title="Severity">' in card
+    # Severity first, then status (x-summary-order), though the schema lists the status first.
+    assert card.index('title="Severity"') < card.index('title="Status"')
+    assert list(raw["properties"]).index("status") < list(raw["properties"]).index("severity")
 
 
 def test_timeline_entries_are_dated_across_midnight() -> None:

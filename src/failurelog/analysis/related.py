@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from failurelog.analysis.similar import Index, Suggestion, build_index, channel_text, suggest, tokens
+from failurelog.analysis.signatures import SPECIFIC, Signature, all_signatures, describe
+from failurelog.analysis.similar import SIGNATURE, Index, Suggestion, build_index, channel_text, suggest, tokens
 from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import Field
@@ -90,6 +91,8 @@ class Related:
     incoming: dict[str, list[Link]]
     suggestions: dict[str, list[Suggestion]]
     clusters: list[Cluster]
+    signatures: dict[str, list[Signature]] = field(default_factory=dict)  # by incident id
+    rejected: dict[str, set[str]] = field(default_factory=dict)  # pairs either side marked not related
 
 
 def _find(parent: dict[str, str], key: str) -> str:
@@ -99,10 +102,19 @@ def _find(parent: dict[str, str], key: str) -> str:
     return key
 
 
-def clusters(model: Model, links: list[Link], suggestions: dict[str, list[Suggestion]], index: Index) -> list[Cluster]:
+def clusters(
+    model: Model,
+    links: list[Link],
+    suggestions: dict[str, list[Suggestion]],
+    index: Index,
+    signed: dict[str, list[Signature]] | None = None,
+    rejected: dict[str, set[str]] | None = None,
+) -> list[Cluster]:
     """Connected groups of at least :data:`CLUSTER_MIN_SIZE` incidents, largest first.
 
-    Two incidents are joined by an explicit link, or by suggestions at least
+    Two incidents are joined by an explicit link, by a specific signature both
+    have (the same crash site, machine-check code, device error: ``signed``) unless
+    one rejected the other (``rejected``), or by suggestions at least
     :data:`CLUSTER_SCORE` close that each makes of the other.
     """
     parent = {i.id: i.id for i in model.incidents}
@@ -114,6 +126,15 @@ def clusters(model: Model, links: list[Link], suggestions: dict[str, list[Sugges
 
     for link in links:
         join(link.source.id, link.target.id)
+    holders: dict[Signature, list[str]] = defaultdict(list)
+    for ident, found in (signed or {}).items():
+        for sig in found:
+            if sig.kind in SPECIFIC:
+                holders[sig].append(ident)
+    for members in holders.values():
+        for other in members[1:]:
+            if other not in (rejected or {}).get(members[0], ()):
+                join(members[0], other)
     strong = {(a, s.incident.id) for a, found in suggestions.items() for s in found if s.score >= CLUSTER_SCORE}
     for a, b in strong:
         if (b, a) in strong:
@@ -123,17 +144,22 @@ def clusters(model: Model, links: list[Link], suggestions: dict[str, list[Sugges
         groups[_find(parent, incident.id)].append(incident)
     out = [Cluster(members) for members in groups.values() if len(members) >= CLUSTER_MIN_SIZE]
     for cluster in out:
-        _describe(cluster, index)
+        _describe(cluster, index, signed or {})
     out.sort(key=lambda c: (-len(c.incidents), -c.incidents[0].occurred_at.timestamp(), c.incidents[0].id))
     return out
 
 
-def _describe(cluster: Cluster, index: Index) -> None:
+def _describe(cluster: Cluster, index: Index, signed: dict[str, list[Signature]]) -> None:
     """Values most members share, and words most members use (ties in alphabetical order)."""
     size = len(cluster.incidents)
     words: Counter[str] = Counter()
     for channel in index.channels:
-        if channel.kind == "exact" and channel.field is not None:
+        if channel is SIGNATURE:
+            counts = Counter(describe(x) for i in cluster.incidents for x in set(signed.get(i.id, [])))
+            for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                if n * 2 >= size:
+                    cluster.traits.append(("Signature", value, n))
+        elif channel.kind == "exact" and channel.field is not None:
             counts = Counter(v for i in cluster.incidents for v in {str(x) for x in i.values(channel.field.name)})
             for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 if n * 2 >= size:
@@ -157,6 +183,24 @@ def related(model: Model, *, top_k: int = 5) -> Related:
         incoming[link.target.id].append(link)
         linked[link.source.id].add(link.target.id)
         linked[link.target.id].add(link.source.id)
-    index = build_index(model.incidents, similarity_channels(model.schema))
-    found = suggest(model, top_k=top_k, exclude=dict(linked), index=index)
-    return Related(dict(outgoing), dict(incoming), found, clusters(model, links, found, index))
+    rejected = not_related(model)
+    exclude = {key: linked.get(key, set()) | rejected.get(key, set()) for key in linked.keys() | rejected.keys()}
+    signed = all_signatures(model.incidents, model.schema)
+    index = build_index(model.incidents, similarity_channels(model.schema), signed)
+    found = suggest(model, top_k=top_k, exclude=exclude, index=index)
+    groups = clusters(model, links, found, index, signed, rejected)
+    return Related(dict(outgoing), dict(incoming), found, groups, signed, dict(rejected))
+
+
+def not_related(model: Model) -> dict[str, set[str]]:
+    """Pairs an incident rejected (``x-role: not_related``), both ways: never suggested from either side."""
+    spec = model.role_field("not_related")
+    out: dict[str, set[str]] = defaultdict(set)
+    if spec is None:
+        return {}
+    for incident in model.incidents:
+        for value in incident.values(spec.name):
+            if isinstance(value, str) and value != incident.id:
+                out[incident.id].add(value)
+                out[value].add(incident.id)
+    return dict(out)

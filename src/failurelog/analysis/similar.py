@@ -27,6 +27,7 @@ from functools import cached_property
 from itertools import chain
 from operator import itemgetter
 
+from failurelog.analysis import signatures as sig
 from failurelog.core.roles import Channel, similarity_channels
 from failurelog.model.incident import Incident, Model
 
@@ -128,6 +129,9 @@ POSTING_LIMIT = 24
 CANDIDATES = 6
 #: Shared words named in a reason.
 SHOWN_TERMS = 5
+#: The computed channel of crash and hardware-error signatures (:mod:`failurelog.analysis.signatures`):
+#: a shared signature outweighs any shared checkbox.
+SIGNATURE = Channel("signature", "signature", "exact", weight=3.0)
 
 
 def tokens(text: str) -> Counter[str]:
@@ -166,6 +170,12 @@ class Index:
     scales: list[float]  # 1 / sqrt(channels filled), per incident
     postings: dict[int, list[int]]
     top: list[list[int]]
+    signed: dict[int, list[int]] = field(default_factory=dict)  # specific signature feature -> incidents having it
+
+    def signature_mates(self, doc: int) -> Iterator[int]:
+        """Incidents sharing a specific signature with ``doc`` (up to :data:`POSTING_LIMIT` per signature)."""
+        for f in self.vectors[doc]:
+            yield from self.signed.get(f, ())
 
     def cosine(self, a: int, b: int) -> float:
         """Exact cosine of incidents ``a`` and ``b`` (positions in :attr:`incidents`)."""
@@ -173,19 +183,22 @@ class Index:
         return sum([va[f] * vb[f] for f in va.keys() & vb.keys()])
 
     def shared(self, a: int, b: int) -> list[Shared]:
-        """Per channel, what ``a`` and ``b`` share and its channel cosine, strongest channel first."""
+        """Per channel, what ``a`` and ``b`` share and its channel cosine; what weighed most in the score first."""
         va, vb = self.vectors[a], self.vectors[b]
         unscale = 1 / (self.scales[a] * self.scales[b])
         by_channel: dict[int, list[tuple[float, str]]] = {}
         for f in va.keys() & vb.keys():
-            by_channel.setdefault(self.channel_of[f], []).append((-va[f] * vb[f] * unscale, self.names[f]))
+            ci = self.channel_of[f]
+            by_channel.setdefault(ci, []).append(
+                (-va[f] * vb[f] * unscale / self.channels[ci].weight ** 2, self.names[f])
+            )
         out = []
         for ci, products in by_channel.items():
             products.sort()
             channel = self.channels[ci]
             shown = products if channel.kind == "exact" else products[:SHOWN_TERMS]
             out.append(Shared(channel, -sum(p for p, _n in products), tuple(n for _p, n in shown)))
-        out.sort(key=lambda s: (-s.cosine, s.channel.name))
+        out.sort(key=lambda s: (-s.cosine * s.channel.weight**2, s.channel.name))  # what weighed most first
         return out
 
 
@@ -194,13 +207,17 @@ def words(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower())) - STOP_WORDS
 
 
-def _raw_features(incidents: list[Incident], channels: list[Channel]) -> list[list[set[str]]]:
+def _raw_features(
+    incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]]
+) -> list[list[set[str]]]:
     """Per incident, per channel, its distinct values (exact channels) or words (text channels)."""
     out = []
     for incident in incidents:
         row: list[set[str]] = []
         for channel in channels:
-            if channel.kind == "exact" and channel.field is not None:
+            if channel is SIGNATURE:
+                row.append({sig.describe(s) for s in found.get(incident.id, [])})
+            elif channel.kind == "exact" and channel.field is not None:
                 row.append(set(map(str, incident.values(channel.field.name))))
             else:
                 row.append(words(channel_text(incident, channel)))
@@ -224,14 +241,19 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_index(incidents: list[Incident], channels: list[Channel]) -> Index:
-    """TF-IDF vectors of ``incidents`` over ``channels`` and the inverted index of their strongest features."""
+def build_index(
+    incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]] | None = None
+) -> Index:
+    """TF-IDF vectors of ``incidents`` over ``channels`` and the inverted index of their strongest features.
+
+    With ``found`` (signatures by incident id), the :data:`SIGNATURE` channel joins the others.
+    """
     with gc_paused():
-        return _build_index(incidents, channels)
+        return _build_index(incidents, [*channels, SIGNATURE] if found is not None else channels, found or {})
 
 
-def _build_index(incidents: list[Incident], channels: list[Channel]) -> Index:
-    raw = _raw_features(incidents, channels)
+def _build_index(incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]]) -> Index:
+    raw = _raw_features(incidents, channels, found)
     frequencies = [Counter(chain.from_iterable(row[ci] for row in raw)) for ci in range(len(channels))]
     n = len(incidents)
     ids: list[dict[str, int]] = []
@@ -247,6 +269,7 @@ def _build_index(incidents: list[Incident], channels: list[Channel]) -> Index:
     idf_of = idf.__getitem__
     getters = [known.__getitem__ for known in ids]
     is_text = [channel.kind == "text" for channel in channels]
+    channel_weight = [channel.weight for channel in channels]
     vectors: list[dict[int, float]] = []
     scales: list[float] = []
     for row in raw:
@@ -260,8 +283,9 @@ def _build_index(incidents: list[Incident], channels: list[Channel]) -> Index:
             weights = list(map(idf_of, fids))
             norm = math.hypot(*weights)
             if norm > 0:
-                parts.append((fids, weights, norm))
-        scale = 1 / math.sqrt(len(parts)) if parts else 1.0
+                parts.append((fids, weights, norm / channel_weight[ci]))
+        total = sum((channel_weight[channel_of[fids[0]]]) ** 2 for fids, _w, _n in parts)
+        scale = 1 / math.sqrt(total) if parts else 1.0
         vector: dict[int, float] = {}
         for fids, weights, norm in parts:
             factor = scale / norm
@@ -275,7 +299,15 @@ def _build_index(incidents: list[Incident], channels: list[Channel]) -> Index:
         for f in features:
             weighted.setdefault(f, []).append((-vector[f], doc))
     postings = {f: [doc for _w, doc in sorted(entries)[:POSTING_LIMIT]] for f, entries in weighted.items()}
-    return Index(incidents, channels, names, channel_of, vectors, scales, postings, top)
+    signed: dict[int, list[int]] = {}
+    if channels and channels[-1] is SIGNATURE:
+        specific = {sig.describe(s) for found_here in found.values() for s in found_here if s.kind in sig.SPECIFIC}
+        last = len(channels) - 1
+        for doc, vector in enumerate(vectors):
+            for f in vector:
+                if channel_of[f] == last and names[f] in specific and len(signed.setdefault(f, [])) < POSTING_LIMIT:
+                    signed[f].append(doc)
+    return Index(incidents, channels, names, channel_of, vectors, scales, postings, top, signed)
 
 
 @dataclass
@@ -303,7 +335,9 @@ def suggest(
 ) -> dict[str, list[Suggestion]]:
     """Up to ``top_k`` suggestions per incident id with cosine at least ``min_score``.
 
-    ``exclude`` maps an id to ids not to suggest (those already linked).
+    ``exclude`` maps an id to ids not to suggest (those already linked, or rejected). An incident
+    sharing a specific signature (:data:`failurelog.analysis.signatures.SPECIFIC`: the same crash
+    site, machine-check code or device error) is always suggested, ahead of the others.
     """
     index = index or build_index(model.incidents, similarity_channels(model.schema))
     with gc_paused():
@@ -316,17 +350,22 @@ def _suggest(index: Index, top_k: int, min_score: float, exclude: dict[str, set[
     count_of = itemgetter(1)
     for doc, incident in enumerate(incidents):
         counts = Counter(chain.from_iterable([postings[f] for f in index.top[doc]]))
+        mates = set(index.signature_mates(doc))
+        mates.discard(doc)
         counts.pop(doc, None)
         skip = exclude.get(incident.id, ())
+        if skip:
+            for other in [o for o in counts if incidents[o].id in skip]:
+                del counts[other]
+            mates = {o for o in mates if incidents[o].id not in skip}
+        ranked = [o for o, _n in sorted(counts.items(), key=count_of, reverse=True)[:CANDIDATES]]
         scored = []
-        for other, _n in sorted(counts.items(), key=count_of, reverse=True)[:CANDIDATES]:
-            if skip and incidents[other].id in skip:
-                continue
+        for other in dict.fromkeys([*ranked, *sorted(mates)]):
             score = cosine(doc, other)
-            if score >= min_score:
-                scored.append((-score, incidents[other].id, other))
+            if score >= min_score or other in mates:
+                scored.append((other not in mates, -score, incidents[other].id, other))
         scored.sort()
-        out[incident.id] = [Suggestion(incidents[o], -s, index, (doc, o)) for s, _id, o in scored[:top_k]]
+        out[incident.id] = [Suggestion(incidents[o], -s, index, (doc, o)) for _m, s, _id, o in scored[:top_k]]
     return out
 
 
@@ -337,10 +376,14 @@ MIN_REASON = 0.05
 def describe(shared: Iterable[Shared]) -> list[str]:
     """Reasons a reader understands: "same Hostname: md-gw-03", "similar Error Messages (71%): ixgbe, hang"."""
     out = []
+    said: set[tuple[str, ...]] = set()
     for s in shared:
         if s.channel.kind != "exact" and s.cosine < MIN_REASON:
             continue
         if s.channel.kind == "exact":
+            if s.features in said:  # the host as the asset's name and as the form's hostname: once
+                continue
+            said.add(s.features)
             out.append(f"same {s.channel.title}: {', '.join(s.features)}")
         else:
             out.append(f"similar {s.channel.title} ({round(100 * s.cosine)}%): {', '.join(s.features)}")

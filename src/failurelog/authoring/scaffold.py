@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from failurelog.authoring.capture import capture
 from failurelog.core import yamlio
 from failurelog.core.atomic import write_new
 from failurelog.core.branches import used_ids
@@ -15,6 +16,7 @@ from failurelog.core.errors import UsageError
 from failurelog.core.paths import TEMPLATE_FILE
 from failurelog.core.primary import primary_from_system
 from failurelog.core.schema import Field, Schema, load_schema
+from failurelog.validate.text import describe
 
 #: The lifecycle stage a new incident starts in.
 INITIAL_STATUS_INDEX = 0
@@ -107,8 +109,6 @@ def _choices(schema: Schema, name: str, given: list[str], option: str) -> dict[s
 def _captured_system(schema: Schema) -> dict[str, Any]:
     """Captured facts, keeping only those the schema's System Specifications accept."""
     from jsonschema import Draft202012Validator
-
-    from failurelog.authoring.capture import capture
 
     wanted = {f.key: f for f in schema.children(("system",))}
     out = {}
@@ -218,7 +218,6 @@ def create(root: Path, request: NewIncident, notes: list[str] | None = None) -> 
         raise UsageError("--title must not be empty")
     if any("\udc80" <= ch <= "\udcff" for ch in request.title):
         raise UsageError("--title is not valid UTF-8 (check the terminal's encoding); nothing was written")
-    from failurelog.validate.text import describe
 
     if (code := describe(request.title)) is not None:
         raise UsageError(f"--title holds the bidirectional control character {code}; remove it")

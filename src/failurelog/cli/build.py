@@ -11,15 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.cli.common import root_of
+from failurelog.core.errors import FailurelogError
+from failurelog.core.paths import display_path
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate, generate and build the site; invalid incidents raise ValidationFailed (reported by main)."""
-    from failurelog.core.paths import display_path
     from failurelog.site.build import build_site
 
     root = root_of(args)
-    built = build_site(root, site_dir=args.site_dir, engine=args.engine, strict=args.strict, verbose=args.verbose)
+    try:
+        built = build_site(root, site_dir=args.site_dir, engine=args.engine, strict=args.strict, verbose=args.verbose)
+    except OSError as exc:  # a read-only or full site folder: what could not be written, and what to do
+        where = exc.filename2 or exc.filename  # a copy names its source first, the file it wrote second
+        shown = f" {display_path(Path(where), root)}" if where else ""
+        raise FailurelogError(
+            f"cannot write{shown}: {exc.strerror or exc}; the site folder may be incomplete (incidents and "
+            "sources are untouched): free the space or choose a writable --site-dir, then build again"
+        ) from None
     assert built.site_dir is not None  # build_site always sets it
     print(f"built {len(built.model.incidents)} incidents with {args.engine} into {display_path(built.site_dir, root)}")
     return 0

@@ -13,11 +13,11 @@ from typing import Any
 from failurelog.cli.common import add_format, root_of
 from failurelog.cli.registry import reporter
 from failurelog.core.errors import FailurelogError, UsageError
+from failurelog.core.schema import load_schema
 
 
 def run(args: argparse.Namespace) -> int:
     """Print one incident as the filled-in form, or incidents as JSON or CSV; the id in any case."""
-    from failurelog.core.schema import load_schema
     from failurelog.model import export
 
     root = root_of(args)

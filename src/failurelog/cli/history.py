@@ -10,11 +10,12 @@ from typing import Any
 from failurelog.cli.common import add_format, root_of
 from failurelog.cli.registry import reporter
 from failurelog.core.errors import FailurelogError
+from failurelog.core.schema import load_schema
+from failurelog.core.terminal import safe, safe_json
 
 
 def run(args: argparse.Namespace) -> int:
     """Show one incident's history; an id (any case) that a renumber retired shows the incident's new id."""
-    from failurelog.core.schema import load_schema
     from failurelog.history.read import read_history
 
     root = root_of(args)
@@ -36,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
         raise FailurelogError(
             f"no incident {wanted} in the git history or the working tree of {root} (check the id, e.g. {ids.example})"
         )
-    from failurelog.core.terminal import safe, safe_json
 
     # authors, commit messages and decoded values may hold control characters: never raw on the terminal
     shown = render(history, repository)

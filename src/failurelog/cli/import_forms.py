@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from failurelog.cli.common import root_of
+from failurelog.cli.common import add_rewrite_command, root_of
+from failurelog.core.paths import display_path
 
 
 def run(args: argparse.Namespace) -> int:
     """Import filled-in forms; exit 0 when every form was imported, 1 otherwise."""
-    from failurelog.core.paths import display_path
     from failurelog.seedform.api import import_files
 
     root = root_of(args)
@@ -40,14 +39,17 @@ def run(args: argparse.Namespace) -> int:
 
 def add_command(sub: Any) -> None:
     """Register ``import``."""
-    imp = sub.add_parser(
+    add_rewrite_command(
+        sub,
         "import",
-        help="import filled-in paper forms (the seed's plain-text SYSTEM FAILURE ANALYSIS LOG)",
-        description="Read each form and write incidents/YYYY/<id>.md, printing its path. Ticked boxes, values "
-        "and blocks of text go to their fields and body sections; what fits nowhere is kept (in remarks or "
-        "under Additional Notes) and reported with its line in the form. An existing incident is never "
-        "overwritten. Exit 0 when every form was imported, 1 otherwise.",
+        run,
+        about=(
+            "import filled-in paper forms (the seed's plain-text SYSTEM FAILURE ANALYSIS LOG)",
+            "Read each form and write incidents/YYYY/<id>.md, printing its path. Ticked boxes, values "
+            "and blocks of text go to their fields and body sections; what fits nowhere is kept (in remarks or "
+            "under Additional Notes) and reported with its line in the form. An existing incident is never "
+            "overwritten. Exit 0 when every form was imported, 1 otherwise.",
+        ),
+        paths=("files", "+", "FILE", "filled-in form (plain text)"),
+        dry_run="print what would be written; write nothing",
     )
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled-in form (plain text)")
-    imp.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
-    imp.set_defaults(handler=run)

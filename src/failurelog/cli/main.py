@@ -1,8 +1,9 @@
 """The ``failurelog`` command: the parser, and the one place an exception becomes a message and an exit status.
 
 Each command lives in its own module of this package (``add_command`` registers
-it, ``run`` does it). Heavy modules (jsonschema, jinja2, git, MkDocs) are
-imported inside the command that needs them, so ``failurelog --help`` starts fast.
+it, ``run`` does it). A library module that loads a heavy package (yaml,
+jsonschema, jinja2, git, MkDocs) is imported inside the ``run`` that needs it, so
+``failurelog --help`` starts fast (``tests/test_architecture.py``: ``LAZY_FOR_HELP``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from failurelog import __version__
-from failurelog.cli import build, export, history, import_forms, migrate, new, renumber, serve, validate
+from failurelog.cli import assets, build, export, history, import_forms, migrate, new, renumber, serve, stats, validate
 from failurelog.core.errors import FailurelogError, ValidationFailed
+from failurelog.core.journal import resume
+from failurelog.core.paths import find_root
 
 Handler = Callable[[argparse.Namespace], int]
 
 #: The command modules, in the order ``--help`` lists them.
-COMMANDS = (new, validate, history, renumber, migrate, import_forms, export, build, serve)
+COMMANDS = (new, validate, history, renumber, migrate, import_forms, export, stats, assets, build, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,16 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except OSError as exc:  # a read-only folder, a full disk: name the path, never a traceback
-        where = f"{exc.filename}: " if exc.filename else ""
+        named = exc.filename2 or exc.filename  # a copy or rename names the file it wrote second
+        where = f"{named}: " if named else ""
         print(f"ERROR {where}{exc.strerror or exc}; nothing was left half-written", file=sys.stderr)
         return 1
 
 
 def _resume(args: argparse.Namespace) -> None:
     """Finish a change an earlier command was killed in the middle of, and remove its temporary files."""
-    from failurelog.core.journal import resume
-    from failurelog.core.paths import find_root
-
     try:
         root = find_root(getattr(args, "root", None))
     except FailurelogError:

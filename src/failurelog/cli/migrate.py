@@ -6,15 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from failurelog.cli.common import root_of
+from failurelog.cli.common import add_rewrite_command, root_of
+from failurelog.core.errors import UsageError
+from failurelog.core.paths import display_path, incident_files
+from failurelog.core.schema import load_schema
 
 
 def run(args: argparse.Namespace) -> int:
     """Upgrade incident files to the current schema and list what changed in each."""
     from failurelog.authoring.migrate import current_version, migrate
-    from failurelog.core.errors import UsageError
-    from failurelog.core.paths import display_path, incident_files
-    from failurelog.core.schema import load_schema
 
     root = root_of(args)
     schema = load_schema(root)
@@ -46,14 +46,18 @@ def run(args: argparse.Namespace) -> int:
 
 def add_command(sub: Any) -> None:
     """Register ``migrate [PATH...]`` on the subcommand parsers ``sub``."""
-    parser = sub.add_parser(
+    add_rewrite_command(
+        sub,
         "migrate",
-        help="upgrade incidents written for an earlier schema, in place",
-        description="Rewrite each incident file written for an earlier schema version so that it fits the "
-        "current one, listing every change. Only the affected front-matter lines change (comments and the body "
-        "stay); files are replaced atomically; files already at the current version are left alone, so running "
-        "it again changes nothing. A file that cannot be upgraded safely is named and left untouched (exit 1).",
+        run,
+        about=(
+            "upgrade incidents written for an earlier schema, in place",
+            "Rewrite each incident file written for an earlier schema version so that it fits the "
+            "current one, listing every change. Only the affected front-matter lines change (comments and the "
+            "body stay); files are replaced atomically; files already at the current version are left alone, so "
+            "running it again changes nothing. A file that cannot be upgraded safely is named and left untouched "
+            "(exit 1).",
+        ),
+        paths=("paths", "*", "PATH", "files or folders (default: incidents/)"),
+        dry_run="list the changes without writing",
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: incidents/)")
-    parser.add_argument("--dry-run", action="store_true", help="list the changes without writing")
-    parser.set_defaults(handler=run)

@@ -44,6 +44,14 @@ REPORTERS: dict[str, dict[str, Reporter]] = {
         "json": Reporter("front matter as a JSON list", "failurelog.model.export:to_json"),
         "csv": Reporter("one column per schema field", "failurelog.model.export:to_csv"),
     },
+    "stats": {
+        "text": Reporter("for a person", "failurelog.analysis.report:kpis_text"),
+        "json": Reporter("one JSON document", "failurelog.analysis.report:kpis_json"),
+    },
+    "assets": {
+        "text": Reporter("for a person", "failurelog.analysis.report:assets_text"),
+        "json": Reporter("one JSON document", "failurelog.analysis.report:assets_json"),
+    },
 }
 
 

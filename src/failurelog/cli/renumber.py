@@ -6,12 +6,12 @@ import argparse
 from typing import Any
 
 from failurelog.cli.common import root_of
+from failurelog.core.paths import display_path
 
 
 def run(args: argparse.Namespace) -> int:
     """Renumber one incident and print what changed."""
     from failurelog.authoring.renumber import renumber
-    from failurelog.core.paths import display_path
 
     root = root_of(args)
     done = renumber(root, args.old, args.new)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from failurelog.cli.common import root_of
+from failurelog.core.errors import UsageError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,8 +23,6 @@ def run(args: argparse.Namespace) -> int:
 def check_dev_addr(value: str) -> None:
     """Refuse, as a usage error, an address that is not IP:PORT with a port from 1 to 65535 free to listen on."""
     import socket
-
-    from failurelog.core.errors import UsageError
 
     host, sep, port = value.rpartition(":")
     if not sep or not host or not port.isdigit() or not 1 <= int(port[:6]) <= 65535:

@@ -8,13 +8,13 @@ from typing import Any
 
 from failurelog.cli.common import add_format, root_of
 from failurelog.cli.registry import reporter
+from failurelog.core.schema import load_schema
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate incidents; exit 0 when all are valid, 1 otherwise."""
     from failurelog.cli.reporters import use_color
     from failurelog.core.repository import resolve_targets
-    from failurelog.core.schema import load_schema
     from failurelog.validate.run import validate
 
     root = root_of(args)

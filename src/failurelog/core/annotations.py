@@ -38,6 +38,12 @@ ANNOTATIONS: dict[str, Annotation] = {
             "page's heading (id, title)",
         ),
         Annotation(
+            "x-summary-order",
+            "field",
+            "a number: the place of an `x-summary` field among the card's fields of its kind (lower first; "
+            "fields without it follow in schema order), so the severity badge can come before the status",
+        ),
+        Annotation(
             "x-banner",
             "field",
             "{value: text}: a banner at the top of the incident page when the field has that value "
@@ -63,11 +69,18 @@ ANNOTATIONS: dict[str, Annotation] = {
             "evidence for related-incident suggestions: `exact` (shared values) or `text` (similar wording)",
         ),
         Annotation(
+            "x-similarity-weight",
+            "field, section",
+            "how much an `x-similarity` channel counts against the others (default 1): asset, version and cause "
+            "above shared checkboxes",
+        ),
+        Annotation(
             "x-role",
             "field",
             "the field the analyses use for a meaning: outage (downtime statistics), degraded, redundancy_lost, "
             "time_to_recover, time_to_detect, loss_realised, loss_estimated, trigger, root_cause_category, "
-            "cause_origin, change_ids, not_related",
+            "cause_origin, change_ids, not_related, component (the recovery figures' breakdown), closed_at (time to "
+            "close), sla_met (the SLA/RTO met rate: the choice whose `x-tone` is good counts as met)",
         ),
         Annotation("x-stat", "field", "charted per month on the statistics page: `sum`, `mean` or `share`"),
         Annotation("x-ordered", "field", "a list of objects that is a sequence (an ordered list on the site)"),

@@ -7,14 +7,29 @@ import tempfile
 from pathlib import Path
 
 
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The error as it is, but naming ``path`` (a full disk's error on ``write`` names no file)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path)) if exc.errno is not None else exc
+
+
 def temp_beside(path: Path, text: str) -> str:
-    """Write ``text`` to a new temporary file in ``path``'s folder, flushed to disk; its name."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``text`` to a new temporary file in ``path``'s folder, flushed to disk; its name.
+
+    An ``OSError`` (a read-only folder, a full disk) names ``path``, the file being written, and leaves
+    no temporary file behind.
+    """
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+    except OSError as exc:
+        os.unlink(temp)
+        raise _naming(exc, path) from None
     except BaseException:
         os.unlink(temp)
         raise

@@ -19,6 +19,8 @@ JSON = Mapping[str, Any]
 
 #: The field holding an incident's stage.
 STATUS = "status"
+#: The part of :func:`introduced` that names body sections.
+BODY = "body"
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,29 @@ def first_required(raw: JSON) -> dict[str, str]:
         for name in required_at(raw, status):
             out.setdefault(name, status)
     return out
+
+
+def introduced(raw: JSON, status: str) -> dict[str, tuple[str, ...]]:
+    """What ``status`` asks for that no earlier status does, in parts: ``{top-level field: its dotted names}``.
+
+    A part is a top-level field the status is the first to require, with the fields under it
+    that it requires (``sign_off``: ``sign_off``, ``sign_off.closed_at``, ...); a field first
+    required inside a part an earlier status already asked for (``failure.failure_modes`` at
+    ``resolved``) is not a part of its own. The body sections first required at ``status``
+    (``x-body-sections``' ``required_from``) are one more part, keyed ``body``, named by section key.
+    """
+    first = first_required(raw)
+    parts: dict[str, tuple[str, ...]] = {}
+    for name, since in first.items():
+        top = name.split(".")[0]
+        if since == status and first.get(top) == status:
+            parts[top] = (*parts.get(top, ()), name)
+    sections = tuple(
+        str(entry["key"]) for entry in annotation(raw, "x-body-sections", []) if entry.get("required_from") == status
+    )
+    if sections:
+        parts[BODY] = sections
+    return parts
 
 
 def other_rules(raw: JSON) -> list[OtherRule]:

@@ -16,7 +16,7 @@ from typing import Any
 import frontmatter
 
 from failurelog.core import yamlio
-from failurelog.core.problems import Problem
+from failurelog.core.problems import Problem, dotted
 
 #: Incidents larger than this are refused unread: logs that size belong in an attachment store.
 MAX_BYTES = 1024 * 1024
@@ -184,6 +184,5 @@ def parse_text(doc: Document, text: str) -> Document:
 
 
 def _dotted(path: yamlio.Path) -> str:
-    from failurelog.core.problems import dotted
 
     return dotted(path)

@@ -36,10 +36,19 @@ MAX_TAGS = 64
 MAX_UNCLOSED_TAGS = 16
 #: Runs of backticks in one paragraph.
 MAX_BACKTICK_RUNS = 256
+#: Table cells in the whole body outside code (Python-Markdown spends about 0.1 ms on each, more with markup).
+MAX_TABLE_CELLS = 3_000
+#: Raw-HTML tag starts in the whole body outside code.
+MAX_BODY_TAGS = 1_000
+#: Footnote definitions (``[^n]: ...``) in the whole body.
+MAX_FOOTNOTES = 500
+#: List items, quoted lines, admonitions and definitions in the whole body (each is a block the parser nests).
+MAX_BLOCKS = 3_000
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _BACKTICKS = re.compile(r"`+")
+_FOOTNOTE = re.compile(r"^[ \t>]*\[\^[^\]\n]{1,200}\]:")
 _CONTAINER = re.compile(r"^((?:[ \t]*>)*)([ \t]*)(?:[-*+][ \t]|\d{1,9}[.)][ \t]|!!!|\?\?\?|:[ \t]|>)")
 
 
@@ -166,6 +175,44 @@ def _count_unclosed(found: dict[str, Excess], so_far: int, paragraph: list[str],
     return total
 
 
+#: The bounds on the whole body, checked line by line: counter -> (limit, what is counted, what to do).
+_BODY_BOUNDS = {
+    "cells": (
+        MAX_TABLE_CELLS,
+        "table cells",
+        "keep the tables to what a reader needs and put long listings in a ``` fenced code block",
+    ),
+    "body tags": (
+        MAX_BODY_TAGS,
+        "HTML tags outside code",
+        "write the text in Markdown, or put pasted markup in a ``` fenced code block",
+    ),
+    "footnotes": (MAX_FOOTNOTES, "footnotes", "move the notes into the text or into a list"),
+    "blocks": (
+        MAX_BLOCKS,
+        "list items, quoted lines and admonitions",
+        "put long listings in a ``` fenced code block",
+    ),
+}
+
+
+def _count_body(found: dict[str, Excess], counts: dict[str, int], line: str, offset: int, container: bool) -> None:
+    """Add one line outside code to the body-wide counts; the first line past a bound is reported."""
+    if "|" in line:  # a table row, or prose with a pipe (counted too: the bound is far from prose)
+        counts["cells"] += line.strip(" \t>").strip("|").count("|") + 1
+    if "<" in line:
+        counts["body tags"] += len(_TAG_START.findall(line))
+    if "[^" in line and _FOOTNOTE.match(line):
+        counts["footnotes"] += 1
+    if container:
+        counts["blocks"] += 1
+    for kind, (limit, what, advice) in _BODY_BOUNDS.items():
+        if counts[kind] > limit and kind not in found:
+            found[kind] = Excess(
+                offset, f"more than {limit:,} {what} in the body (this line is past the limit): {advice}"
+            )
+
+
 def excesses(body: str) -> list[Excess]:
     """Every bound ``body`` goes beyond, at most one of each kind, in line order."""
     found: dict[str, Excess] = {}
@@ -173,6 +220,7 @@ def excesses(body: str) -> list[Excess]:
         found["size"] = Excess(0, f"body of {len(body):,} characters; the site renders at most {MAX_BODY_CHARS:,}")
     fence: str | None = None
     unclosed = 0
+    counts = dict.fromkeys(_BODY_BOUNDS, 0)
     paragraph: list[str] = []
     paragraph_start = 0
     lines = body.split("\n")
@@ -187,6 +235,7 @@ def excesses(body: str) -> list[Excess]:
                 fence = None
             continue
         container = _CONTAINER.match(line)
+        _count_body(found, counts, line, offset, container is not None)
         if container and "nesting" not in found:
             depth = container.group(1).count(">") + _columns(container.group(2)) // 2 + 1
             if depth > MAX_NESTING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,31 +29,34 @@ def _run(index: int) -> Any:
     return func(items[index])
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], *, advance: Callable[[int], None] | None = None) -> list[R]:
-    """``[func(item) for item in items]``, in order; over forked workers when there are enough items and CPUs.
-
-    ``advance(1)`` is called as each result arrives (a progress bar).
-    """
-    global _job
-    step = advance or _ignore
+def _workers(items: Sequence[Any]) -> int:
+    """How many worker processes ``items`` is worth: 1 means stay in this process."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(items) < PARALLEL_MIN_ITEMS or workers < 2 or "fork" not in mp.get_all_start_methods():
-        out = []
-        for item in items:
-            out.append(func(item))
-            step(1)
-        return out
+        return 1
+    return workers
+
+
+def fork_map(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[func(item) for item in items]``, in order; over forked workers when there are enough items and CPUs."""
+    return list(fork_imap(func, items))
+
+
+def fork_imap(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """``func(item) for item in items``, in order, each result as it comes; over forked workers when worth it.
+
+    The caller can consume (write, discard) each result before the next arrives, so the results are never
+    all held at once.
+    """
+    global _job
+    workers = _workers(items)
+    if workers == 1:
+        yield from (func(item) for item in items)
+        return
     _job = (func, items)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            results = []
-            for result in pool.imap(_run, range(len(items)), chunksize=max(1, len(items) // (workers * 8))):
-                results.append(result)
-                step(1)
-            return results
+            _job = None  # the workers have their copy; this process no longer needs it
+            yield from pool.imap(_run, range(len(items)), chunksize=max(1, min(16, len(items) // (workers * 8))))
     finally:
         _job = None
-
-
-def _ignore(_n: int) -> None:
-    return None

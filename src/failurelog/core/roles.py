@@ -22,11 +22,15 @@ change):
 ``x-similarity: exact | text``
     used to suggest related incidents: shared values, or similar text. Body
     sections in ``x-body-sections`` take the same key.
+``x-similarity-weight: NUMBER``
+    how much that channel counts (default 1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from failurelog.core.annotations import get as annotation
 from failurelog.core.schema import Field, Schema
@@ -58,6 +62,7 @@ class Channel:
     kind: str  # "exact" or "text"
     field: Field | None = None
     heading: str | None = None  # body section heading, for body channels
+    weight: float = 1.0  # x-similarity-weight: how much the channel counts against the others
 
 
 def flagged(schema: Schema, keyword: str) -> list[Field]:
@@ -104,17 +109,23 @@ def action_lists(schema: Schema) -> list[ActionList]:
     return out
 
 
+def _weight(node: Mapping[str, Any]) -> float:
+    weight = annotation(node, "x-similarity-weight", 1)
+    return float(weight) if isinstance(weight, int | float) and weight > 0 else 1.0
+
+
 def similarity_channels(schema: Schema) -> list[Channel]:
     """Fields and body sections used to suggest related incidents, fields first."""
     out = []
     for f in schema.fields.values():
         kind = annotation(f.schema, "x-similarity")
         if kind in SIMILARITY_KINDS:
-            out.append(Channel(f.name, f.title, str(kind), field=f))
+            out.append(Channel(f.name, f.title, str(kind), field=f, weight=_weight(f.schema)))
     for entry in annotation(schema.raw, "x-body-sections", []):
         kind = annotation(entry, "x-similarity")
         if kind in SIMILARITY_KINDS:
-            out.append(Channel(f"body:{entry['key']}", str(entry["heading"]), str(kind), heading=str(entry["heading"])))
+            heading = str(entry["heading"])
+            out.append(Channel(f"body:{entry['key']}", heading, str(kind), heading=heading, weight=_weight(entry)))
     return out
 
 

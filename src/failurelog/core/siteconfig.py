@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.errors import FailurelogError
 
 CONFIG_FILE = Path("mkdocs.yml")
@@ -52,8 +53,6 @@ DEFAULT_EXTENSIONS = (
 @lru_cache(maxsize=16)
 def markdown_spec(root: Path) -> str:
     """The body-level Markdown extensions of ``root``'s mkdocs.yml (see :func:`failurelog.core.bodyhtml.render`)."""
-    from failurelog.core.bodyhtml import extension_spec
-
     try:
         config = read_config(root)
     except FailurelogError:
@@ -61,3 +60,17 @@ def markdown_spec(root: Path) -> str:
     if "markdown_extensions" not in config:
         config = {**config, "markdown_extensions": list(DEFAULT_EXTENSIONS)}
     return extension_spec(config)
+
+
+def edit_base(config: dict[str, Any]) -> str | None:
+    """URL prefix for editing a repository file, from ``repo_url`` and ``edit_uri`` (repository-relative)."""
+    repo, edit = config.get("repo_url"), config.get("edit_uri")
+    if not isinstance(edit, str) or not edit:
+        return None
+    if edit.startswith(("http://", "https://")):
+        base = edit
+    elif isinstance(repo, str) and repo:
+        base = repo.rstrip("/") + "/" + edit.lstrip("/")
+    else:
+        return None
+    return base if base.endswith("/") else base + "/"

@@ -122,9 +122,18 @@ class GitLog:
 
 
 def first_line(text: Any) -> str:
-    """The first non-blank line of a git message (bytes or text), without GitPython's ``stderr: '...'`` wrapping."""
+    r"""The first non-blank line of a git message (bytes or text), without GitPython's ``stderr: '...'`` wrapping.
+
+    Bytes that are not UTF-8 (git quotes a corrupt ``.git/packed-refs`` line as it found it; GitPython keeps
+    them as surrogate escapes) are shown as ``\xff``, so the message can be printed and written to a page.
+    """
+    if isinstance(text, str):
+        try:
+            text = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+            text = text.encode("utf-8", "backslashreplace")
     if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
+        text = text.decode("utf-8", "backslashreplace")
     lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
     line = lines[0] if lines else ""
     if line.startswith("stderr: '"):

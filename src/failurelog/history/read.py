@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from failurelog.core.schema import Schema
+from failurelog.core.schema import Schema, load_schema
 from failurelog.history import gitread
 from failurelog.history.audit import FieldChange, Flag, SectionChange, SignOff, Snapshot, diff_fields, diff_sections
 from failurelog.history.audit import revision_flags as _revision_flags
@@ -148,7 +148,6 @@ def read_history(
 
 
 def _schema(root: Path) -> Schema | None:
-    from failurelog.core.schema import load_schema
 
     try:
         return load_schema(root)

@@ -17,10 +17,11 @@ from typing import Any
 
 from failurelog.core.loader import load
 from failurelog.core.paths import display_path, incident_files
-from failurelog.core.schema import Field, Schema
+from failurelog.core.schema import Field, Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
 from failurelog.core.terminal import safe_json
 from failurelog.core.values import values_at
+from failurelog.validate.run import check_document
 
 #: What joins the values of a list in one CSV cell.
 JOIN = "; "
@@ -40,9 +41,6 @@ def read_all(root: Path, only: str | None = None) -> Incidents:
     A file ``validate`` would refuse (a probable secret, a number out of range, ...) is left out and
     named in ``skipped``: no export holds a value that validation refuses.
     """
-    from failurelog.core.schema import load_schema
-    from failurelog.validate.run import check_document
-
     schema = load_schema(root)
     out = Incidents()
     for path in incident_files(root):

@@ -5,7 +5,7 @@ Modules: :mod:`template` (lines, labels, blanks, boxes), :mod:`layout` (the
 form resolved against the schema) with :mod:`slots` (repeated parts),
 :mod:`parse` (a filled-in form against the layout), :mod:`values` (text to
 typed values and back), :mod:`to_incident` (front matter and body),
-:mod:`settle` (status and validation), :mod:`markdown` (the incident file),
-:mod:`render` (incident to form), :mod:`extras` (``[failurelog]`` lines),
-:mod:`api` (import and export) and :mod:`commands` (the CLI).
+:mod:`settle` (status and validation), :mod:`writer` (incident to form, and
+the incident file), :mod:`extras` (``[failurelog]`` lines) and :mod:`api`
+(import and export); the commands are ``cli/import_forms`` and ``cli/export``.
 """

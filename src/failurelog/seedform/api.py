@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.core.annotations import get as annotation
+from failurelog.core.atomic import write_new
 from failurelog.core.branches import used_ids
 from failurelog.core.errors import FailurelogError, FormError
 from failurelog.core.ids import IdFormat
@@ -22,8 +23,7 @@ from failurelog.core.schema import Schema, load_schema
 from failurelog.core.values import values_at
 from failurelog.seedform import extras, layout, parse, settle, to_incident
 from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.markdown import read_sections
-from failurelog.seedform.render import form_order, render_form
+from failurelog.seedform.writer import form_order, read_sections, render_form
 
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4
@@ -117,8 +117,6 @@ def existing(root: Path, ids: IdFormat, incident_id: str) -> Path | None:
 
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
     """Import one form; never raises for a problem with the form itself."""
-    from failurelog.core.atomic import write_new
-
     outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
     schema = load_schema(root)
     try:
@@ -148,8 +146,14 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
                 write_new(path, settled.text)
             except FileExistsError:
                 raise FormError(f"incident {incident_id} already exists; not overwritten") from None
-    except (FailurelogError, OSError) as exc:
-        outcome.error = str(exc) if not isinstance(exc, OSError) else f"cannot read: {exc.strerror or exc}"
+    except OSError as exc:
+        written = exc.filename is not None and Path(exc.filename) != source
+        shown = display_path(Path(exc.filename), root) if written else ""
+        outcome.error = (
+            f"cannot write {shown}: {exc.strerror or exc}" if written else f"cannot read: {exc.strerror or exc}"
+        )
+    except FailurelogError as exc:
+        outcome.error = str(exc)
     return outcome
 
 

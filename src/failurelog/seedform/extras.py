@@ -21,6 +21,7 @@ from typing import Any
 
 from failurelog.core import yamlio
 from failurelog.core.schema import Schema
+from failurelog.seedform.draft import Note
 
 TAG = "[failurelog]"
 _LINE = re.compile(r"^\s*\[failurelog\]\s+(?P<path>[A-Za-z0-9_.\[\]]+):\s?(?P<value>.*)$")
@@ -68,8 +69,6 @@ def format_path(path: Path) -> str:
 
 def apply(schema: Schema, meta: dict[str, Any], found: list[tuple[str, str]], notes: list[Any]) -> str | None:
     """Apply ``[failurelog]`` lines to ``meta``; returns the status they give, if any."""
-    from failurelog.seedform.draft import Note
-
     status: str | None = None
     for path_text, value_text in found:
         path = parse_path(path_text, schema)

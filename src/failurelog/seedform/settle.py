@@ -1,8 +1,8 @@
 """Give an imported incident its status, and make sure it validates.
 
-The status is the stage the form reached: a closing time and a sign-off make
-it ``closed``; a root cause and a fix ``resolved``; symptoms or system
-details ``investigating``; otherwise ``draft``. If the incident does not meet
+The status is the stage the form reached: the last one for which it fills in
+at least half of what the schema's lifecycle asks for first at that stage
+(:func:`reached`); otherwise ``draft``. If the incident does not meet
 what the schema asks at that stage, it steps down a stage at a time, and the
 warning says what the higher stage lacks. A value that breaks a rule of its
 own (a time before the one it must follow, a percentage that disagrees with
@@ -19,36 +19,36 @@ from pathlib import Path
 from typing import Any
 
 from failurelog.core.errors import FailurelogError
-from failurelog.core.lifecycle import other_rules
+from failurelog.core.lifecycle import BODY, introduced, other_rules
 from failurelog.core.loader import Document, parse_text
 from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema
 from failurelog.core.values import value_at
 from failurelog.seedform import extras
 from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.markdown import incident_text
+from failurelog.seedform.writer import incident_text
 from failurelog.validate.run import check_document
 
 _LIFECYCLE = "required once status is"
-#: Which filled-in parts of the form show that it reached a stage (field names and body sections).
-REACHED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "closed": (("sign_off.closed_at",), ("sign_off.analyzed_by", "sign_off.reviewed_by", "sign_off.approved_by")),
-    "resolved": (("root_cause.summary",), ("resolution.fix_types", "section:fix_description")),
-    "investigating": (("section:initial_symptoms", "section:error_messages", "system"),),
-}
 
 
 def reached(schema: Schema, draft: Draft) -> str:
-    """The last stage whose every clause in :data:`REACHED` has something filled in."""
+    """The last stage for which the form fills in at least half of the parts the stage asks for first.
 
-    def filled(name: str) -> bool:
-        if name.startswith("section:"):
-            return bool(draft.sections.get(name[len("section:") :]))
-        return value_at(draft.meta, name) not in (None, {}, [])
+    The parts come from the schema's lifecycle (:func:`failurelog.core.lifecycle.introduced`): each
+    top-level field a stage is the first to require, and its newly required body sections together.
+    A form that reached a stage but lacks some of what it requires is stepped down by :func:`settle`,
+    which says what was lacking.
+    """
 
-    for status in reversed(schema.statuses):
-        clauses = REACHED.get(status)
-        if clauses and all(any(filled(n) for n in clause) for clause in clauses):
+    def filled(part: str, names: tuple[str, ...]) -> bool:
+        if part == BODY:
+            return any(draft.sections.get(key) for key in names)
+        return any(value_at(draft.meta, name) not in (None, {}, [], "") for name in names)
+
+    for status in reversed(schema.statuses[1:]):
+        parts = introduced(schema.raw, status)
+        if parts and 2 * sum(filled(part, names) for part, names in parts.items()) >= len(parts):
             return status
     return schema.statuses[0]
 

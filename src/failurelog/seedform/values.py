@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
+from failurelog.core import yamlio
 from failurelog.core.schema import Field, Schema
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
@@ -212,8 +213,6 @@ def _convert(schema: Schema, spec: Field, text: str) -> tuple[Any, str | None]:
     value = text.strip()
     kinds = spec.schema.get("type")
     if isinstance(kinds, list) and len(kinds) > 1:  # text, number or boolean: read it as YAML would
-        from failurelog.core import yamlio
-
         scalar = yamlio.parse(value)
         if not scalar.problems and isinstance(scalar.data, (int, float, bool)) and fits(schema, spec, scalar.data):
             return scalar.data, None

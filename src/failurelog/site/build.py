@@ -128,12 +128,14 @@ def build_site(
 
 
 def serve_site(root: Path, *, dev_addr: str | None = None, verbose: bool = False, **extra: Any) -> None:
-    """Preview with ``mkdocs serve``: the hook regenerates whenever an incident, the schema or a template changes."""
+    """Preview with ``mkdocs serve``: the hook regenerates whenever an incident, the schema or a template changes.
+
+    An invalid incident does not stop the server: the hook logs the messages and shows them on every page.
+    """
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
     _require_config(root)
-    prepare(root)  # fail early, with the validation messages, if an incident is invalid
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _mkdocs_logging(True)
     try:

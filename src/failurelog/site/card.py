@@ -3,14 +3,16 @@
 Everything on the card comes from schema annotations, so a field a team marks
 ``x-summary`` appears without a code change:
 
-- the ``x-summary: badge`` fields (severity, status) as coloured badges: the
+- the ``x-summary: badge`` fields (severity, then status: ``x-summary-order``) as coloured badges: the
   colour is the value's rank among the field's choices, whose first choice is
   the one that needs the most attention (the worst severity, a draft);
 - every other ``x-summary: true`` field as a labelled tile, in schema order
   (``x-summary: heading`` fields, the id and title, are the page's heading);
 - the ``x-summary: paragraph`` fields (the root cause) as full-width text;
-- a field inside a list (every affected asset's name, say) with all its values;
-- the incidents this one names and the ones that name it.
+- a field inside a list (every affected asset's name, say) with all its values, labelled with the
+  list's title ("Affected Assets");
+- the incidents this one names and the ones that name it;
+- its crash and hardware-error signatures ("Signature: A <- B <- C", :mod:`failurelog.site.signature_pages`).
 
 The banner ("draft: not reviewed") is the ``x-banner`` mapping of a field (the
 status) from the incident's value to the text.
@@ -25,6 +27,7 @@ from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site.context import Context
+from failurelog.site.signature_pages import card_line
 from failurelog.site.values import empty, remark, value_html, with_remark
 
 #: ``x-summary`` values: a coloured badge, a full-width paragraph, the page's heading (id, title);
@@ -83,13 +86,30 @@ def _related(ctx: Context, incident: Incident) -> str:
     return _tile("Related incidents", ", ".join(links)) if links else ""
 
 
+def _order(spec: Field) -> float:
+    place = annotation(spec.schema, "x-summary-order")
+    return float(place) if isinstance(place, int | float) and not isinstance(place, bool) else float("inf")
+
+
 def summary_fields(ctx: Context) -> list[Field]:
-    """The card's fields: every ``x-summary`` value field (the id and title are the page's heading)."""
-    return [
+    """The card's fields: every ``x-summary`` value field (the id and title are the page's heading).
+
+    In schema order, except that fields with an ``x-summary-order`` come first, by that number.
+    """
+    fields = [
         f
         for f in roles.flagged(ctx.model.schema, "x-summary")
         if not f.is_container and annotation(f.schema, "x-summary") != HEADING
     ]
+    return sorted(fields, key=_order)  # stable: schema order among equals
+
+
+def tile_title(ctx: Context, spec: Field) -> str:
+    """A tile's label: the field's title, or for a field inside a list (every asset's name) the list's title."""
+    if ITEMS not in spec.path:
+        return spec.title
+    outer = ctx.model.schema.field_at(spec.path[: spec.path.index(ITEMS)])
+    return outer.title if outer is not None else spec.title
 
 
 def card(ctx: Context, incident: Incident) -> str:
@@ -113,10 +133,13 @@ def card(ctx: Context, incident: Incident) -> str:
         if kind == PARAGRAPH:
             paragraphs.append(f'<p class="fl-card-text"><strong>{h.esc(spec.title)}:</strong> {shown}</p>')
         else:
-            tiles.append(_tile(spec.title, shown))
+            tiles.append(_tile(tile_title(ctx, spec), shown))
     related = _related(ctx, incident)
     if related:
         tiles.append(related)
+    signature = card_line(ctx, incident)
+    if signature:
+        paragraphs.append(signature)
     grid = f'<dl class="fl-card-grid">{" ".join(tiles)}</dl>' if tiles else ""
     inner = f'<div class="fl-badges">{" ".join(badges)}</div> {grid} {" ".join(paragraphs)}'
     return h.block("card", inner.strip())

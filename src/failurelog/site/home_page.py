@@ -19,6 +19,7 @@ from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.card import badge
 from failurelog.site.context import ACTIONS, HOME, INCIDENT_INDEX, PATTERN_INDEX, RELATED, STATISTICS, Context
+from failurelog.site.signature_pages import signatures_part
 
 #: Incidents listed under "Most recent".
 RECENT = 10
@@ -145,7 +146,14 @@ def recent_part(ctx: Context) -> str:
 
 
 #: The home page's parts, in page order.
-PARTS: list[Callable[[Context], str]] = [open_part, actions_part, window_part, clusters_part, recent_part]
+PARTS: list[Callable[[Context], str]] = [
+    open_part,
+    actions_part,
+    window_part,
+    clusters_part,
+    signatures_part,
+    recent_part,
+]
 
 
 def home_page(ctx: Context) -> str:

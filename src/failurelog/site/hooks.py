@@ -8,26 +8,71 @@ incident pages for the site search (:mod:`failurelog.site.search_index`).
 ``on_serve`` makes the live server watch the
 sources (incidents, schema, templates, hand-written docs) instead of the
 generated tree.
+
+While serving (``on_startup`` with ``serve``), a failed preparation never
+raises: MkDocs' live server would then hold every request until a build
+succeeds. The hook logs the messages instead, builds the last good tree (or
+an error page, :func:`failurelog.site.generate.prepare_broken`), and
+``on_post_page`` puts the messages at the top of every page
+(:mod:`failurelog.site.broken`) until a rebuild succeeds. MkDocs calls hooks
+as module functions, so that state (serving or not, the current failure) is
+this module's.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from failurelog.cli.main import explain
 from failurelog.core.errors import FailurelogError
-from failurelog.site.generate import DOCS_DIR, prepare
+from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.site import broken as b
+from failurelog.site.generate import DOCS_DIR, prepare, prepare_broken
+from failurelog.site.search_index import build_search_index
 
-__all__ = ["on_config", "on_post_build", "on_serve"]
+__all__ = ["on_config", "on_post_build", "on_post_page", "on_post_template", "on_serve", "on_shutdown", "on_startup"]
 
 log = logging.getLogger("mkdocs.hooks.failurelog")
 
 #: The Python-Markdown extension that passes the generated HTML blocks through unparsed.
 GENERATED_BLOCKS = "failurelog.site.mdext"
+
+
+@dataclass
+class _State:
+    """What the hook knows between MkDocs' calls: whether it serves, and why the last preparation failed."""
+
+    serving: bool = False
+    broken: b.Broken | None = None
+
+
+_STATE = _State()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this is ``mkdocs serve`` (failures are shown on the pages, not raised)."""
+    _STATE.serving = command == "serve"
+    _STATE.broken = None
+
+
+def on_shutdown() -> None:
+    """Forget the serve state."""
+    _STATE.serving = False
+    _STATE.broken = None
+
+
+def _broken(exc: FailurelogError) -> b.Broken:
+    """The failure as a headline and ``file:line: field: message`` lines (what ``failurelog validate`` prints)."""
+    report, _errors = explain(exc, quiet=True)
+    message = str(exc).splitlines() or [type(exc).__name__]
+    lines = [line for line in report.splitlines() if line] if report else message[1:]
+    return b.Broken(message[0], tuple(lines))
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -37,14 +82,23 @@ def _root(config: MkDocsConfig) -> Path:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Generate the incident pages and build from the generated tree."""
-    from failurelog.cli.main import explain
-
     root = _root(config)
+    if GENERATED_BLOCKS not in config.markdown_extensions:
+        config.markdown_extensions.append(GENERATED_BLOCKS)
     try:
         prepared = prepare(root)
     except FailurelogError as exc:  # MkDocs reports it: the same report main() prints, through PluginError
-        report, _errors = explain(exc, quiet=True)
-        raise PluginError(f"{exc}\n{report}" if report else str(exc)) from None
+        if not _STATE.serving:
+            report, _errors = explain(exc, quiet=True)
+            raise PluginError(f"{exc}\n{report}" if report else str(exc)) from None
+        _STATE.broken = _broken(exc)
+        for line in b.terminal_lines(_STATE.broken):
+            log.error(line)
+        config.docs_dir = str(prepare_broken(root, b.error_page(_STATE.broken)))
+        return config
+    if _STATE.broken is not None:
+        log.info("failurelog: the incidents validate again")
+    _STATE.broken = None
     written = prepared.written
     log.info(
         "failurelog: %d incidents; %d pages written, %d unchanged, %d removed",
@@ -54,26 +108,36 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         written.removed,
     )
     config.docs_dir = str(prepared.docs_dir)
-    if GENERATED_BLOCKS not in config.markdown_extensions:
-        config.markdown_extensions.append(GENERATED_BLOCKS)
     return config
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    """Write the search index of the built incident pages into the site."""
-    from failurelog.site.search_index import build_search_index
+def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
+    """While serving a failed preparation: the messages at the top of the page."""
+    return output if _STATE.broken is None else b.with_banner(output, _STATE.broken)
 
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """While serving a failed preparation: the messages at the top of the theme's own pages (404)."""
+    if _STATE.broken is None or not template_name.endswith(".html"):
+        return output_content
+    return b.with_banner(output_content, _STATE.broken)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write the search index of the built incident pages into the site (while serving, a failure is logged)."""
     try:
         done = build_search_index(Path(config.site_dir), directory_urls=config.use_directory_urls)
     except FailurelogError as exc:
-        raise PluginError(str(exc)) from None
+        if not _STATE.serving:
+            raise PluginError(str(exc)) from None
+        if _STATE.broken is None:  # with only an error page there is nothing to index: no message
+            log.error("failurelog: no search index: %s", exc)
+        return
     log.info("failurelog: search index of %d pages, %d bytes, in %.1f s", done.pages, done.bytes, done.seconds)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     """Watch the sources of the generated pages rather than the pages themselves."""
-    from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
-
     root = _root(config)
     server.unwatch(config.docs_dir)
     for source in (INCIDENTS_DIR, SCHEMA_FILE.parent, TEMPLATE_FILE.parent, DOCS_DIR):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from failurelog.analysis.actions import ActionEntry, open_actions, priority_order
+from failurelog.model.export import leaf_fields
 from failurelog.site import markup as m
-from failurelog.site.context import ACTIONS, RELATED, Context
+from failurelog.site.context import ACTIONS, DATA, EXPORT_CSV, EXPORT_JSON, RELATED, Context
 from failurelog.site.index_pages import TABLE_MARKER
 
 
@@ -16,8 +17,10 @@ def related_page(ctx: Context) -> str:
     links = sum(len(v) for v in ctx.related.outgoing.values())
     intro = (
         "Incidents that recur together, made from the data: two incidents are joined when one names the other "
-        "under *Related Incidents*, or when each is among the other's closest computed matches (shared host, "
-        "components and failure types; similar error messages, backtraces and root-cause text). "
+        "under *Related Incidents*, when both have the same crash or hardware-error signature (the same stack, "
+        "oops, machine check, PCIe error or NIC reset), or when each is among the other's closest computed "
+        "matches (shared signature, host, asset versions, cause, components and failure types; similar error "
+        "messages, backtraces and root-cause text). "
         f"{len(clusters)} cluster{'' if len(clusters) == 1 else 's'} of three or more incidents; "
         f"{links} explicit link{'' if links == 1 else 's'} in all."
     )
@@ -97,9 +100,6 @@ def actions_page(ctx: Context) -> str:
 
 def data_page(ctx: Context) -> str:
     """Where the data exports are, and what their columns are."""
-    from failurelog.model.export import leaf_fields
-    from failurelog.site.context import DATA, EXPORT_CSV, EXPORT_JSON
-
     count = len(ctx.model.incidents)
     columns = len(leaf_fields(ctx.model.schema))
     return m.page_header("Data") + (

@@ -5,7 +5,9 @@ Pagefind reads ``data-pagefind-*`` attributes from the built HTML
 generated block: the id and the date as result metadata, and every
 ``x-search-facet`` field of the schema (plus the year) as both a filter and
 metadata, so a result shows id, severity and date without loading the page,
-and the search box offers those fields as facets. The block is marked
+and the search box offers those fields as facets. A filter is keyed by the
+field's schema title ("Severity", "System Component"), which the search box
+shows as the facet's label; metadata by the field's name. The block is marked
 ``data-pagefind-ignore``: its text is not indexed as words (the visible
 tables already are), only its metadata and filters.
 """
@@ -17,8 +19,9 @@ from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.context import Context
 
-#: The filter (and metadata key) of the year an incident began; the other facets are the schema's field names.
-YEAR = "year"
+#: The metadata key and the filter (facet label) of the year an incident began; the other facets are the
+#: schema's fields (metadata: the field's name; filter: its title).
+YEAR, YEAR_TITLE = "year", "Year"
 #: The metadata keys every incident result has, whatever the schema says.
 ID, DATE = "id", "date"
 
@@ -27,24 +30,24 @@ def _span(kind: str, key: str, value: str) -> str:
     return f'<span data-pagefind-{kind}="{h.esc(key)}">{h.esc(value)}</span>'
 
 
-def facet_values(ctx: Context, incident: Incident) -> list[tuple[str, str]]:
-    """``(facet, value)`` pairs of an incident, as shown on the site: each facet field's values, then the year."""
-    pairs = []
+def facet_values(ctx: Context, incident: Incident) -> list[tuple[str, str, str]]:
+    """``(name, title, value)`` of an incident's facets, as shown on the site: each facet field's values, the year."""
+    out = []
     for spec in ctx.model.schema.search_facets:
         for value in incident.values(spec.name):
             if value is not None and value != "":
-                pairs.append((spec.name, m.display(spec, value)))
-    pairs.append((YEAR, f"{incident.occurred_at.year:04d}"))
-    return pairs
+                out.append((spec.name, spec.title, m.display(spec, value)))
+    out.append((YEAR, YEAR_TITLE, f"{incident.occurred_at.year:04d}"))
+    return out
 
 
 def search_block(ctx: Context, incident: Incident) -> str:
     """The hidden block of an incident page that gives the search its result fields and filters."""
     spans = [_span("meta", ID, incident.id), _span("meta", DATE, incident.day)]
     seen: set[str] = set()
-    for key, value in facet_values(ctx, incident):
-        spans.append(_span("filter", key, value))
-        if key not in seen:  # metadata holds one value per key: the first (a list field's first value)
-            seen.add(key)
-            spans.append(_span("meta", key, value))
+    for name, title, value in facet_values(ctx, incident):
+        spans.append(_span("filter", title, value))
+        if name not in seen:  # metadata holds one value per key: the first (a list field's first value)
+            seen.add(name)
+            spans.append(_span("meta", name, value))
     return f'{h.BLOCK_START}search-data" hidden data-pagefind-ignore>{"".join(spans)}{h.BLOCK_END}'

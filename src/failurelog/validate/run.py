@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from failurelog.core.loader import MAX_BYTES, Document, load, parse_bytes
-from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_map
+from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_imap
 from failurelog.core.paths import SCHEMA_FILE, display_path, incident_files, incident_names
 from failurelog.core.problems import Problem
 from failurelog.core.progress import phase
@@ -131,7 +131,11 @@ def _check_files(
     job = partial(check_file, root, schema, quick=quick, markdown=markdown, keep=keep, checked_ns=checked_ns)
     title = f"checking (the cache was {state}: rebuilt)" if state in ("corrupt", "stale", "newer") else "checking"
     with phase(title, len(paths), show=progress and _long(paths)) as step:
-        return fork_map(job, paths, advance=step)
+        out = []
+        for entry in fork_imap(job, paths):
+            out.append(entry)
+            step(1)
+        return out
 
 
 def expand(targets: Sequence[Path]) -> list[Path]:

@@ -25,7 +25,6 @@
     back: "M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z",
     close: "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"
   };
-  var FACET_ORDER = ["severity", "status", "components", "year"];
 
   var script = document.currentScript;
   var root = new URL("../../", script ? script.src : location.href); // assets/failurelog/search.js -> the site root
@@ -224,15 +223,13 @@
     });
   }
 
-  /* Severity, status, component and year filters (the facets the pages carry), offered once loaded. */
+  /* The filters the pages carry (failurelog.site.search_markup: each keyed by its field's schema title,
+   * "Severity", "Status", "System Component", "Year"), in alphabetical order, offered once loaded. */
   function facets(pf) {
     if (state.facetsShown) { return null; }
     state.facetsShown = true;
     return pf.filters().then(function (all) {
-      Object.keys(all).sort(function (a, b) {
-        var x = FACET_ORDER.indexOf(a), y = FACET_ORDER.indexOf(b);
-        return (x < 0 ? 99 : x) - (y < 0 ? 99 : y) || (a < b ? -1 : 1);
-      }).forEach(function (key) {
+      Object.keys(all).sort().forEach(function (key) {
         var select = el("select", { "class": "fl-select", "aria-label": "Filter by " + key, "data-fl-facet": key }, [
           el("option", { value: "" }, [key + ": all"])
         ]);

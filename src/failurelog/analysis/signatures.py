@@ -1,0 +1,389 @@
+"""Crash and hardware-error signatures: what a backtrace or a log says, with what changes every time removed.
+
+A signature is read from the incident's log sections (every body section the
+schema's ``x-body-sections`` gives ``kind: log``: error messages, backtrace,
+dmesg, syslog, application logs). Each is one of:
+
+- ``stack``: the top frames of a backtrace (gdb ``#0 0x.. in f (...) at
+  file.cc:123``, ``crash> bt``, a kernel ``Call Trace:`` ``func+0x1a/0x40
+  [module]``, Rust, Go and Java frames), function and module names only:
+  addresses, offsets, arguments, files and line numbers, PIDs, CPU numbers and
+  timestamps are dropped, and so are the frames every crash has (``panic``,
+  ``raise``, ``start_thread``...). Shown innermost first: ``A <- B <- C``.
+- ``oops``: the kernel oops RIP symbol (``RIP: 0010:ixgbe_clean_rx_irq+0x3f2/0xd60 [ixgbe]``).
+- ``mce``: machine-check bank and status (the corrected-error count bits masked).
+- ``aer``: a PCIe AER error's severity, type and source (``Receiver ID``), or
+  the uncorrectable status of a firmware error record.
+- ``nic``: a NIC driver's reset or transmit-timeout message (ixgbe, i40e,
+  ice, mlx5, bnxt, sfc...).
+- ``edac``: EDAC memory errors, ``CE`` or ``UE``, and ``CE -> UE`` when
+  corrected errors escalated to an uncorrectable one.
+- ``escalation``: corrected hardware errors (EDAC CE, AER corrected, MCE)
+  followed by an uncorrectable or fatal one, whatever the device.
+- ``errno``: a system error any program reports in words (``No space left on
+  device``: ENOSPC).
+
+Bounded: at most :data:`MAX_LINES` lines of a section are read, each cut to
+:data:`MAX_LINE` characters, and every pattern is linear in its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from failurelog.core.schema import Schema
+from failurelog.model.incident import Incident
+
+#: Kinds of signature and their titles, in the order the signatures page lists them.
+KINDS = {
+    "stack": "Stacks (top frames)",
+    "oops": "Kernel oops RIP",
+    "mce": "Machine checks (MCE)",
+    "aer": "PCIe AER errors",
+    "edac": "EDAC memory errors",
+    "escalation": "Corrected errors escalating",
+    "nic": "NIC driver resets and timeouts",
+    "kernel": "Kernel events",
+    "errno": "System errors",
+}
+#: Kinds that point at one defect (a crash site, a machine-check code, a device error): incidents sharing one
+#: are always suggested to each other, ahead of any other evidence. The others name a class of failure.
+SPECIFIC = frozenset(["stack", "oops", "mce", "aer", "nic"])
+#: How a signature of a kind is named in a sentence (the stack needs no name: its frames say it).
+_LABELS = {"mce": "MCE", "aer": "PCIe AER", "edac": "EDAC", "nic": "NIC", "oops": "kernel oops RIP", "kernel": "kernel"}
+#: Lines of one section read, and characters of one line.
+MAX_LINES = 20_000
+MAX_LINE = 600
+#: Frames in a stack signature.
+TOP_FRAMES = 3
+#: Frames every crash of its kind has: they say how it died, not where.
+NOISE_FRAMES = frozenset(
+    [
+        "machine_kexec",
+        "__crash_kexec",
+        "crash_kexec",
+        "panic",
+        "oops_end",
+        "die",
+        "do_trap",
+        "do_error_trap",
+        "exc_page_fault",
+        "asm_exc_page_fault",
+        "page_fault",
+        "do_page_fault",
+        "exc_invalid_op",
+        "asm_exc_invalid_op",
+        "handle_bug",
+        "report_bug",
+        "dump_stack",
+        "dump_stack_lvl",
+        "show_stack",
+        "__warn",
+        "warn_slowpath_fmt",
+        "raise",
+        "__GI_raise",
+        "abort",
+        "__GI_abort",
+        "__pthread_kill_implementation",
+        "__pthread_kill_internal",
+        "pthread_kill",
+        "__pthread_kill",
+        "gsignal",
+        "__restore_rt",
+        "__libc_start_main",
+        "__libc_start_call_main",
+        "__libc_start_main_impl",
+        "_start",
+        "start_thread",
+        "clone",
+        "clone3",
+        "__clone",
+        "__clone3",
+        "__assert_fail",
+        "__assert_fail_base",
+        "std::terminate",
+        "__cxa_throw",
+        "__gnu_cxx::__verbose_terminate_handler",
+        "__cxxabiv1::__terminate",
+        "core::panicking::panic_fmt",
+        "core::panicking::panic",
+        "rust_begin_unwind",
+        "std::panicking::begin_panic_handler",
+        "std::sys_common::backtrace::__rust_end_short_backtrace",
+        "std::panicking::rust_panic_with_hook",
+        "std::rt::lang_start_internal",
+        "std::rt::lang_start",
+        "runtime.gopanic",
+        "runtime.goexit",
+        "runtime.main",
+        "runtime.sigpanic",
+        "runtime.throw",
+        "runtime.fatalpanic",
+        "entry_SYSCALL_64_after_hwframe",
+        "do_syscall_64",
+        "ret_from_fork",
+        "ret_from_fork_asm",
+        "kthread",
+    ]
+)
+
+#: A timestamp or log prefix before the message: ``[  12.345]``, ``[Tue Apr 22 06:12:44 2025]``, syslog dates.
+_PREFIX = re.compile(
+    r"^(?:\[<[0-9a-f]{1,16}>\]\s*|\[[\d\s.]{3,24}\]\s*|\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4}\]\s*"
+    r"|\d{4}-\d\d-\d\dT\S{1,40}\s+|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S{1,64} )"
+)
+_GDB = re.compile(r"^#(\d{1,4})\s+(?:0x[0-9a-fA-F]+\s+in\s+)?(\S.*?)\s\((.*)$")
+_GDB_BARE = re.compile(r"^#(\d{1,4})\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([\w:~<>.$@]+)\s*$")
+_CRASH = re.compile(r"^#(\d{1,4})\s+\[[0-9a-f]+\]\s+(\S+)\s+at\s+[0-9a-f]+(?:\s+\[(\w+)\])?")
+_CRASH_RIP = re.compile(r"\[exception RIP:\s+([\w.]+)")
+_KERNEL_FRAME = re.compile(r"^(\?\s+)?([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?\s*$")
+_OOPS_RIP = re.compile(r"RIP: [0-9a-f]{4}:([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?")
+_RUST = re.compile(r"^\d{1,4}:\s+(?:0x[0-9a-f]+ - )?([A-Za-z_<][\w:<>. ]*?)(?:::h[0-9a-f]{16})?$")
+_GO = re.compile(r"^([\w./-]+\.(?:\(\*?\w+\)\.)?\w+)\((?:0x[0-9a-f]+|\.\.\.|, )*\)$")
+_JAVA = re.compile(r"^at ([\w$.]+)\.([\w$<>]+)\([^)]*\)")
+_MCE = re.compile(r"Machine Check(?: Exception)?:\s*[0-9a-f]+\s+Bank (\d+):\s*([0-9a-f]{8,16})", re.IGNORECASE)
+_AER = re.compile(r"PCIe Bus Error: severity=([\w ]+?),\s*type=([\w ]+?),\s*\((\w+ ID)\)")
+_AER_BIT = re.compile(r"(?:^|:\s+)\[\s*\d+\]\s+([A-Za-z]\w+)(?:\s|$)")
+_AER_UNCOR = re.compile(r"aer_uncor_status:\s*(0x[0-9a-f]+)", re.IGNORECASE)
+_EDAC = re.compile(r"EDAC (?:MC\d+|\w+):\s*\d+\s+(CE|UE)\s+([a-z ]+?error)", re.IGNORECASE)
+_NIC_DRIVERS = r"ixgbe|ixgbevf|i40e|iavf|ice|igb|igc|e1000e|mlx5_core|mlx4_core|mlx4_en|bnxt_en|sfc|ena|tg3|be2net"
+_NIC_LINE = re.compile(rf"^({_NIC_DRIVERS})\b")
+_NIC_EVENTS = (
+    ("reset adapter", re.compile(r"\breset(?:ting)? adapter\b", re.IGNORECASE)),
+    ("Tx timeout", re.compile(r"\btx[ _]?timeout\b|\btransmit queue \d+ timed out", re.IGNORECASE)),
+    ("Tx unit hang", re.compile(r"\bTx Unit Hang\b", re.IGNORECASE)),
+    ("PF reset", re.compile(r"\bPF reset\b", re.IGNORECASE)),
+    ("firmware reset", re.compile(r"\b(?:fw|firmware) (?:reset|fatal|syndrome)", re.IGNORECASE)),
+)
+_WATCHDOG = re.compile(rf"NETDEV WATCHDOG: \S+ \(({_NIC_DRIVERS})\): transmit queue \d+ timed out")
+#: System errors in the words every program prints them with (strerror), and their names.
+ERRNO_TEXTS = {
+    "no space left on device": "ENOSPC",
+    "disk quota exceeded": "EDQUOT",
+    "cannot allocate memory": "ENOMEM",
+    "too many open files": "EMFILE",
+    "read-only file system": "EROFS",
+    "input/output error": "EIO",
+    "stale file handle": "ESTALE",
+    "connection reset by peer": "ECONNRESET",
+}
+#: Kernel events worth a signature of their own, by the words of their message.
+KERNEL_EVENTS = (
+    ("OOM kill", re.compile(r"invoked oom-killer|Out of memory: Killed process")),
+    ("hung task (D state)", re.compile(r"INFO: task \S+ blocked for more than")),
+    ("soft lockup", re.compile(r"watchdog: BUG: soft lockup")),
+    ("hard lockup", re.compile(r"Watchdog detected hard LOCKUP")),
+    ("RCU stall", re.compile(r"rcu: INFO: rcu_\w+ detected stalls|rcu_sched self-detected stall")),
+    ("NVMe I/O timeout", re.compile(r"^nvme nvme\d+: I/O \d+ QID \d+ timeout")),
+    ("critical medium error", re.compile(r"critical medium error, dev")),
+    ("thermal throttling", re.compile(r"temperature above threshold, cpu clock throttled")),
+    ("NFS server not responding", re.compile(r"^nfs: server \S+ not responding")),
+    ("file system shut down", re.compile(r"\): Filesystem has been shut down|EXT4-fs error")),
+)
+_ERRNO = re.compile("|".join(re.escape(t) for t in ERRNO_TEXTS), re.IGNORECASE)
+_SUFFIX = re.compile(r"\.(?:cold|isra|constprop|part|lto_priv|localalias)(?:\.\d+)*")
+_TEMPLATE = re.compile(r"<[^<>]*>")
+#: MCi_STATUS bits 38..52 count corrected errors: the same error with another count is the same error.
+_MCE_COUNT_MASK = ~(((1 << 15) - 1) << 38)
+
+
+@dataclass(frozen=True, order=True)
+class Signature:
+    """One fingerprint: its kind and the text that two incidents share when they share it."""
+
+    kind: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        """The value two incidents compare: kind and text."""
+        return f"{self.kind}: {self.text}"
+
+
+def clean_function(name: str) -> str:
+    """A frame's function name without compiler suffixes (``.isra.0``, ``.cold``) or template arguments."""
+    name = _SUFFIX.sub("", name.strip())
+    for _ in range(8):  # nested templates, innermost first; bounded
+        stripped = _TEMPLATE.sub("", name)
+        if stripped == name:
+            break
+        name = stripped
+    return name.strip()
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The section's lines, bounded, without a leading timestamp and surrounding blanks."""
+    for n, line in enumerate(text.splitlines()):
+        if n >= MAX_LINES:
+            return
+        line = line[:MAX_LINE].strip()
+        prefixed = _PREFIX.match(line)
+        yield line[prefixed.end() :].strip() if prefixed else line
+
+
+def _frame(line: str) -> tuple[str, str | None, bool] | None:
+    """``(function, module, reliable)`` of a backtrace line, or None."""
+    found = _CRASH.match(line)
+    if found:
+        return found.group(2), found.group(3), True
+    found = _GDB.match(line) or _GDB_BARE.match(line)
+    if found:
+        rest = line[found.end() :]
+        module = re.search(r"\sfrom\s+\S*?([\w.+-]+)$", rest)
+        return found.group(2), module.group(1) if module else None, True
+    found = _KERNEL_FRAME.match(line)
+    if found:
+        return found.group(2), found.group(3), found.group(1) is None
+    found = _JAVA.match(line)
+    if found:
+        return f"{found.group(1)}.{found.group(2)}", None, True
+    found = _RUST.match(line) or _GO.match(line)
+    if found:
+        return found.group(1), None, True
+    return None
+
+
+def stack(lines: Iterable[str]) -> Signature | None:
+    """The first backtrace's top frames (see the module docstring), or None."""
+    frames: list[str] = []
+    for line in lines:
+        rip = _CRASH_RIP.search(line)
+        parsed = (rip.group(1), None, True) if rip else _frame(line)
+        if parsed is None:
+            if len(frames) >= TOP_FRAMES:
+                break
+            continue
+        function, module, reliable = parsed
+        name = clean_function(function)
+        if not reliable or not name or name in NOISE_FRAMES or name == "??":
+            continue
+        shown = f"{name} [{module}]" if module and not module.endswith(".so") and "." not in module else name
+        if not frames or frames[-1].split(" [")[0] != name:
+            frames.append(shown)
+        if len(frames) >= TOP_FRAMES:
+            break
+    return Signature("stack", " <- ".join(frames)) if frames else None
+
+
+def _nic(line: str) -> Signature | None:
+    watchdog = _WATCHDOG.search(line)
+    if watchdog:
+        return Signature("nic", f"{watchdog.group(1)}: Tx timeout")
+    driver = _NIC_LINE.match(line)
+    if not driver:
+        return None
+    for event, pattern in _NIC_EVENTS:
+        if pattern.search(line):
+            return Signature("nic", f"{driver.group(1)}: {event}")
+    return None
+
+
+def _event(line: str) -> Signature | None:
+    for name, pattern in KERNEL_EVENTS:
+        if pattern.search(line):
+            return Signature("kernel", name)
+    return None
+
+
+def _hardware(lines: list[str]) -> list[Signature]:
+    """MCE, AER, EDAC, NIC, errno and escalation signatures of the lines, in the order first seen."""
+    out: list[Signature] = []
+    corrected = uncorrected = False
+    edac: set[str] = set()
+    for line in lines:
+        found: Signature | None = None
+        if m := _MCE.search(line):
+            status = int(m.group(2), 16) & _MCE_COUNT_MASK
+            found = Signature("mce", f"bank {int(m.group(1))} status {status:016x}")
+            uncorrected = uncorrected or bool(status >> 61 & 1)  # UC bit
+            corrected = corrected or not status >> 61 & 1
+        elif m := _AER.search(line):
+            severity = m.group(1).strip()
+            found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
+            corrected = corrected or severity.lower() == "corrected"
+            uncorrected = uncorrected or severity.lower() != "corrected"
+        elif (m := _AER_BIT.search(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
+            found = Signature("aer", f"{out[-1].text} ({m.group(1)})")
+            out.pop()
+        elif m := _AER_UNCOR.search(line):
+            found = Signature("aer", f"Uncorrected status {m.group(1).lower()}")
+            uncorrected = True
+        elif m := _EDAC.search(line):
+            edac.add(m.group(1).upper())
+            corrected = corrected or m.group(1).upper() == "CE"
+            uncorrected = uncorrected or m.group(1).upper() == "UE"
+            kind = m.group(2).lower()
+            found = Signature("edac", f"{'CE -> UE' if edac == {'CE', 'UE'} else m.group(1).upper()} {kind}")
+            same = [n for n, s in enumerate(out) if s.kind == "edac" and s.text.endswith(kind)]
+            if same:  # the escalation takes the place of the first EDAC signature
+                out[same[0]] = found
+                continue
+        elif "fatal machine check" in line.lower() or "event severity: fatal" in line.lower():
+            uncorrected = True
+        else:
+            found = _nic(line) or _event(line)
+            if found is None and (e := _ERRNO.search(line)):
+                found = Signature("errno", f"{ERRNO_TEXTS[e.group(0).lower()]} ({e.group(0).lower()})")
+        if found is not None and found not in out:
+            out.append(found)
+    if corrected and uncorrected:
+        out.append(Signature("escalation", "corrected hardware errors, then uncorrectable"))
+    return out
+
+
+def log_sections(schema: Schema) -> list[str]:
+    """Headings of the body sections the schema declares as logs."""
+    return [s.heading for s in schema.sections if s.kind == "log"]
+
+
+def signatures(incident: Incident, headings: Iterable[str]) -> list[Signature]:
+    """Every signature of the incident's log sections ``headings``: stack first, then the rest as first seen."""
+    found: list[Signature] = []
+    every: list[str] = []
+    for heading in headings:
+        text = incident.sections.get(heading)
+        if not text:
+            continue
+        lines = list(_lines(text))
+        every.extend(lines)
+        top = stack(lines)
+        if top is not None and top not in found and not any(s.kind == "stack" for s in found):
+            found.append(top)
+        for line in lines:
+            rip = _OOPS_RIP.search(line)
+            if rip:
+                oops = Signature("oops", clean_function(rip.group(1)) + (f" [{rip.group(2)}]" if rip.group(2) else ""))
+                if oops not in found:
+                    found.append(oops)
+    for sig in _hardware(every):
+        if sig not in found:
+            found.append(sig)
+    return found
+
+
+def all_signatures(incidents: Iterable[Incident], schema: Schema) -> dict[str, list[Signature]]:
+    """Signatures by incident id, for every incident that has one."""
+    headings = log_sections(schema)
+    out = {}
+    for incident in incidents:
+        found = signatures(incident, headings)
+        if found:
+            out[incident.id] = found
+    return out
+
+
+def shared_by(found: dict[str, list[Signature]], order: Iterable[Incident]) -> dict[Signature, list[Incident]]:
+    """Each signature with the incidents (in ``order``) that have it; most shared first, then by kind and text."""
+    holders: dict[Signature, list[Incident]] = {}
+    for incident in order:
+        for sig in found.get(incident.id, []):
+            holders.setdefault(sig, []).append(incident)
+    return dict(sorted(holders.items(), key=lambda kv: (-len(kv[1]), kv[0].kind, kv[0].text)))
+
+
+def describe(sig: Signature) -> str:
+    """A signature as a reader sees it: ``stack OrderContextPool::acquire <- ...``; ``MCE bank 13 ...``."""
+    label = _LABELS.get(sig.kind)
+    return f"{label} {sig.text}" if label else sig.text

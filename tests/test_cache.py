@@ -239,13 +239,25 @@ def test_an_edit_of_the_same_size_and_time_is_seen(repo: Path) -> None:
     assert outcome(report) == outcome(validate(repo, [target], cache=False))
 
 
-def test_a_touched_file_with_the_same_bytes_is_a_hit(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_from_another_checkout_is_not_trusted(repo: Path, tmp_path: Path) -> None:
+    target = repo / incident_paths(repo)[5]
+    target.write_text(target.read_text(encoding="utf-8").replace("severity:", "severty:", 1), encoding="utf-8")
+    cold = outcome(validate(repo))
+    assert cold[1]
+    data = _cache(repo)
+    for entry in data["entries"].values():
+        entry[6] = []  # a forged cache that says every file is fine, with the right hashes
+    (repo / CACHE_DIR / CACHE_FILE).write_text(json.dumps(data), encoding="utf-8")
+    clone = tmp_path / "clone"
+    shutil.copytree(repo, clone)  # another checkout: same bytes, other inodes and times
+    assert outcome(validate(clone)) == cold
+
+
+def test_a_touched_file_is_checked_again(repo: Path) -> None:
     cold = outcome(validate(repo))
     for name in incident_paths(repo):
         os.utime(repo / name)
-    with monkeypatch.context() as patch:
-        patch.setattr(run_module, "check_file", _refuse)
-        assert outcome(validate(repo)) == cold
+    assert outcome(validate(repo)) == cold
 
 
 def test_deleted_renamed_and_added_files_are_seen(repo: Path) -> None:

@@ -3,18 +3,19 @@
 One JSON file, ``.failurelog-cache/validate.json`` in the repository root
 (git-ignored), written atomically after a run. It holds, per file (by its
 path relative to the root): the file's size, modification time, inode and
-change time (a quick "unchanged?"), the SHA-256 of its bytes (the real key:
-a file whose stat changed but whose bytes did not is still a hit), the
-problems of the single-file checks and the facts the cross-incident rules
+change time, the SHA-256 of its bytes, the problems of the single-file checks and the facts the cross-incident rules
 read. The whole cache is keyed on the schema's text, the site's Markdown
 extensions and the failurelog code that checks (:func:`code_version`): any
 other key, a newer :data:`FORMAT`, or a file that is not the JSON this
 module writes (truncated, edited, another program's) is detected, said in
 :attr:`Cache.state`, and the cache is rebuilt from the files.
 
-A file modified within :data:`RACY_NS` before the run that read it is checked
-by its hash, not its stat, until a later run has hashed it again (its
-modification time may not have ticked since).
+An entry is used only when the file's stat is the one recorded, so a cache
+copied from another checkout (or committed by someone) is never trusted: its
+inodes and change times are not this checkout's. A file modified within
+:data:`RACY_NS` before the run that read it must also still have the bytes
+of the recorded SHA-256 (its modification time may not have ticked since),
+until a later run has hashed it again.
 Symbolic links and unreadable or oversized files are never cached.
 """
 
@@ -229,9 +230,9 @@ class Cache:
                 return None
             entry = self.entries[display] = _entry(display, raw)
         now = stamp_of(path)
-        if now is None:
-            return None
-        if now == entry.stamp and entry.stamp[1] + RACY_NS < entry.checked_ns:
+        if now is None or now != entry.stamp:
+            return None  # changed, or another checkout (a clone, a cache copied or committed): checked afresh
+        if entry.stamp[1] + RACY_NS < entry.checked_ns:
             return entry
         try:
             with open(path, "rb") as handle:

@@ -45,3 +45,18 @@ def repo(tmp_path: Path) -> Path:
 def schema() -> Schema:
     """The project's incident schema."""
     return load_schema(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/search_corpus.build_corpus, built once per run: copy it (:func:`corpus_copy`) before changing it."""
+    from tests.search_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+def corpus_copy(built: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A fresh copy of the built corpus for one test module."""
+    target = tmp_path_factory.mktemp(name) / "repo"
+    shutil.copytree(built, target)
+    return target

@@ -18,18 +18,20 @@ from failurelog.core.inventory import INVENTORY_FILE, read_inventory
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Model
 from failurelog.model.load import load_valid
+from failurelog.site.context import ASSET_INDEX, RECOVERY, asset_page, build_context
+from failurelog.site.tree import render_tree
 from tests.analytics_helpers import make, model_of
 from tests.cli_helpers import run_cli
-from tests.search_corpus import build_corpus
+from tests.conftest import corpus_copy
 from tests.site_helpers import ROOT, make_repo
 
 KINDS = ["host", "model", "bios", "kernel", "firmware", "driver"]
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus(built_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped examples plus 36 synthetic incidents whose hosts, versions and words overlap."""
-    return build_corpus(tmp_path_factory.mktemp("analytics"))
+    return corpus_copy(built_corpus, tmp_path_factory, "analytics")
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +259,18 @@ def test_assets_command_warns_about_a_bad_inventory(tmp_path: Path) -> None:
     done = run_cli(repo, "assets")
     assert done.returncode == 0
     assert "WARNING inventory/assets.yaml:2: assets[0].kind: unknown asset kind 'nic'" in done.stdout
+
+
+def test_the_site_tree_has_a_page_per_asset_and_no_clash(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
+    model = load_valid(repo).model
+    ctx = build_context(model)
+    tree = render_tree(ctx)
+    paths = [asset_page(h) for h in ctx.assets.histories]
+    assert len(paths) == len(set(paths)) == len(ctx.assets.histories) > 0
+    assert all(p in tree for p in paths) and ASSET_INDEX in tree and RECOVERY in tree
+    for history in ctx.assets.histories:  # the index links every asset page
+        assert f"({asset_page(history).removeprefix('asset-history/')})" in tree[ASSET_INDEX]
+    assert "1 draft left out" in tree[RECOVERY]
+    statistics = tree["statistics/index.md"]
+    assert "of them with no outage" in statistics and "outages only" in statistics

@@ -306,6 +306,8 @@ HEAVY = frozenset({"jsonschema", "fastjsonschema", "jinja2", "git", "yaml", "mar
 #: importing the library module that does the work, because that module loads a package of HEAVY (checked
 #: below, so an entry cannot outlive its reason) and ``cli/main`` imports every command module for ``--help``.
 LAZY_FOR_HELP = {
+    ("cli/actions.py", "failurelog.analysis.followthrough"),
+    ("cli/actions.py", "failurelog.model.load"),
     ("cli/assets.py", "failurelog.analysis.assets"),
     ("cli/assets.py", "failurelog.core.inventory"),
     ("cli/assets.py", "failurelog.model.load"),

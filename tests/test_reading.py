@@ -207,6 +207,9 @@ PAGES = {
     "related": "related/",
     "actions": "actions/",
     "statistics": "statistics/",
+    "recovery": "recovery/",
+    "assets": "asset-history/",
+    "asset": None,  # the NIC firmware with the most failures, from the assets index
     "audit": "audit/",
 }
 
@@ -217,6 +220,9 @@ def _pages(driver: Any, url: str, repo: Path) -> dict[str, str]:
     _open(driver, url + "patterns/components/")
     link = driver.find_element("css selector", ".md-content table tbody a").get_attribute("href")
     pages["pattern-value"] = link.removeprefix(url)
+    _open(driver, url + "asset-history/")
+    firmware = driver.find_element("css selector", ".md-content table a[href*='firmware/']").get_attribute("href")
+    pages["asset"] = firmware.removeprefix(url)
     return {k: v for k, v in pages.items() if v is not None}
 
 

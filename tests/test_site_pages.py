@@ -23,9 +23,11 @@ from failurelog.core.siteconfig import edit_base, read_config
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
 from failurelog.site import markup
+from failurelog.site.asset_pages import asset_history_page, asset_index
 from failurelog.site.context import Context, build_context
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import incident_index, value_page_text
+from failurelog.site.recovery_page import recovery_page
 from failurelog.site.report_pages import actions_page, related_page
 from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
@@ -53,6 +55,12 @@ def _incident(ctx: Context, ident: str) -> str:
     return incident_page(ctx, ctx.model.by_id[ident])
 
 
+def _busiest_asset(ctx: Context) -> str:
+    """The page of the asset with the most failures (the first by name on a tie)."""
+    history = min(ctx.assets.histories, key=lambda h: (-len(h.failures), h.kind.kind, h.name))
+    return asset_history_page(ctx, history)
+
+
 def _nic_page(ctx: Context) -> str:
     index = next(p for p in ctx.patterns if p.field.name == "components")
     value = next(v for v in index.values if "NIC" in v.value)
@@ -68,6 +76,9 @@ GOLDEN_PAGES: dict[str, Callable[[Context], str]] = {
     "related.md": related_page,
     "actions.md": actions_page,
     "statistics.md": statistics_page,
+    "recovery.md": recovery_page,
+    "asset-index.md": asset_index,
+    "asset-busiest.md": _busiest_asset,
     "signatures.md": signatures_page,
 }
 

@@ -25,11 +25,31 @@ class ActionEntry:
     status: str
     priority: str | None
     overdue: bool
+    age_days: int | None = None  # days past its due date, when overdue
+    completed: date | None = None
+    verified_by: str | None = None
+    evidence: str | None = None
+    ticket: str | None = None
 
     @property
     def kind(self) -> str:
         """The list's title, e.g. "Action Items" or "Immediate Preventive Actions"."""
         return self.source.field.title
+
+    @property
+    def done(self) -> bool:
+        """Whether its status is one the list counts as done."""
+        return self.status in self.source.done
+
+    @property
+    def unverified(self) -> bool:
+        """Done, but nobody is named as having checked that it works (when the list can say so)."""
+        return self.done and self.source.verified_by is not None and not self.verified_by
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """(incident id, list field, index): names one action across analyses."""
+        return (self.incident.id, self.source.field.name, self.index)
 
 
 def parse_date(value: Any) -> date | None:
@@ -51,6 +71,11 @@ def _text_field(model: Model, spec: ActionList) -> str | None:
     return None
 
 
+def _text(item: dict[str, Any], key: str | None) -> str | None:
+    value = item.get(key) if key else None
+    return str(value).strip() or None if value is not None else None
+
+
 def all_actions(model: Model) -> list[ActionEntry]:
     """Every action of every list, open or not, in incident order (newest first)."""
     out = []
@@ -67,6 +92,7 @@ def all_actions(model: Model) -> list[ActionEntry]:
                 due = parse_date(item.get(spec.due))
                 done = status in spec.done
                 priority = item.get(spec.priority) if spec.priority else None
+                overdue = not done and due is not None and due < model.today
                 out.append(
                     ActionEntry(
                         incident=incident,
@@ -77,7 +103,12 @@ def all_actions(model: Model) -> list[ActionEntry]:
                         due=due,
                         status=status,
                         priority=str(priority) if priority is not None else None,
-                        overdue=not done and due is not None and due < model.today,
+                        overdue=overdue,
+                        age_days=(model.today - due).days if overdue and due else None,
+                        completed=parse_date(item.get(spec.completed)) if spec.completed else None,
+                        verified_by=_text(item, spec.verified_by),
+                        evidence=_text(item, spec.evidence),
+                        ticket=_text(item, spec.ticket),
                     )
                 )
     return out

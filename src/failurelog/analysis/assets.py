@@ -43,11 +43,7 @@ class AssetKind:
     kind: str
     field: Field
     slug: str
-
-    @property
-    def title(self) -> str:
-        """The field's title, e.g. "NIC Firmware"."""
-        return self.field.title
+    title: str  # the field's title ("NIC Firmware"), or that of the System Specifications field it mirrors
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,13 @@ def asset_kinds(schema: Schema) -> list[AssetKind]:
         (str(annotation(f.schema, "x-asset")), f) for f in schema.fields.values() if annotation(f.schema, "x-asset")
     ]
     slugs = unique_slugs([*RESERVED, *(k for k, _f in found)], "kind")
-    return [AssetKind(kind, f, slugs[kind]) for kind, f in found]
+    mirrored: dict[str, str] = {}
+    for spec in primary_specs(schema):
+        for key, source in spec.mirrors.items():
+            target = schema.field(source)
+            if target is not None:
+                mirrored[f"{spec.field.name}{ITEMS}.{key}"] = target.title
+    return [AssetKind(kind, f, slugs[kind], mirrored.get(f.name, f.title)) for kind, f in found]
 
 
 def _within(kind: AssetKind, specs: list[PrimarySpec]) -> tuple[PrimarySpec, str] | None:

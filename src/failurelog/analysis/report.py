@@ -1,4 +1,4 @@
-"""Text and JSON renderings of the recovery KPIs and the asset histories (``failurelog stats`` and ``assets``).
+"""Text and JSON renderings of the recovery KPIs, asset histories and follow-through (stats, assets, actions).
 
 The JSON shapes are the analyses' own ``as_dict`` forms (documented in the
 README); the text is for a person at a terminal.
@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from failurelog.analysis.actions import ActionEntry
 from failurelog.analysis.assets import AssetHistory, AssetReport
 from failurelog.analysis.figures import Summary
+from failurelog.analysis.followthrough import FollowThrough, entry_dict
 from failurelog.analysis.kpis import Group, Kpis
 
 
@@ -140,4 +142,45 @@ def assets_json(report: AssetReport, histories: list[AssetHistory] | None = None
         },
         "assets": [h.as_dict() for h in chosen],
     }
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def _action_line(entry: ActionEntry, report: FollowThrough, lead: str) -> str:
+    flags = "".join(f"  [{flag}]" for flag in report.flags_of(entry))
+    return f"  {lead}  {entry.incident.id}  {entry.owner}  {entry.priority or '-'}  {entry.text}{flags}"
+
+
+def actions_text(report: FollowThrough, overdue_only: bool = False, owner: str | None = None) -> str:
+    """Overdue actions with their age; unless ``overdue_only``, completed ones nobody verified and every open one."""
+    whose = f" of {owner}" if owner else ""
+    lines = [
+        f"Actions{whose} as of {report.today}: {len(report.open)} open, {len(report.overdue)} overdue, "
+        f"{len(report.unverified)} completed without verification.",
+        "",
+        f"Overdue, oldest first ({len(report.overdue)}):",
+    ]
+    lines += [_action_line(e, report, f"due {e.due}, {e.age_days} days overdue") for e in report.overdue] or ["  none"]
+    if not overdue_only:
+        lines += ["", f"Completed without verification ({len(report.unverified)}):"]
+        lines += [_action_line(e, report, f"completed {e.completed or '(no date)'}") for e in report.unverified] or [
+            "  none"
+        ]
+        lines += ["", f"Open ({len(report.open)}):"]
+        lines += [_action_line(e, report, f"{e.status}, due {e.due or '-'}") for e in report.open] or ["  none"]
+        flagged = report.flagged([*report.open, *report.unverified])
+        if report.flags and not flagged:
+            lines += ["", "Flagged: none of these"]
+    return "\n".join(lines) + "\n"
+
+
+def actions_json(report: FollowThrough, overdue_only: bool = False, owner: str | None = None) -> str:
+    """The follow-through as one JSON document: ``today``, ``owner``, then the lists of actions."""
+    out: dict[str, Any] = {
+        "today": report.today.isoformat(),
+        "owner": owner,
+        "overdue": [entry_dict(e, report) for e in report.overdue],
+    }
+    if not overdue_only:
+        out["unverified"] = [entry_dict(e, report) for e in report.unverified]
+        out["open"] = [entry_dict(e, report) for e in report.open]
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"

@@ -36,6 +36,10 @@ class Series:
     total: float | None = None  # sum: total; mean: overall mean
     known: int = 0  # incidents with a value
     overall_shares: dict[str, int] = dataclass_field(default_factory=dict)
+    # the time_to_recover field only: values whose outage is 0, and the mean over the outages (downtime > 0)
+    no_outage: int | None = None
+    outage_mean: float | None = None
+    outage_known: int = 0
 
 
 @dataclass
@@ -78,7 +82,18 @@ def _series(model: Model, spec: Field, kind: str) -> Series:
     else:
         out.by_month = {m: fmean(vs) for m, vs in sorted(values.items())}
         out.total = fmean(every) if every else None
+    if model.role_names.get("time_to_recover") == spec.name:
+        _outage_split(model, out)
     return out
+
+
+def _outage_split(model: Model, out: Series) -> None:
+    """Say what a recovery mean averages: how many had no outage, and the mean over the outages alone."""
+    pairs = [(incident.number(out.field.name), model.downtime(incident)) for incident in model.incidents]
+    out.no_outage = sum(1 for r, d in pairs if r is not None and d == 0)
+    outages = [r for r, d in pairs if r is not None and d is not None and d > 0]
+    out.outage_known = len(outages)
+    out.outage_mean = fmean(outages) if outages else None
 
 
 def statistics(model: Model) -> Statistics:

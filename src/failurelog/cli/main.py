@@ -14,7 +14,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from failurelog import __version__
-from failurelog.cli import assets, build, export, history, import_forms, migrate, new, renumber, serve, stats, validate
+from failurelog.cli import (
+    actions,
+    assets,
+    build,
+    export,
+    history,
+    import_forms,
+    migrate,
+    new,
+    renumber,
+    serve,
+    stats,
+    validate,
+)
 from failurelog.core.errors import FailurelogError, ValidationFailed
 from failurelog.core.journal import resume
 from failurelog.core.paths import find_root
@@ -22,7 +35,7 @@ from failurelog.core.paths import find_root
 Handler = Callable[[argparse.Namespace], int]
 
 #: The command modules, in the order ``--help`` lists them.
-COMMANDS = (new, validate, history, renumber, migrate, import_forms, export, stats, assets, build, serve)
+COMMANDS = (new, validate, history, renumber, migrate, import_forms, export, stats, actions, assets, build, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

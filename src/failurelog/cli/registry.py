@@ -48,6 +48,10 @@ REPORTERS: dict[str, dict[str, Reporter]] = {
         "text": Reporter("for a person", "failurelog.analysis.report:kpis_text"),
         "json": Reporter("one JSON document", "failurelog.analysis.report:kpis_json"),
     },
+    "actions": {
+        "text": Reporter("for a person", "failurelog.analysis.report:actions_text"),
+        "json": Reporter("one JSON document", "failurelog.analysis.report:actions_json"),
+    },
     "assets": {
         "text": Reporter("for a person", "failurelog.analysis.report:assets_text"),
         "json": Reporter("one JSON document", "failurelog.analysis.report:assets_json"),

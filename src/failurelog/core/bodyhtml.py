@@ -236,13 +236,14 @@ def clean(fragment: str) -> str:
 def render(body: str, spec: str) -> str:
     """``body`` (Markdown) as cleaned HTML, rendered with the extensions of ``spec`` (see :func:`extension_spec`).
 
-    Raises :class:`RenderError` when the parser gives up on the nesting; ``validate`` refuses such bodies
+    Raises :class:`RenderError` when the parser gives up on the nesting (``RecursionError``) or fails on
+    its own state (a footnote defined inside another: ``RuntimeError``); ``validate`` refuses such bodies
     before the build (see :mod:`failurelog.core.mdlimits`).
     """
     md = _converter(spec)
     try:
         converted = md.reset().convert(body)
-    except RecursionError:
+    except RuntimeError:  # RecursionError is one
         md.reset()
         raise RenderError("nested too deeply to render") from None
     return clean(converted)

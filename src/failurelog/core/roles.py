@@ -16,9 +16,10 @@ change):
     share of each choice.
 ``x-ordered: true``
     a list of objects that is a sequence (rendered as an ordered list).
-``x-action-list: {owner, due, status, priority, done}``
+``x-action-list: {owner, due, status, priority, done, completed, verified_by, evidence, ticket}``
     a list of follow-up actions; the mapping names the item fields holding
-    the owner, due date, status and priority, and lists the ``done`` statuses.
+    the owner, due date, status and priority (and the completion date, who
+    verified it, the evidence and the ticket), and lists the ``done`` statuses.
 ``x-similarity: exact | text``
     used to suggest related incidents: shared values, or similar text. Body
     sections in ``x-body-sections`` take the same key.
@@ -51,6 +52,10 @@ class ActionList:
     status: str
     priority: str | None
     done: tuple[str, ...]
+    completed: str | None = None  # the item field holding the completion date
+    verified_by: str | None = None  # who checked that it works
+    evidence: str | None = None  # how it was checked
+    ticket: str | None = None  # the tracker id
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ def action_lists(schema: Schema) -> list[ActionList]:
                 status=str(spec.get("status", "status")),
                 priority=str(priority) if priority else None,
                 done=tuple(str(v) for v in spec.get("done", ())),
+                **{key: str(spec[key]) for key in ("completed", "verified_by", "evidence", "ticket") if spec.get(key)},
             )
         )
     return out

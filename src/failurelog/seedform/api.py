@@ -105,16 +105,6 @@ def _allocate(root: Path, ids: IdFormat, draft: Draft, reserved: set[str]) -> st
     return candidate
 
 
-def target_path(root: Path, ids: IdFormat, incident_id: str) -> Path:
-    """``incidents/YYYY/<id>.md``."""
-    return ids.require(incident_id).path(root)
-
-
-def existing(root: Path, ids: IdFormat, incident_id: str) -> Path | None:
-    """An incident file with this id (any case) anywhere under ``incidents/``."""
-    return next(iter(find_files(root, ids, incident_id)), None)
-
-
 def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -> Outcome:
     """Import one form; never raises for a problem with the form itself."""
     outcome = Outcome(display_path(source, root) if source.is_absolute() else str(source))
@@ -132,12 +122,12 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
         _missing(schema, draft)
         incident_id = draft.meta.get("id") or _allocate(root, schema.ids, draft, reserved)
         draft.meta["id"] = incident_id
-        where = existing(root, schema.ids, incident_id)
+        where = next(iter(find_files(root, schema.ids, incident_id)), None)  # any case, anywhere
         if where is not None or incident_id in reserved:
             shown = display_path(where, root) if where else "another form in this import"
             raise FormError(f"incident {incident_id} already exists ({shown}); not overwritten")
-        path = target_path(root, schema.ids, incident_id)
-        mark_kept_elsewhere(schema, draft, known_ids(root, schema.ids) | reserved)
+        path = schema.ids.require(incident_id).path(root)
+        mark_kept_elsewhere(schema, draft, {str(i) for i in schema.ids.ids_in_checkout(root)} | reserved)
         settled = settle.settle(schema, draft, path)
         outcome.path, outcome.text, outcome.notes = path, settled.text, draft.notes
         reserved.add(incident_id)
@@ -155,11 +145,6 @@ def import_one(root: Path, source: Path, *, dry_run: bool, reserved: set[str]) -
     except FailurelogError as exc:
         outcome.error = str(exc)
     return outcome
-
-
-def known_ids(root: Path, ids: IdFormat) -> set[str]:
-    """Ids of the incidents in this checkout."""
-    return {str(i) for i in ids.ids_in_checkout(root)}
 
 
 #: What import writes beside a reference to an incident it cannot find.
@@ -212,7 +197,7 @@ def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[d
     """What importing ``text`` gives (nothing written): front matter and body sections."""
     draft = read_form(schema, text)
     draft.meta.setdefault("id", incident_id)
-    settled = settle.settle(schema, draft, target_path(root, schema.ids, incident_id))
+    settled = settle.settle(schema, draft, schema.ids.require(incident_id).path(root))
     return settled.meta, settled.sections
 
 

@@ -27,9 +27,8 @@ from failurelog.core.values import value_at
 from failurelog.seedform import extras
 from failurelog.seedform.draft import Draft, Note
 from failurelog.seedform.writer import incident_text
+from failurelog.validate.checks import STAGE_REQUIRES
 from failurelog.validate.run import check_document
-
-_LIFECYCLE = "required once status is"
 
 
 def reached(schema: Schema, draft: Draft) -> str:
@@ -140,7 +139,7 @@ def settle(schema: Schema, draft: Draft, path: Path) -> Settled:
         text, problems = check(schema, path, draft.meta, draft.sections)
         if not problems:
             return Settled(draft.meta, draft.sections, text)
-        stage = [p for p in problems if _LIFECYCLE in p.message]
+        stage = [p for p in problems if STAGE_REQUIRES in p.message]
         rank = statuses.index(status)
         if stage and rank > 0:
             lacking = sorted({p.field if p.field != "body" else p.message.split("'")[1] for p in stage})
@@ -200,7 +199,7 @@ def _chronology_side(
         del node[where[-1]]
         _prune(trial)
         _text, problems = check(schema, path, trial, draft.sections)
-        return any(_LIFECYCLE in p.message and p.field == ".".join(map(str, where)) for p in problems)
+        return any(STAGE_REQUIRES in p.message and p.field == ".".join(map(str, where)) for p in problems)
 
     if len(later) == 1 and later[0] in schema.raw.get("required", []):
         return earlier  # the incident time itself is never set aside

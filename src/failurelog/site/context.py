@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
+from failurelog.analysis.assets import AssetHistory, AssetReport, asset_report
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
 from failurelog.core.bodyhtml import extension_spec
+from failurelog.core.inventory import Inventory
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import Field
 from failurelog.history.model import RepositoryHistory
@@ -26,6 +28,8 @@ ACTIONS = "actions/index.md"
 STATISTICS = "statistics/index.md"
 DATA = "data/index.md"
 AUDIT = "audit/index.md"
+ASSET_INDEX = "asset-history/index.md"
+RECOVERY = "recovery/index.md"
 EXPORT_JSON = "data/incidents.json"
 EXPORT_CSV = "data/incidents.csv"
 ASSETS = "assets/failurelog"
@@ -42,6 +46,12 @@ class Context:
     history: RepositoryHistory | None = None  # git history, read once per build (None: not read)
     directory_urls: bool = True  # mkdocs.yml use_directory_urls: links in raw HTML depend on it
     markdown: str = field(default_factory=lambda: extension_spec({}))  # the body's extensions (see core.bodyhtml)
+    inventory: Inventory = field(default_factory=Inventory)  # inventory/assets.yaml, read by the build
+
+    @cached_property
+    def assets(self) -> AssetReport:
+        """Every asset history (hosts, models, versions), with the inventory's rates."""
+        return asset_report(self.model, self.inventory)
 
     @cached_property
     def pattern_lookup(self) -> dict[str, dict[str, PatternValue]]:
@@ -101,6 +111,11 @@ def field_page(index: PatternIndex) -> str:
     return f"patterns/{index.slug}/index.md"
 
 
+def asset_page(history: AssetHistory) -> str:
+    """Tree path of one asset's history page: a folder per kind (``index`` is never an asset's slug)."""
+    return f"asset-history/{history.kind.slug}/{history.slug}.md"
+
+
 def value_page(index: PatternIndex, value: PatternValue) -> str:
     """Tree path of one value's page."""
     return f"patterns/{index.slug}/{value.slug}.md"
@@ -112,6 +127,7 @@ def build_context(
     directory_urls: bool = True,
     history: RepositoryHistory | None = None,
     markdown: str | None = None,
+    inventory: Inventory | None = None,
 ) -> Context:
     """Run every analysis the pages need."""
     return Context(
@@ -122,4 +138,5 @@ def build_context(
         directory_urls=directory_urls,
         history=history,
         markdown=markdown if markdown is not None else extension_spec({}),
+        inventory=inventory or Inventory(),
     )

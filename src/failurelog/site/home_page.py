@@ -18,7 +18,17 @@ from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.card import badge
-from failurelog.site.context import ACTIONS, HOME, INCIDENT_INDEX, PATTERN_INDEX, RELATED, STATISTICS, Context
+from failurelog.site.context import (
+    ACTIONS,
+    ASSET_INDEX,
+    HOME,
+    INCIDENT_INDEX,
+    PATTERN_INDEX,
+    RECOVERY,
+    RELATED,
+    STATISTICS,
+    Context,
+)
 from failurelog.site.signature_pages import signatures_part
 
 #: Incidents listed under "Most recent".
@@ -110,9 +120,11 @@ def window_part(ctx: Context) -> str:
             f'<span class="fl-label">{h.esc(item.title)}</span> {_change(item)}</div>'
         )
     stats = m.link("Statistics", STATISTICS, HOME)
+    recovery = m.link("recovery KPIs", RECOVERY, HOME)
+    assets = m.link("asset histories (MTBF per host and version)", ASSET_INDEX, HOME)
     intro = (
         f"## Last {WINDOW_DAYS} days\n\n{first} to {last}, "
-        f"against the {WINDOW_DAYS} days before. Month by month: {stats}."
+        f"against the {WINDOW_DAYS} days before. Month by month: {stats}; also {recovery} and {assets}."
     )
     return intro + "\n\n" + h.block("tiles", " ".join(tiles))
 

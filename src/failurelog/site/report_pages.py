@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from failurelog.analysis.actions import ActionEntry, open_actions, priority_order
+from failurelog.analysis.followthrough import FollowThrough, follow_through
 from failurelog.model.export import leaf_fields
 from failurelog.site import markup as m
 from failurelog.site.context import ACTIONS, DATA, EXPORT_CSV, EXPORT_JSON, RELATED, Context
@@ -89,13 +90,58 @@ def actions_page(ctx: Context) -> str:
     parts = [m.page_header("Action items", hide=("navigation",)) + f"# Open action items\n\n{intro}"]
     if not entries:
         parts.append("No open action items.")
-        return "\n\n".join(parts) + "\n"
+        return "\n\n".join(parts + follow_through_parts(ctx)) + "\n"
     parts.append("## By owner")
     parts.append(m.table(["Owner", "Open", "Overdue", *(m.cell(p) for p in priorities)], summary_rows))
     rows = [[m.cell(e.owner), *_action_row(ctx, e)] for e in entries]
     table = m.table(["Owner", "Priority", "Due", "Status", "Action", "Incident", "List"], rows)
     parts.append(f"## All open actions\n\n{TABLE_MARKER}\n\n{table}")
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(parts + follow_through_parts(ctx)) + "\n"
+
+
+def _flags(report: FollowThrough, entry: ActionEntry) -> str:
+    return m.cell("; ".join(report.flags_of(entry)) or "—")
+
+
+def follow_through_parts(ctx: Context) -> list[str]:
+    """Overdue actions by age, and completed actions nobody is named as having verified."""
+    report = follow_through(ctx.model)
+    parts = [f"## Overdue, oldest first ({len(report.overdue)})"]
+    if report.overdue:
+        rows = [
+            [
+                str(e.age_days),
+                m.cell(e.owner),
+                e.due.isoformat() if e.due else "—",
+                m.cell(e.text),
+                m.link(e.incident.id, e.incident.page, ACTIONS),
+                _flags(report, e),
+            ]
+            for e in report.overdue
+        ]
+        parts.append(m.table(["Days overdue", "Owner", "Due", "Action", "Incident", "Flags"], rows))
+    else:
+        parts.append("No overdue action.")
+    parts.append(f"## Completed without verification ({len(report.unverified)})")
+    parts.append(
+        "Marked done, with no one named under *Verified By*: nobody has said the fix works. "
+        "Name who checked it and the evidence in the incident's action."
+    )
+    if report.unverified:
+        rows = [
+            [
+                m.cell(e.owner),
+                e.completed.isoformat() if e.completed else "—",
+                m.cell(e.text),
+                m.link(e.incident.id, e.incident.page, ACTIONS),
+                m.cell(e.kind),
+                _flags(report, e),
+            ]
+            for e in report.unverified
+        ]
+        table = m.table(["Owner", "Completed", "Action", "Incident", "List", "Flags"], rows)
+        parts.append(f"{TABLE_MARKER}\n\n{table}")
+    return parts
 
 
 def data_page(ctx: Context) -> str:

@@ -20,7 +20,13 @@ def _headline(series: Series) -> str:
         return f"| {title} | {shares or '—'} | {series.known} |"
     label = "total" if series.kind == "sum" else "mean"
     shown = m.text(m.number(series.total) + unit) if series.total is not None else "—"
-    return f"| {title} ({label}) | {shown} | {series.known} |"
+    if series.no_outage is None:
+        return f"| {title} ({label}) | {shown} | {series.known} |"
+    outages = m.text(m.number(series.outage_mean) + unit) if series.outage_mean is not None else "—"
+    return (
+        f"| {title} (mean of every incident stating it, {series.no_outage} of them with no outage) | {shown} | "
+        f"{series.known} |\n| {title} (mean over outages only: downtime above 0) | {outages} | {series.outage_known} |"
+    )
 
 
 def _chart(stats: Statistics, series: Series) -> str:

@@ -16,10 +16,12 @@ from importlib import resources
 from failurelog.core.parallel import fork_imap
 from failurelog.model import export
 from failurelog.site import context as c
+from failurelog.site.asset_pages import asset_history_page, asset_index
 from failurelog.site.history_pages import audit_page
 from failurelog.site.home_page import home_page
 from failurelog.site.incident_page import incident_page
 from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
+from failurelog.site.recovery_page import recovery_page
 from failurelog.site.report_pages import actions_page, data_page, related_page
 from failurelog.site.signature_pages import signatures_page
 from failurelog.site.stats_page import statistics_page
@@ -41,6 +43,7 @@ def item_jobs(ctx: c.Context) -> list[Job]:
     jobs: list[Job] = [(incident.page, partial(incident_page, ctx, incident)) for incident in ctx.model.incidents]
     for index in ctx.patterns:
         jobs += [(c.value_page(index, value), partial(value_page_text, ctx, index, value)) for value in index.values]
+    jobs += [(c.asset_page(history), partial(asset_history_page, ctx, history)) for history in ctx.assets.histories]
     return jobs
 
 
@@ -61,6 +64,8 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
         (c.SIGNATURES, partial(signatures_page, ctx)),
         (c.ACTIONS, partial(actions_page, ctx)),
         (c.STATISTICS, partial(statistics_page, ctx)),
+        (c.RECOVERY, partial(recovery_page, ctx)),
+        (c.ASSET_INDEX, partial(asset_index, ctx)),
         (c.DATA, partial(data_page, ctx)),
         (c.AUDIT, partial(audit_page, ctx)),
         (c.EXPORT_JSON, partial(export.to_json, metas)),

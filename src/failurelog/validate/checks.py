@@ -21,6 +21,8 @@ from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
 from failurelog.core.values import values_at
 
+#: How a problem says that a stage of the lifecycle asks for what is missing (``seedform.settle`` steps on it).
+STAGE_REQUIRES = "required once status is"
 FORMAT_NAMES = {"date-time": "date and time", "date": "date", "ipv4": "IPv4 address", "ipv6": "IPv6 address"}
 
 
@@ -60,8 +62,8 @@ def _status_clause(error: ValidationError, schema: Schema, where: tuple[str | in
     if not stages:
         return f": {field.description}" if field is not None else " (required by the value of another field)"
     if len(stages) == 1:
-        return f" (required once status is {stages[0]!r})"
-    return f" (required once status is {stages[0]!r} or later)"
+        return f" ({STAGE_REQUIRES} {stages[0]!r})"
+    return f" ({STAGE_REQUIRES} {stages[0]!r} or later)"
 
 
 #: Values quoted in messages are cut to this many characters: a 1 MB title is not repeated.
@@ -295,8 +297,8 @@ def body_problems(doc: Document, schema: Schema) -> list[Problem]:
                     doc.display,
                     doc.body_line,
                     "body",
-                    f"missing section '## {spec.heading}' (required once status is "
-                    f"{spec.required_from!r}): {spec.description}",
+                    f"missing section '## {spec.heading}' ({STAGE_REQUIRES} {spec.required_from!r}): "
+                    f"{spec.description}",
                     "body",
                 )
             )
@@ -306,8 +308,8 @@ def body_problems(doc: Document, schema: Schema) -> list[Problem]:
                     doc.display,
                     found.line,
                     "body",
-                    f"section '## {spec.heading}' is empty (required once status is "
-                    f"{spec.required_from!r}): {spec.description}",
+                    f"section '## {spec.heading}' is empty ({STAGE_REQUIRES} {spec.required_from!r}): "
+                    f"{spec.description}",
                     "body",
                 )
             )

@@ -1,0 +1,160 @@
+"""Asset history pages: an index of every host and version, and one page per asset with its failures in time order."""
+
+from __future__ import annotations
+
+from failurelog.analysis.assets import AssetHistory, AssetReport
+from failurelog.site import markup as m
+from failurelog.site.context import ASSET_INDEX, INCIDENT_INDEX, Context, asset_page
+from failurelog.site.index_pages import TABLE_MARKER
+
+#: What a failure is and how the figures are made, on every asset page.
+METHOD = (
+    "An asset **fails** in an incident when it is the Primary affected asset (for a version: the Primary "
+    "asset runs it); a standby or bystander is listed as *involved* and not counted. MTBF is the observation "
+    "window divided by the failures (n/a with fewer than two). Drafts count: the failure happened."
+)
+
+
+def _mtbf(history: AssetHistory) -> str:
+    return f"{m.number(history.mtbf_days)} days" if history.mtbf_days is not None else "n/a"
+
+
+def _usd(value: float | None) -> str:
+    return f"{m.number(value, 0)} USD" if value is not None else "—"
+
+
+def _loss(history: AssetHistory) -> float | None:
+    """Realised plus estimated loss, or None when no failure states either."""
+    known = [v for v in (history.loss_realised, history.loss_estimated) if v is not None]
+    return sum(known) if known else None
+
+
+def inventory_note(report: AssetReport, history: AssetHistory | None = None) -> str:
+    """Whether rates could be computed, and why not."""
+    inventory = report.inventory
+    if inventory.problems:
+        listed = "\n".join(
+            f"- `{m.text(p.file)}` line {p.line}, {m.text(p.field)}: {m.text(p.message)}" for p in inventory.problems
+        )
+        return f"Failure rates need `inventory/assets.yaml`, which has problems and was not used:\n\n{listed}"
+    if not inventory.present:
+        return (
+            "Failure rates per asset-year need an inventory: list how many of each model or version the fleet "
+            "runs, and since when, in `inventory/assets.yaml` (see the README)."
+        )
+    if history is not None and history.inventory is None:
+        return "This asset is not in `inventory/assets.yaml`, so it has no failure rate."
+    return "Failure rates per asset-year come from `inventory/assets.yaml`."
+
+
+def _rate(history: AssetHistory) -> str:
+    rate = history.rate_per_asset_year
+    return m.number(rate, 3) if rate is not None else "—"
+
+
+def asset_index(ctx: Context) -> str:
+    """Every asset of every kind with its failures, MTBF, recovery, outage and loss."""
+    report = ctx.assets
+    here = ASSET_INDEX
+    first = min((h.window[0] for h in report.histories if h.window), default=ctx.model.today)
+    intro = (
+        f"Every host and every model, firmware, driver, kernel and BIOS version the incidents name "
+        f"({len(report.histories)} in all). Observation window: {first.isoformat()} (the first incident) to "
+        f"{ctx.model.today.isoformat()} (the build date). {METHOD}"
+    )
+    parts = [m.page_header("Asset histories", hide=("navigation", "toc")) + f"# Asset histories\n\n{intro}"]
+    parts.append(inventory_note(report))
+    for kind in report.kinds:
+        rows = sorted(report.of_kind(kind), key=lambda h: (-len(h.failures), h.name.casefold(), h.name))
+        parts.append(f"## {m.text(kind.title)} ({len(rows)})")
+        if not rows:
+            parts.append("No incident names one yet.")
+            continue
+        table = m.table(
+            [
+                "Asset",
+                "Failures",
+                "Incidents",
+                "MTBF (days)",
+                "TTR mean (min)",
+                "TTR p90 (min)",
+                "Outage (min)",
+                "Loss (USD)",
+                "Per asset-year",
+            ],
+            [
+                [
+                    m.link(h.name, asset_page(h), here),
+                    str(len(h.failures)),
+                    str(len(h.occurrences)),
+                    m.number(h.mtbf_days) if h.mtbf_days is not None else "n/a",
+                    m.number(h.recover.mean),
+                    m.number(h.recover.p90),
+                    m.number(h.outage_min),
+                    m.number(_loss(h), 0),
+                    _rate(h),
+                ]
+                for h in rows
+            ],
+        )
+        parts.append(f"{TABLE_MARKER}\n\n{table}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _figures(history: AssetHistory) -> str:
+    start, end = history.window or (None, None)
+    window = f"{start} to {end} ({m.number(history.window_days, 0)} days)" if start else "—"
+    lines = [
+        f"- **Failures:** {len(history.failures)} (incidents naming it: {len(history.occurrences)})",
+        f"- **Observation window:** {window}",
+        f"- **MTBF:** {_mtbf(history)}" + ("" if history.mtbf_days is not None else " (fewer than two failures)"),
+        f"- **Time to recover:** mean {m.minutes(history.recover.mean)}, p90 {m.minutes(history.recover.p90)} "
+        f"(of {history.recover.count} failure{'' if history.recover.count == 1 else 's'} stating it)",
+        f"- **Outage:** {m.minutes(history.outage_min)}",
+        f"- **Loss:** realised {_usd(history.loss_realised)}, estimated {_usd(history.loss_estimated)}",
+    ]
+    if history.inventory is not None:
+        entry = history.inventory
+        lines.append(
+            f"- **Failures per asset-year:** {_rate(history)} ({len(history.failures)} in "
+            f"{m.number(history.asset_years)} asset-years: {entry.count} since {entry.since.isoformat()})"
+        )
+    return "\n".join(lines)
+
+
+def asset_history_page(ctx: Context, history: AssetHistory) -> str:
+    """One asset: its figures, then every incident naming it, oldest first."""
+    here = asset_page(history)
+    title = f"{history.kind.title} {history.name}"
+    back = m.link("Asset histories", ASSET_INDEX, here)
+    parts = [
+        m.page_header(title, hide=("navigation", "toc"))
+        + f"# {m.text(history.kind.title)}: {m.text(history.name)}\n\n{back} · {METHOD}"
+    ]
+    parts.append(_figures(history))
+    parts.append(inventory_note(ctx.assets, history))
+    pattern = ctx.pattern_page(history.kind.field.name, history.name)
+    if pattern:
+        parts.append(f"Every incident with this value, with monthly counts: {m.link('pattern page', pattern, here)}.")
+    parts.append("## Incidents, oldest first")
+    if not history.occurrences:
+        parts.append(f"No incident names it ({m.link('all incidents', INCIDENT_INDEX, here)}).")
+        return "\n\n".join(parts) + "\n"
+    rows = []
+    for o in history.occurrences:
+        i = o.incident
+        rows.append(
+            [
+                i.day,
+                m.link(i.id, i.page, here),
+                m.cell(i.title),
+                m.cell(("failed" if o.failed else "involved") + (f" ({', '.join(o.roles)})" if o.roles else "")),
+                m.cell(i.severity),
+                m.cell(i.status),
+                m.number(ctx.model.time_to_recover(i)),
+                m.number(ctx.model.downtime(i)),
+            ]
+        )
+    header = ["Date", "Incident", "Title", "Counted (role)", "Severity", "Status", "TTR (min)", "Outage (min)"]
+    parts.append(m.table(header, rows))
+    return "\n\n".join(parts) + "\n"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from failurelog.core.inventory import inventory_problems
 from failurelog.core.loader import MAX_BYTES, Document, load, parse_bytes
 from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_imap
 from failurelog.core.paths import SCHEMA_FILE, display_path, incident_files, incident_names
@@ -188,10 +189,14 @@ def _validate(
         chosen, others = [(root / name, name) for name in names], []
     store = Cache(root, cache_key((root / SCHEMA_FILE).read_bytes(), markdown), enabled=cache)
     try:
-        return _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
+        report, docs = _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
     except CorruptCache:  # an entry turned out malformed: start again from the files
         store.discard("corrupt")
-        return _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
+        report, docs = _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
+    if not targets:  # the whole repository: its fleet inventory too
+        report.problems.extend(inventory_problems(root, schema))
+        report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
+    return report, docs
 
 
 def _run(

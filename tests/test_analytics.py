@@ -288,3 +288,16 @@ def test_validate_reports_a_bad_inventory_and_accepts_a_good_one(tmp_path: Path)
     assert run_cli(repo, "validate").returncode == 0
     shown = run_cli(repo, "assets", "PowerEdge R660")
     assert "failures per asset-year: " in shown.stdout and "40 since 2025-01-01" in shown.stdout
+
+
+def test_an_asset_pattern_page_links_its_history(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
+    ctx = build_context(load_valid(repo).model)
+    tree = render_tree(ctx)
+    history = next(h for h in ctx.assets.histories if h.kind.kind == "firmware" and h.failures)
+    pattern = ctx.pattern_page(history.kind.field.name, history.name)
+    assert pattern is not None and "Asset history (failures, MTBF" in tree[pattern]
+    assert asset_page(history).rpartition("/")[2] in tree[pattern]
+    components = next(p for p in ctx.patterns if p.field.name == "components")
+    plain = ctx.pattern_page("components", components.values[0].value)
+    assert plain is not None and "Asset history" not in tree[plain]  # not an asset field

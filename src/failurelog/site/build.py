@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from failurelog.core.errors import FailurelogError
+from failurelog.core.progress import phase
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
 from failurelog.site.generate import Prepared, prepare
 from failurelog.site.search_index import build_search_index
@@ -119,10 +120,11 @@ def build_site(
     check_site_dir(root, target)
     prepared = prepare(root, today=today)
     prepared.site_dir = target
-    if engine == "mkdocs":
-        run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
-    else:
-        run_zensical(prepared.root, prepared, target, strict=strict)
+    with phase(f"building the site with {engine}", unit="step"):
+        if engine == "mkdocs":
+            run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
+        else:
+            run_zensical(prepared.root, prepared, target, strict=strict)
     mark(target)
     return prepared
 

@@ -12,6 +12,7 @@ and the MkDocs hook it triggers do the work once.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import chain
@@ -22,12 +23,13 @@ from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.errors import ValidationFailed
 from failurelog.core.inventory import INVENTORY_FILE, INVENTORY_SCHEMA, asset_kind_names, read_inventory
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
+from failurelog.core.progress import Advance, phase
 from failurelog.core.schema import load_schema
 from failurelog.core.siteconfig import CONFIG_FILE, edit_base, read_config
 from failurelog.history.read import read_history
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
-from failurelog.site.tree import iter_tree
+from failurelog.site.tree import iter_tree, page_count
 from failurelog.site.writer import MANIFEST, Written, write_tree
 from failurelog.validate.run import validate_documents
 
@@ -94,6 +96,12 @@ def _signature(root: Path, today: date) -> tuple[Any, ...]:
 _MEMO: dict[Path, tuple[tuple[Any, ...], Prepared]] = {}
 
 
+def _counted(files: Iterable[tuple[str, str | bytes]], advance: Advance) -> Iterator[tuple[str, str | bytes]]:
+    for item in files:
+        yield item
+        advance(1)
+
+
 def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -> Prepared:
     """Validate, analyse and write the Markdown tree of the repository at ``root``.
 
@@ -108,19 +116,24 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         return memo[1]
     model = load_model(root, day)
     config = read_config(root)
-    ctx = c.build_context(
-        model,
-        edit_base(config),
-        directory_urls=config.get("use_directory_urls") is not False,
-        history=read_history(root, schema=model.schema),
-        markdown=extension_spec(config),
-        inventory=read_inventory(root, asset_kind_names(model.schema)),
-    )
+    with phase("reading git history", unit="step"):
+        history = read_history(root, schema=model.schema)
+    with phase("analysing", unit="step"):
+        ctx = c.build_context(
+            model,
+            edit_base(config),
+            directory_urls=config.get("use_directory_urls") is not False,
+            history=history,
+            markdown=extension_spec(config),
+            inventory=read_inventory(root, asset_kind_names(model.schema)),
+        )
     extra = hand_written(root)
-    # Generated pages first: a hand-written page of the same path is skipped (the writer keeps the first),
-    # except the home page, which docs/index.md replaces.
-    files = chain(iter_tree(ctx, with_home=c.HOME not in extra), extra.items())
-    result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
+    with_home = c.HOME not in extra
+    with phase("writing pages", page_count(ctx, with_home=with_home) + len(extra), unit="page") as advance:
+        # Generated pages first: a hand-written page of the same path is skipped (the writer keeps the first),
+        # except the home page, which docs/index.md replaces.
+        files = _counted(chain(iter_tree(ctx, with_home=with_home), extra.items()), advance)
+        result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
     (docs_dir.parent / BROKEN_MARK).unlink(missing_ok=True)
     _MEMO[docs_dir] = (key, result)
     return result

@@ -86,6 +86,11 @@ def iter_tree(ctx: c.Context, *, with_home: bool = True) -> Iterator[tuple[str, 
         yield path, render()
 
 
+def page_count(ctx: c.Context, *, with_home: bool = True) -> int:
+    """How many pages :func:`iter_tree` yields (for a progress bar)."""
+    return len(item_jobs(ctx)) + len(summary_jobs(ctx, with_home=with_home))
+
+
 def render_tree(ctx: c.Context, *, with_home: bool = True) -> dict[str, str]:
     """Every generated page and export as ``{tree path: text}``; pure."""
     return dict(iter_tree(ctx, with_home=with_home))

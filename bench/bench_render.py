@@ -21,6 +21,7 @@ from pathlib import Path
 from failurelog.core.bodyhtml import extension_spec, render_parts
 from failurelog.core.loader import Document, parse_text
 from failurelog.core.mdlimits import (
+    MAX_ADMONITIONS,
     MAX_BACKTICK_RUNS,
     MAX_BLOCKS,
     MAX_BODY_TAGS,
@@ -69,7 +70,7 @@ def shapes() -> dict[str, str]:
         "nested admonitions": _upto(
             "".join("    " * i + "!!! note\n" for i in range(MAX_NESTING // 2)) + "    " * 16 + "x",
             MAX_NESTING // 2,
-            MAX_BLOCKS,
+            MAX_ADMONITIONS,
             para,
         ),
         "fenced < lines": _fill("```text\n" + "<" * 19_990 + "\n```"),

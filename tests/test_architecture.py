@@ -320,6 +320,8 @@ LAZY_FOR_HELP = {
     ("cli/new.py", "failurelog.authoring.scaffold"),
     ("cli/renumber.py", "failurelog.authoring.renumber"),
     ("cli/serve.py", "failurelog.site.build"),
+    ("cli/similar.py", "failurelog.analysis.similar_report"),
+    ("cli/similar.py", "failurelog.model.load"),
     ("cli/stats.py", "failurelog.analysis.kpis"),
     ("cli/stats.py", "failurelog.model.load"),
     ("cli/validate.py", "failurelog.cli.reporters"),

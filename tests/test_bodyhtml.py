@@ -171,6 +171,7 @@ def test_bounds_are_refused_with_line_and_limit() -> None:
         "".join(f"- item {i}\n" for i in range(3_100)): "more than 3,000 list items",
         "".join(f"> q {i}\n" for i in range(3_100)): "more than 3,000 list items, quoted lines",
         "".join("!!! note\n    x\n\n" for _ in range(3_100)): "admonitions in the body",
+        "".join("??? note\n    x\n\n" for _ in range(1_100)): "more than 1,000 admonitions",
         "x[^a]\n\n[^a]: t\n    y[^b]\n\n    [^b]: u\n\n[^c]: v": "footnote defined in an indented block",
     }
     for body, needle in cases.items():

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from failurelog.analysis.actions import ActionEntry
-from failurelog.analysis.followthrough import ActionKey, follow_through
+from failurelog.analysis.actions import ActionEntry, ActionKey
+from failurelog.analysis.followthrough import follow_through
 from failurelog.analysis.report import actions_json
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Model

@@ -68,6 +68,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
         server.server_close()
 
 
+@pytest.fixture(scope="module")
+def zensical_site(site: tuple[str, Path]) -> Iterator[str]:
+    """The same repository built with Zensical, served on its own port."""
+    _url, repo = site
+    out = repo / "site-zensical"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 12, 1, 12, tzinfo=UTC).timestamp())))
+        assert main(["--root", str(repo), "build", "--engine", "zensical", "--site-dir", str(out)]) == 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _metas(repo: Path) -> list[dict[str, Any]]:
     return [frontmatter.load(str(p)).metadata for p in sorted((repo / "incidents").rglob("*.md"))]
 
@@ -141,6 +158,18 @@ def test_draft_has_the_not_reviewed_banner_and_the_exact_title(browser: Any, sit
     assert browser.execute_script("return document.querySelectorAll('b').length") == 0
     scripts = browser.execute_script("return [...document.scripts].map((s) => s.textContent).join(' ')")
     assert "alert(1)" not in scripts
+
+
+def test_zensical_shows_the_exact_title_in_the_tab_and_the_heading(browser: Any, zensical_site: str) -> None:  # noqa: F811
+    """``&``, quotes, ``<b>`` and ``</title><script>`` in a title: shown as typed, not as markup, with Zensical."""
+    _open(browser, _page(zensical_site, f"incidents/2026/{HOSTILE_ID}/"))
+    assert browser.title == f"{HOSTILE_ID}: {HOSTILE_TITLE} - {SITE_NAME}"
+    heading = browser.find_element("css selector", "article h1").text
+    assert heading == f"{HOSTILE_ID}: {HOSTILE_TITLE}"
+    assert browser.execute_script("return document.querySelectorAll('article b, title b').length") == 0
+    scripts = browser.execute_script("return [...document.scripts].map((s) => s.textContent).join(' ')")
+    assert "alert(1)" not in scripts
+    _shoot(browser, "zensical-hostile-title", WIDE)
 
 
 def _expected_home(repo: Path) -> dict[str, float]:

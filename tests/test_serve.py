@@ -114,6 +114,8 @@ def test_edits_show_and_an_invalid_incident_is_shown_on_every_page(tmp_path: Pat
     folder = repo / INCIDENTS
     with serving(repo, tmp_path / "serve.log") as server:
         assert _shows(server, _page("SYS-20260115-001"), "NIC link flap on md-gw-03")
+        # the search index is built in the background after the first build
+        server.wait_for("the search index", lambda: server.get("pagefind/pagefind.js")[0] == 200)
         _edit(folder / "SYS-20260115-001.md", "stalls market data", "stalls the quote feed")
         server.wait_for("the edited title", lambda: _shows(server, _page("SYS-20260115-001"), "stalls the quote feed"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,9 +48,15 @@ class ActionEntry:
         return self.done and self.source.verified_by is not None and not self.verified_by
 
     @property
-    def key(self) -> tuple[str, str, int]:
+    def key(self) -> ActionKey:
         """(incident id, list field, index): names one action across analyses."""
         return (self.incident.id, self.source.field.name, self.index)
+
+
+#: One action across analyses: (incident id, list field name, index in the list); see :attr:`ActionEntry.key`.
+ActionKey = tuple[str, str, int]
+#: Marks actions for a reason of its own: ``(model, every action) -> {action key: [flag text]}``.
+Flagger = Callable[[Model, list["ActionEntry"]], dict[ActionKey, list[str]]]
 
 
 def parse_date(value: Any) -> date | None:

@@ -3,26 +3,24 @@
 A *flagger* is a function ``(model, actions) -> {action key: [flag text]}``
 that marks actions for a reason of its own; :data:`FLAGGERS` lists those the
 site and ``failurelog actions`` apply. "The fix did not hold" (a recurrence of
-the same signature or cluster after an action marked completed) is meant to be
-one: write it as a flagger and add it to :data:`FLAGGERS`; the actions page
-and the command show its flags beside the action with no other change.
+the same signature or cluster after an action marked completed,
+:mod:`failurelog.analysis.recurrence`) is one; done actions that carry a flag
+are listed apart (:attr:`FollowThrough.not_held`), since no other list holds them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from failurelog.analysis.actions import ActionEntry, all_actions, open_actions
+from failurelog.analysis.actions import ActionEntry, ActionKey, Flagger, all_actions, open_actions
+from failurelog.analysis.recurrence import fix_did_not_hold
 from failurelog.model.incident import Model
 
-ActionKey = tuple[str, str, int]
-Flagger = Callable[[Model, list[ActionEntry]], dict[ActionKey, list[str]]]
-
 #: The flaggers applied to every action, in order (see the module docstring).
-FLAGGERS: tuple[Flagger, ...] = ()
+FLAGGERS: tuple[Flagger, ...] = (fix_did_not_hold,)
 
 
 @dataclass
@@ -34,6 +32,7 @@ class FollowThrough:
     overdue: list[ActionEntry]  # oldest due date first
     unverified: list[ActionEntry]  # done, with no one named as having verified it; newest incident first
     flags: dict[ActionKey, list[str]] = field(default_factory=dict)
+    not_held: list[ActionEntry] = field(default_factory=list)  # done, and flagged: the fix did not hold
 
     def flags_of(self, entry: ActionEntry) -> list[str]:
         """The flags of one action (empty when none)."""
@@ -59,7 +58,8 @@ def follow_through(model: Model, owner: str | None = None, flaggers: Sequence[Fl
     for flagger in flaggers:
         for key, texts in flagger(model, every).items():
             flags.setdefault(key, []).extend(texts)
-    return FollowThrough(model.today, opened, overdue, unverified, flags)
+    not_held = mine([e for e in every if e.done and flags.get(e.key)])
+    return FollowThrough(model.today, opened, overdue, unverified, flags, not_held)
 
 
 def entry_dict(entry: ActionEntry, report: FollowThrough) -> dict[str, Any]:

@@ -167,7 +167,9 @@ def actions_text(report: FollowThrough, overdue_only: bool = False, owner: str |
         ]
         lines += ["", f"Open ({len(report.open)}):"]
         lines += [_action_line(e, report, f"{e.status}, due {e.due or '-'}") for e in report.open] or ["  none"]
-        flagged = report.flagged([*report.open, *report.unverified])
+        lines += ["", f"Done, but the fix did not hold ({len(report.not_held)}):"]
+        lines += [_action_line(e, report, f"{e.status}") for e in report.not_held] or ["  none"]
+        flagged = report.flagged([*report.open, *report.unverified, *report.not_held])
         if report.flags and not flagged:
             lines += ["", "Flagged: none of these"]
     return "\n".join(lines) + "\n"
@@ -183,4 +185,5 @@ def actions_json(report: FollowThrough, overdue_only: bool = False, owner: str |
     if not overdue_only:
         out["unverified"] = [entry_dict(e, report) for e in report.unverified]
         out["open"] = [entry_dict(e, report) for e in report.open]
+        out["not_held"] = [entry_dict(e, report) for e in report.not_held]
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"

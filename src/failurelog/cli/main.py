@@ -25,6 +25,7 @@ from failurelog.cli import (
     new,
     renumber,
     serve,
+    similar,
     stats,
     validate,
 )
@@ -35,7 +36,21 @@ from failurelog.core.paths import find_root
 Handler = Callable[[argparse.Namespace], int]
 
 #: The command modules, in the order ``--help`` lists them.
-COMMANDS = (new, validate, history, renumber, migrate, import_forms, export, stats, actions, assets, build, serve)
+COMMANDS = (
+    new,
+    validate,
+    history,
+    renumber,
+    migrate,
+    import_forms,
+    export,
+    stats,
+    actions,
+    assets,
+    similar,
+    build,
+    serve,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -56,6 +56,10 @@ REPORTERS: dict[str, dict[str, Reporter]] = {
         "text": Reporter("for a person", "failurelog.analysis.report:assets_text"),
         "json": Reporter("one JSON document", "failurelog.analysis.report:assets_json"),
     },
+    "similar": {
+        "text": Reporter("for a person", "failurelog.analysis.similar_report:similar_text"),
+        "json": Reporter("one JSON document", "failurelog.analysis.similar_report:similar_json"),
+    },
 }
 
 

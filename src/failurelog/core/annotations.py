@@ -69,6 +69,12 @@ ANNOTATIONS: dict[str, Annotation] = {
             "evidence for related-incident suggestions: `exact` (shared values) or `text` (similar wording)",
         ),
         Annotation(
+            "x-computed-as",
+            "field",
+            "{computed word: choice}: the field's choice that says what an analysis computes (a stated trend: "
+            "rising, steady, falling; a stated pattern: cluster), so the two can be compared",
+        ),
+        Annotation(
             "x-similarity-weight",
             "field, section",
             "how much an `x-similarity` channel counts against the others (default 1): asset, version and cause "
@@ -80,7 +86,8 @@ ANNOTATIONS: dict[str, Annotation] = {
             "the field the analyses use for a meaning: outage (downtime statistics), degraded, redundancy_lost, "
             "time_to_recover, time_to_detect, loss_realised, loss_estimated, trigger, root_cause_category, "
             "cause_origin, change_ids, not_related, component (the recovery figures' breakdown), closed_at (time to "
-            "close), sla_met (the SLA/RTO met rate: the choice whose `x-tone` is good counts as met)",
+            "close), sla_met (the SLA/RTO met rate: the choice whose `x-tone` is good counts as met), "
+            "stated_pattern and stated_trend (recurrence stated by hand, shown beside the computed cluster)",
         ),
         Annotation("x-stat", "field", "charted per month on the statistics page: `sum`, `mean` or `share`"),
         Annotation("x-ordered", "field", "a list of objects that is a sequence (an ordered list on the site)"),

@@ -44,6 +44,8 @@ MAX_BODY_TAGS = 1_000
 MAX_FOOTNOTES = 500
 #: List items, quoted lines, admonitions and definitions in the whole body (each is a block the parser nests).
 MAX_BLOCKS = 3_000
+#: Admonitions (``!!!``, ``???``) in the whole body: each costs about three list items.
+MAX_ADMONITIONS = 1_000
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -188,6 +190,7 @@ _BODY_BOUNDS = {
         "write the text in Markdown, or put pasted markup in a ``` fenced code block",
     ),
     "footnotes": (MAX_FOOTNOTES, "footnotes", "move the notes into the text or into a list"),
+    "admonitions": (MAX_ADMONITIONS, "admonitions (!!! and ???)", "keep the notes to what a reader needs"),
     "blocks": (
         MAX_BLOCKS,
         "list items, quoted lines and admonitions",
@@ -212,6 +215,8 @@ def _count_body(found: dict[str, Excess], counts: dict[str, int], line: str, off
             )
     if container:
         counts["blocks"] += 1
+        if line.lstrip(" \t>").startswith(("!!!", "???")):
+            counts["admonitions"] += 1
     for kind, (limit, what, advice) in _BODY_BOUNDS.items():
         if counts[kind] > limit and kind not in found:
             found[kind] = Excess(

@@ -139,6 +139,9 @@ def serve_site(root: Path, *, dev_addr: str | None = None, verbose: bool = False
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _mkdocs_logging(True)
     try:
+        # Dirty builds: MkDocs converts only the pages whose file is newer than its output (the tree writer
+        # leaves unchanged pages alone), and the hook removes the pages of deleted incidents.
+        extra.setdefault("build_type", "dirty")
         serve(config_file=str(root / CONFIG_FILE), dev_addr=dev_addr, livereload=True, **extra)
     except MkDocsException as exc:
         raise FailurelogError(f"mkdocs: {exc}") from None

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from failurelog.analysis.assets import AssetHistory, AssetReport, asset_report
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
+from failurelog.analysis.recurrence import Recurrence, recurrences
 from failurelog.analysis.related import Related, related
 from failurelog.core import roles
 from failurelog.core.bodyhtml import extension_spec
@@ -52,6 +53,11 @@ class Context:
     def assets(self) -> AssetReport:
         """Every asset history (hosts, models, versions), with the inventory's rates."""
         return asset_report(self.model, self.inventory)
+
+    @cached_property
+    def recurrences(self) -> list[Recurrence]:
+        """Recurrences after fixes were done ("the fix did not hold"), over this build's analysis."""
+        return recurrences(self.model, self.related)
 
     @cached_property
     def pattern_lookup(self) -> dict[str, dict[str, PatternValue]]:

@@ -22,21 +22,32 @@ this module's.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 from failurelog.cli.main import explain
 from failurelog.core.errors import FailurelogError
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.site import broken as b
 from failurelog.site.generate import DOCS_DIR, prepare, prepare_broken
-from failurelog.site.search_index import build_search_index
+from failurelog.site.search_index import BUNDLE_DIR, BackgroundIndex, build_search_index
 
-__all__ = ["on_config", "on_post_build", "on_post_page", "on_post_template", "on_serve", "on_shutdown", "on_startup"]
+__all__ = [
+    "on_config",
+    "on_post_build",
+    "on_post_page",
+    "on_post_template",
+    "on_pre_build",
+    "on_serve",
+    "on_shutdown",
+    "on_startup",
+]
 
 log = logging.getLogger("mkdocs.hooks.failurelog")
 
@@ -50,6 +61,9 @@ class _State:
 
     serving: bool = False
     broken: b.Broken | None = None
+    shown: b.Broken | None = None  # the failure the served pages show (None: none)
+    gone: list[str] = field(default_factory=list)  # tree paths the last preparation removed
+    indexer: BackgroundIndex | None = None
 
 
 _STATE = _State()
@@ -58,13 +72,16 @@ _STATE = _State()
 def on_startup(command: str, dirty: bool) -> None:
     """Remember whether this is ``mkdocs serve`` (failures are shown on the pages, not raised)."""
     _STATE.serving = command == "serve"
-    _STATE.broken = None
+    _STATE.broken = _STATE.shown = None
+    _STATE.gone = []
+    _STATE.indexer = BackgroundIndex(log.info) if _STATE.serving else None
 
 
 def on_shutdown() -> None:
     """Forget the serve state."""
     _STATE.serving = False
-    _STATE.broken = None
+    _STATE.broken = _STATE.shown = None
+    _STATE.indexer = None
 
 
 def _broken(exc: FailurelogError) -> b.Broken:
@@ -100,6 +117,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("failurelog: the incidents validate again")
     _STATE.broken = None
     written = prepared.written
+    _STATE.gone = list(written.gone)
     log.info(
         "failurelog: %d incidents; %d pages written, %d unchanged, %d removed",
         len(prepared.model.incidents),
@@ -109,6 +127,27 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     config.docs_dir = str(prepared.docs_dir)
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """While serving: make a dirty build right (every page again when the banner comes or goes; no stale page)."""
+    if not _STATE.serving:
+        return
+    site = Path(config.site_dir)
+    if _STATE.broken != _STATE.shown:
+        for entry in site.iterdir() if site.is_dir() else ():
+            if entry.name == BUNDLE_DIR:  # the search index stays until the next one replaces it
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        _STATE.shown = _STATE.broken
+    for rel in _STATE.gone:
+        if rel.endswith(".md"):
+            built = File(rel, config.docs_dir, config.site_dir, config.use_directory_urls)
+            Path(built.abs_dest_path).unlink(missing_ok=True)
+    _STATE.gone = []
 
 
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
@@ -124,7 +163,11 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the search index of the built incident pages into the site (while serving, a failure is logged)."""
+    """Write the search index of the built incident pages into the site (while serving: in the background)."""
+    if _STATE.indexer is not None:
+        if _STATE.broken is None:
+            _STATE.indexer.request(Path(config.site_dir), directory_urls=config.use_directory_urls)
+        return
     try:
         done = build_search_index(Path(config.site_dir), directory_urls=config.use_directory_urls)
     except FailurelogError as exc:

@@ -24,6 +24,7 @@ from failurelog.site import markup as m
 from failurelog.site.card import banner, card
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
+from failurelog.site.recurrence_parts import not_held_section
 from failurelog.site.search_markup import search_block
 from failurelog.site.story import story
 from failurelog.site.values import empty, remark, value_html, with_remark
@@ -42,6 +43,9 @@ def related_section(ctx: Context, incident: Incident) -> str:
     here = incident.page
     rel = ctx.related
     parts = []
+    recurred = not_held_section(ctx, incident)
+    if recurred:
+        parts.append(recurred)
     both_ways = (
         ("This incident names", [(link.target.id, link.note) for link in rel.outgoing.get(incident.id, [])]),
         ("Named by", [(link.source.id, link.note) for link in rel.incoming.get(incident.id, [])]),

@@ -10,6 +10,7 @@ from failurelog.model.export import leaf_fields
 from failurelog.site import markup as m
 from failurelog.site.context import ACTIONS, DATA, EXPORT_CSV, EXPORT_JSON, RELATED, Context
 from failurelog.site.index_pages import TABLE_MARKER
+from failurelog.site.recurrence_parts import not_held_part, site_flaggers, stated_against_computed
 
 
 def related_page(ctx: Context) -> str:
@@ -50,6 +51,9 @@ def related_page(ctx: Context) -> str:
         ]
         parts.append("\n".join(facts))
         parts.append(m.table(["Incident", "Date", "Title", "Severity", "Status"], rows))
+        stated = stated_against_computed(ctx, cluster)
+        if stated:
+            parts.append(stated)
     return "\n\n".join(parts) + "\n"
 
 
@@ -104,8 +108,8 @@ def _flags(report: FollowThrough, entry: ActionEntry) -> str:
 
 
 def follow_through_parts(ctx: Context) -> list[str]:
-    """Overdue actions by age, and completed actions nobody is named as having verified."""
-    report = follow_through(ctx.model)
+    """Overdue actions by age, completed actions nobody is named as having verified, and those that did not hold."""
+    report = follow_through(ctx.model, flaggers=site_flaggers(ctx))
     parts = [f"## Overdue, oldest first ({len(report.overdue)})"]
     if report.overdue:
         rows = [
@@ -141,7 +145,7 @@ def follow_through_parts(ctx: Context) -> list[str]:
         ]
         table = m.table(["Owner", "Completed", "Action", "Incident", "List", "Flags"], rows)
         parts.append(f"{TABLE_MARKER}\n\n{table}")
-    return parts
+    return parts + not_held_part(report)
 
 
 def data_page(ctx: Context) -> str:

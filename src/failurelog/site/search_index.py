@@ -20,8 +20,11 @@ parsing, so what is typed is split the same way as the index.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,14 +72,14 @@ def _pages_indexed(log: str) -> int:
     return 0
 
 
-def build_search_index(site_dir: Path, *, directory_urls: bool = True) -> IndexResult:
-    """Index the incident pages of the built site in ``site_dir`` into ``site_dir/pagefind``."""
+def build_search_index(site_dir: Path, *, directory_urls: bool = True, subdir: str = BUNDLE_DIR) -> IndexResult:
+    """Index the incident pages of the built site in ``site_dir`` into ``site_dir/pagefind`` (or ``subdir``)."""
     command = [
         str(_executable()),
         "--site",
         str(site_dir),
         "--output-subdir",
-        BUNDLE_DIR,
+        subdir,
         "--glob",
         incident_pages_glob(directory_urls),
         "--root-selector",
@@ -92,6 +95,61 @@ def build_search_index(site_dir: Path, *, directory_urls: bool = True) -> IndexR
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip()
         raise FailurelogError(f"search index: pagefind failed (exit {done.returncode}):\n{detail}")
-    bundle = site_dir / BUNDLE_DIR
+    bundle = site_dir / subdir
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return IndexResult(pages=_pages_indexed(done.stdout), bytes=size, seconds=seconds)
+
+
+class BackgroundIndex:
+    """Re-index a served site in a thread, so a rebuild never waits for Pagefind (``serve`` only).
+
+    Each run writes a new bundle beside the old one and then swaps the folders, so the browser always
+    finds a whole index (the previous one until the new one is ready). A request made while a run is
+    going starts one more run after it; requests in between fold into that one.
+    """
+
+    def __init__(self, report: Callable[[str], None]) -> None:
+        """``report`` receives one line per run (or failure)."""
+        self._report = report
+        self._lock = threading.Lock()
+        self._wanted: tuple[Path, bool] | None = None
+        self._thread: threading.Thread | None = None
+
+    def request(self, site_dir: Path, *, directory_urls: bool = True) -> None:
+        """Index ``site_dir`` as soon as the current run (if any) is done."""
+        with self._lock:
+            self._wanted = (site_dir, directory_urls)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="failurelog-search-index", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until no run is going or wanted (tests and shutdown)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                wanted, self._wanted = self._wanted, None
+                if wanted is None:
+                    self._thread = None
+                    return
+            self._run(*wanted)
+
+    def _run(self, site_dir: Path, directory_urls: bool) -> None:
+        fresh, old = site_dir / f"{BUNDLE_DIR}.next", site_dir / f"{BUNDLE_DIR}.old"
+        try:
+            shutil.rmtree(fresh, ignore_errors=True)
+            done = build_search_index(site_dir, directory_urls=directory_urls, subdir=fresh.name)
+            shutil.rmtree(old, ignore_errors=True)
+            bundle = site_dir / BUNDLE_DIR
+            if bundle.exists():
+                bundle.rename(old)
+            fresh.rename(bundle)
+            shutil.rmtree(old, ignore_errors=True)
+        except (FailurelogError, OSError) as exc:
+            self._report(f"failurelog: no search index: {exc}")
+            return
+        self._report(f"failurelog: search index of {done.pages} pages, {done.bytes} bytes, in {done.seconds:.1f} s")

@@ -29,12 +29,13 @@ Entry = tuple[str, int, int]
 
 @dataclass
 class Written:
-    """What :func:`write_tree` did; ``changed`` lists the tree paths written or removed."""
+    """What :func:`write_tree` did; ``changed`` lists the tree paths written or removed, ``gone`` those removed."""
 
     written: int = 0
     unchanged: int = 0
     removed: int = 0
     changed: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
 
 
 def _digest(data: bytes) -> str:
@@ -107,21 +108,22 @@ def write_tree(files: Iterable[tuple[str, str | bytes]], out: Path) -> Written:
         else:
             done.unchanged += 1
         new[rel] = (digest, st.st_size, st.st_mtime_ns)
-    done.removed = _remove_stale(out, new, done.changed)
+    done.gone = _remove_stale(out, new)
+    done.removed = len(done.gone)
+    done.changed += done.gone
     write_bytes_atomic(manifest_path, json.dumps(new, sort_keys=True).encode("utf-8"))
     return done
 
 
-def _remove_stale(out: Path, keep: dict[str, Entry], changed: list[str]) -> int:
-    """Remove every file under ``out`` not in ``keep``, and the folders left empty; how many files."""
-    removed = 0
+def _remove_stale(out: Path, keep: dict[str, Entry]) -> list[str]:
+    """Remove every file under ``out`` not in ``keep``, and the folders left empty; the files' tree paths."""
+    removed: list[str] = []
     for folder, _dirs, names in os.walk(out, topdown=False):
         for name in names:
             rel = Path(folder, name).relative_to(out).as_posix()
             if rel not in keep:
                 Path(folder, name).unlink()
-                changed.append(rel)
-                removed += 1
+                removed.append(rel)
         if folder != str(out) and not os.listdir(folder):
             os.rmdir(folder)
     return removed

@@ -1,0 +1,86 @@
+"""Recurrence on the site: "the fix did not hold" on both incidents, and stated against computed on the clusters page.
+
+The analyses are :mod:`failurelog.analysis.recurrence`'s, made once per build
+(``ctx.recurrences``); these functions only word them.
+"""
+
+from __future__ import annotations
+
+from failurelog.analysis.actions import Flagger
+from failurelog.analysis.followthrough import FLAGGERS, FollowThrough
+from failurelog.analysis.recurrence import (
+    Fix,
+    Recurrence,
+    completion,
+    disagreements,
+    fix_did_not_hold,
+    flagger,
+    of_incident,
+)
+from failurelog.analysis.related import Cluster
+from failurelog.model.incident import Incident
+from failurelog.site import markup as m
+from failurelog.site.context import ACTIONS, RELATED, Context
+
+
+def _fix(fix: Fix) -> str:
+    when = f"completed {fix.on.isoformat()}" if fix.dated_by == "completed" else f"done, due {fix.on.isoformat()}"
+    return f"*{m.text(fix.entry.text)}* ({when})"
+
+
+def _line(ctx: Context, recurrence: Recurrence, here: str, earlier_side: bool) -> str:
+    other = recurrence.later if earlier_side else recurrence.earlier
+    link = m.link(f"{other.id}: {other.title}", other.page, here)
+    fixes = "; ".join(_fix(f) for f in recurrence.fixes)
+    if earlier_side:
+        return f"- recurred in {link} on {other.day} ({m.text(recurrence.reason)}) after {fixes}"
+    return f"- a recurrence of {link} ({other.day}; {m.text(recurrence.reason)}), after its {fixes}"
+
+
+def not_held_section(ctx: Context, incident: Incident) -> str:
+    """The incident page's "The fix did not hold" part ("" when neither side of a recurrence)."""
+    mine, theirs = of_incident(ctx.recurrences, incident)
+    if not mine and not theirs:
+        return ""
+    here = incident.page
+    lines = [_line(ctx, r, here, True) for r in mine] + [_line(ctx, r, here, False) for r in theirs]
+    return "**The fix did not hold:**\n\n" + "\n".join(lines) + "\n"
+
+
+def stated_against_computed(ctx: Context, cluster: Cluster) -> str:
+    """A cluster's members whose stated pattern or trend is not what the cluster shows, both side by side."""
+    found = disagreements(ctx.model, cluster)
+    if not found:
+        return ""
+    rows = [
+        [m.link(d.incident.id, d.incident.page, RELATED), m.cell(d.field_title), m.cell(d.stated), m.cell(d.computed)]
+        for d in found
+    ]
+    head = "**Stated by hand, not what the cluster shows:**"
+    return head + "\n\n" + m.table(["Incident", "Field", "Stated", "Computed"], rows)
+
+
+def site_flaggers(ctx: Context) -> tuple[Flagger, ...]:
+    """The follow-through's flaggers, "the fix did not hold" over this build's analysis (not made again)."""
+    return tuple(flagger(ctx.related) if f is fix_did_not_hold else f for f in FLAGGERS)
+
+
+def not_held_part(report: FollowThrough) -> list[str]:
+    """The actions page's "The fix did not hold": done actions after which the failure came back."""
+    parts = [f"## The fix did not hold ({len(report.not_held)})"]
+    parts.append(
+        "Marked done, and then the failure came back: a later incident with the same crash or hardware-error "
+        "signature, or in the same recurring cluster, began after the action was completed (its due date when "
+        "no completion date is given)."
+    )
+    if not report.not_held:
+        parts.append("No done action was followed by a recurrence.")
+        return parts
+    rows = []
+    for e in report.not_held:
+        when = completion(e)
+        done = f"{when[0].isoformat()} ({when[1]})" if when else "—"
+        link = m.link(e.incident.id, e.incident.page, ACTIONS)
+        rows.append([m.cell(e.owner), done, m.cell(e.text), link, m.cell("; ".join(report.flags_of(e)))])
+    parts.append(m.table(["Owner", "Done", "Action", "Incident", "Recurred"], rows))
+    return parts

@@ -296,3 +296,30 @@ def test_the_site_tree_has_a_page_per_asset_and_no_clash(tmp_path: Path) -> None
     assert "1 draft left out" in tree[RECOVERY]
     statistics = tree["statistics/index.md"]
     assert "of them with no outage" in statistics and "outages only" in statistics
+
+
+def test_validate_reports_a_bad_inventory_and_accepts_a_good_one(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
+    _inventory(repo, "assets:\n  - kind: model\n    name: PowerEdge R660\n    count: many\n    since: '2025-01-01'\n")
+    done = run_cli(repo, "validate")
+    assert done.returncode == 1
+    assert "inventory/assets.yaml:4: assets[0].count: 'many' is not of type 'integer'" in done.stdout
+    one = run_cli(repo, "validate", "incidents/2026/SYS-20260304-001.md")  # one file: the inventory is not its concern
+    assert one.returncode == 0, one.stdout
+    _inventory(repo, "assets:\n  - kind: model\n    name: PowerEdge R660\n    count: 40\n    since: '2025-01-01'\n")
+    assert run_cli(repo, "validate").returncode == 0
+    shown = run_cli(repo, "assets", "PowerEdge R660")
+    assert "failures per asset-year: " in shown.stdout and "40 since 2025-01-01" in shown.stdout
+
+
+def test_an_asset_pattern_page_links_its_history(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
+    ctx = build_context(load_valid(repo).model)
+    tree = render_tree(ctx)
+    history = next(h for h in ctx.assets.histories if h.kind.kind == "firmware" and h.failures)
+    pattern = ctx.pattern_page(history.kind.field.name, history.name)
+    assert pattern is not None and "Asset history (failures, MTBF" in tree[pattern]
+    assert asset_page(history).rpartition("/")[2] in tree[pattern]
+    components = next(p for p in ctx.patterns if p.field.name == "components")
+    plain = ctx.pattern_page("components", components.values[0].value)
+    assert plain is not None and "Asset history" not in tree[plain]  # not an asset field

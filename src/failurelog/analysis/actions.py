@@ -132,10 +132,10 @@ def priority_order(model: Model) -> dict[str, int]:
     return order
 
 
-def open_actions(model: Model) -> list[ActionEntry]:
-    """Actions not in a ``done`` status, by owner, then priority, then due date."""
+def open_actions(model: Model, every: list[ActionEntry] | None = None) -> list[ActionEntry]:
+    """Actions not in a ``done`` status (of ``every``, default all), by owner, then priority, then due date."""
     order = priority_order(model)
-    entries = [a for a in all_actions(model) if a.status not in a.source.done]
+    entries = [a for a in (all_actions(model) if every is None else every) if a.status not in a.source.done]
     entries.sort(
         key=lambda a: (
             a.owner.casefold(),

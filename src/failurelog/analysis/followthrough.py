@@ -51,7 +51,7 @@ def follow_through(model: Model, owner: str | None = None, flaggers: Sequence[Fl
         return entries if wanted is None else [e for e in entries if e.owner.casefold() == wanted]
 
     every = all_actions(model)
-    opened = mine(open_actions(model))
+    opened = mine(open_actions(model, every))
     overdue = sorted((e for e in opened if e.overdue), key=lambda e: (-(e.age_days or 0), e.incident.id, e.index))
     unverified = mine([e for e in every if e.unverified])
     flags: dict[ActionKey, list[str]] = {}

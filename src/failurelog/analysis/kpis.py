@@ -93,11 +93,37 @@ def quarter(incident: Incident) -> str:
 
 def time_to_close_days(model: Model, incident: Incident) -> float | None:
     """Days from the incident's start to its closing time (the ``closed_at`` role), or None."""
-    spec = roles.role(model.schema, "closed_at")
-    closed = parse_time(incident.value(spec.name)) if spec else None
+    name = model.role_names.get("closed_at")
+    closed = parse_time(incident.value(name)) if name else None
     if closed is None:
         return None
     return max(0.0, (closed - incident.occurred_at).total_seconds() / SECONDS_PER_DAY)
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """One incident's recovery figures, read once however many groups it falls in."""
+
+    detect: float | None
+    recover: float | None
+    outage: float | None
+    close: float | None
+    sla: str | None
+
+
+def _figures(model: Model, incidents: list[Incident]) -> dict[int, _Figures]:
+    sla = model.role_names.get("sla_met")
+    out = {}
+    for i in incidents:
+        answer = i.value(sla) if sla else None
+        out[id(i)] = _Figures(
+            model.time_to_detect(i),
+            model.time_to_recover(i),
+            model.downtime(i),
+            time_to_close_days(model, i),
+            None if answer is None else str(answer),
+        )
+    return out
 
 
 def _keys(model: Model, by: str) -> tuple[Callable[[Incident], list[str]], dict[str, int]]:
@@ -113,19 +139,15 @@ def _keys(model: Model, by: str) -> tuple[Callable[[Incident], list[str]], dict[
     return (lambda i: [str(v) for v in i.values(name)]), roles.choice_order(spec)
 
 
-def _fill(model: Model, group: Group, incidents: list[Incident]) -> Group:
-    sla = roles.role(model.schema, "sla_met")
-    met = good_choices(sla)
-    group.incidents = len(incidents)
-    group.detect = summarise(model.time_to_detect(i) for i in incidents)
-    recoveries = [(model.time_to_recover(i), model.downtime(i)) for i in incidents]
-    group.recover = summarise(r for r, _d in recoveries)
-    group.recover_with_outage = summarise(r for r, d in recoveries if d is not None and d > 0)
-    group.recover_no_outage = sum(1 for r, d in recoveries if r is not None and d == 0)
-    group.close = summarise(time_to_close_days(model, i) for i in incidents)
-    answers = [i.value(sla.name) for i in incidents] if sla else []
-    group.sla_known = sum(1 for a in answers if a is not None)
-    group.sla_met = sum(1 for a in answers if a is not None and str(a) in met)
+def _fill(group: Group, figures: list[_Figures], met: frozenset[str]) -> Group:
+    group.incidents = len(figures)
+    group.detect = summarise(f.detect for f in figures)
+    group.recover = summarise(f.recover for f in figures)
+    group.recover_with_outage = summarise(f.recover for f in figures if f.outage is not None and f.outage > 0)
+    group.recover_no_outage = sum(1 for f in figures if f.recover is not None and f.outage == 0)
+    group.close = summarise(f.close for f in figures)
+    group.sla_known = sum(1 for f in figures if f.sla is not None)
+    group.sla_met = sum(1 for f in figures if f.sla is not None and f.sla in met)
     return group
 
 
@@ -144,19 +166,44 @@ def reviewed(model: Model, since: date | None = None, until: date | None = None)
 
 def kpis(model: Model, by: str = "severity", since: date | None = None, until: date | None = None) -> Kpis:
     """The recovery KPIs of the reviewed incidents started within [since, until], broken down ``by``."""
-    if by not in BREAKDOWNS:
-        raise ValueError(f"unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}")
+    return every_breakdown(model, (by,), since, until)[0]
+
+
+def every_breakdown(
+    model: Model, breakdowns: tuple[str, ...] = BREAKDOWNS, since: date | None = None, until: date | None = None
+) -> list[Kpis]:
+    """:func:`kpis` for each breakdown, the incidents' figures read once."""
+    unknown = [by for by in breakdowns if by not in BREAKDOWNS]
+    if unknown:
+        raise ValueError(f"unknown breakdown {unknown[0]!r}; choose one of {', '.join(BREAKDOWNS)}")
     incidents, drafts = reviewed(model, since, until)
+    figures = _figures(model, incidents)
+    met = good_choices(roles.role(model.schema, "sla_met"))
+    overall = _fill(Group("all"), list(figures.values()), met)
+    return [_breakdown(model, by, incidents, figures, met, overall, drafts, since, until) for by in breakdowns]
+
+
+def _breakdown(
+    model: Model,
+    by: str,
+    incidents: list[Incident],
+    figures: dict[int, _Figures],
+    met: frozenset[str],
+    overall: Group,
+    drafts: int,
+    since: date | None,
+    until: date | None,
+) -> Kpis:
     read, order = _keys(model, by)
-    members: dict[str, list[Incident]] = defaultdict(list)
+    members: dict[str, list[_Figures]] = defaultdict(list)
     for incident in incidents:
         for key in dict.fromkeys(read(incident)) or [NOT_STATED]:
-            members[key].append(incident)
+            members[key].append(figures[id(incident)])
     keys = sorted(members, key=lambda k: (k == NOT_STATED, order.get(k, len(order)), k))
     return Kpis(
         by=by,
-        overall=_fill(model, Group("all"), incidents),
-        groups=[_fill(model, Group(k), members[k]) for k in keys],
+        overall=overall,
+        groups=[_fill(Group(k), members[k], met) for k in keys],
         drafts_left_out=drafts,
         since=since,
         until=until,

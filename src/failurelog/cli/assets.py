@@ -13,16 +13,15 @@ from failurelog.core.errors import FailurelogError
 
 def run(args: argparse.Namespace) -> int:
     """Print every asset by kind, or the history of the assets named NAME (any case, any kind)."""
-    from failurelog.analysis.assets import asset_kinds, asset_report
-    from failurelog.core.inventory import read_inventory
+    from failurelog.analysis.assets import asset_report
+    from failurelog.core.inventory import asset_kind_names, read_inventory
     from failurelog.model.load import load_valid
 
     root = root_of(args)
     loaded = load_valid(root)
     for skipped in loaded.skipped:
         print(f"WARNING {skipped} (left out; fix it with failurelog validate)", file=sys.stderr)
-    kinds = [k.kind for k in asset_kinds(loaded.model.schema)]
-    report = asset_report(loaded.model, read_inventory(root, kinds))
+    report = asset_report(loaded.model, read_inventory(root, asset_kind_names(loaded.model.schema)))
     chosen = None
     if args.name:
         chosen = report.named(args.name)

@@ -15,7 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.problems import Problem, dotted, line_of
+from failurelog.core.schema import Schema
 from failurelog.core.yamlio import parse
 
 INVENTORY_FILE = Path("inventory") / "assets.yaml"
@@ -48,6 +50,17 @@ class Inventory:
     def get(self, kind: str, name: str) -> Entry | None:
         """The entry of one asset, or None."""
         return self.entries.get((kind, name)) if self.usable else None
+
+
+def asset_kind_names(schema: Schema) -> list[str]:
+    """The asset kinds the incident schema's ``x-asset`` annotations name, in schema order."""
+    found = (annotation(f.schema, "x-asset") for f in schema.fields.values())
+    return list(dict.fromkeys(str(k) for k in found if k))
+
+
+def inventory_problems(root: Path, schema: Schema) -> list[Problem]:
+    """The problems of ``inventory/assets.yaml`` (none when it is absent): what ``failurelog validate`` reports."""
+    return read_inventory(root, asset_kind_names(schema)).problems
 
 
 def _schema_problems(data: Any, lines: dict[Any, int], root: Path, display: str) -> list[Problem]:

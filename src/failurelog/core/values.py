@@ -30,7 +30,14 @@ def values_at(data: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], Any
 
 
 def value_at(data: Any, name: str) -> Any:
-    """The single value of a dotted field name without ``[]``, or None."""
+    """The single value of a dotted field name without ``[]`` (the first one with ``[]``), or None."""
+    if ITEMS not in name:  # the common case, walked directly: the analyses read fields per incident
+        value = data
+        for part in name.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+        return value
     for _path, value in values_at(data, name):
         return value
     return None

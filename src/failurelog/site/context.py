@@ -95,6 +95,14 @@ class Context:
         """The schema's action lists by field name."""
         return {a.field.name: a for a in roles.action_lists(self.model.schema)}
 
+    @cached_property
+    def _asset_pages(self) -> dict[tuple[str, str], str]:
+        return {(h.kind.field.name, h.name): asset_page(h) for h in self.assets.histories}
+
+    def asset_history(self, field_name: str, value: object) -> str | None:
+        """Tree path of the history page of an asset or version (an ``x-asset`` field's value), or None."""
+        return self._asset_pages.get((field_name, str(value)))
+
     def pattern_page(self, field_name: str, value: object) -> str | None:
         """Tree path of the page of one value of a grouped field, or None."""
         index = self.pattern_by_field.get(field_name)

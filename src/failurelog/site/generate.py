@@ -18,10 +18,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from failurelog.analysis.assets import asset_kinds
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.errors import ValidationFailed
-from failurelog.core.inventory import INVENTORY_FILE, INVENTORY_SCHEMA, read_inventory
+from failurelog.core.inventory import INVENTORY_FILE, INVENTORY_SCHEMA, asset_kind_names, read_inventory
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.core.schema import load_schema
 from failurelog.core.siteconfig import CONFIG_FILE, edit_base, read_config
@@ -115,7 +114,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         directory_urls=config.get("use_directory_urls") is not False,
         history=read_history(root, schema=model.schema),
         markdown=extension_spec(config),
-        inventory=read_inventory(root, [k.kind for k in asset_kinds(model.schema)]),
+        inventory=read_inventory(root, asset_kind_names(model.schema)),
     )
     extra = hand_written(root)
     # Generated pages first: a hand-written page of the same path is skipped (the writer keeps the first),

@@ -133,6 +133,9 @@ def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> s
         counts=True,
     )
     back = m.link(f"All values of {index.field.title}", field_page(index), here)
+    history = ctx.asset_history(index.field.name, value.value)
+    if history:  # an asset or version: its failures, MTBF and recovery
+        back += " · " + m.link("Asset history (failures, MTBF, time to recover)", history, here)
     return (
         m.page_header(title, hide=("navigation", "toc"), search=False)
         + f"# {m.text(title)}\n\n{back}\n\n{figures}\n\n## Trend by month\n\n{chart}\n\n"

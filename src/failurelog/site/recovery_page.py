@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from failurelog.analysis.figures import Summary
-from failurelog.analysis.kpis import BREAKDOWNS, Group, kpis
+from failurelog.analysis.kpis import Group, every_breakdown
 from failurelog.site import markup as m
 from failurelog.site.context import RECOVERY, STATISTICS, Context
 
@@ -50,7 +50,8 @@ HEADER = [
 
 def recovery_page(ctx: Context) -> str:
     """The KPIs overall and by severity, component, trigger and quarter; drafts left out, and said to be."""
-    overall = kpis(ctx.model)
+    results = every_breakdown(ctx.model)
+    overall = results[0]
     drafts = overall.drafts_left_out
     intro = (
         f"Recovery figures over the {overall.overall.incidents} reviewed incidents; "
@@ -64,8 +65,7 @@ def recovery_page(ctx: Context) -> str:
     )
     parts = [m.page_header("Recovery KPIs", hide=("navigation",)) + f"# Recovery KPIs\n\n{intro}"]
     parts.append(m.table(HEADER, [_row(overall.overall, "All reviewed incidents")]))
-    for by in BREAKDOWNS:
-        result = overall if by == overall.by else kpis(ctx.model, by)
-        parts.append(f"## {HEADINGS[by]}")
+    for result in results:
+        parts.append(f"## {HEADINGS[result.by]}")
         parts.append(m.table(HEADER, [_row(g, m.cell(g.key)) for g in result.groups]) if result.groups else "None.")
     return "\n\n".join(parts) + "\n"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from failurelog.core.inventory import inventory_problems
 from failurelog.core.loader import Document
 from failurelog.core.parallel import PARALLEL_MIN_ITEMS
 from failurelog.core.paths import incident_files
@@ -112,5 +113,7 @@ def validate_documents(root: Path, targets: Sequence[Path] = ()) -> tuple[Report
         report.problems.extend(doc.problems)
     wanted = {d.display for d in docs}
     report.problems.extend(p for p in repository_problems(docs + context, schema) if p.file in wanted)
+    if not targets:  # the whole repository: its fleet inventory too
+        report.problems.extend(inventory_problems(root, schema))
     report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
     return report, docs

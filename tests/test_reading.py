@@ -234,6 +234,7 @@ PAGES = {
     "pattern-field": "patterns/components/",
     "pattern-value": None,
     "related": "related/",
+    "signatures": "signatures/",
     "actions": "actions/",
     "statistics": "statistics/",
     "recovery": "recovery/",
@@ -384,3 +385,35 @@ def test_durations_sort_as_numbers_and_filter_as_ranges_and_short_tables_have_no
     )
     assert browser.find_elements("css selector", "[data-fl-table]") and rows - 1 <= 5
     assert browser.find_elements("css selector", ".md-content .fl-filter") == []
+
+
+def test_the_card_signature_links_to_its_entry_listing_both_incidents(browser: Any, site: tuple[str, Path]) -> None:  # noqa: F811
+    url, _repo = site
+    _open(browser, url + "incidents/2025/SYS-20250422-001/")
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('.fl-card .fl-signature a')].map((a) => [a.textContent, a.href]);"
+    )
+    escalation = [href for text, href in links if text == "corrected hardware errors, then uncorrectable"]
+    assert len(links) == 3 and len(escalation) == 1, links
+    _open(browser, escalation[0])
+    entry = browser.execute_script(
+        """
+        const target = document.getElementById(location.hash.slice(1));
+        const list = target && target.nextElementSibling;
+        return target && [target.textContent, [...list.querySelectorAll('a')].map((a) => a.textContent),
+                          target.getBoundingClientRect().top < window.innerHeight];
+        """
+    )
+    assert entry is not None, escalation[0]
+    text, incidents, in_view = entry
+    assert text.startswith("corrected hardware errors, then uncorrectable") and "2 incidents" in text
+    assert incidents == ["SYS-20260623-001", "SYS-20250422-001"] and in_view
+    _open(browser, url)
+    home = browser.execute_script(
+        """
+        const h = [...document.querySelectorAll('.md-content h2')]
+          .find((x) => x.textContent.startsWith('Signatures seen'));
+        return h && h.nextElementSibling.textContent;
+        """
+    )
+    assert home and "corrected hardware errors, then uncorrectable: 2 incidents" in home

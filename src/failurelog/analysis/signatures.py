@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from failurelog.analysis.frames import clean_function, top_frames
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Incident
 
@@ -56,93 +57,12 @@ _LABELS = {"mce": "MCE", "aer": "PCIe AER", "edac": "EDAC", "nic": "NIC", "oops"
 #: Lines of one section read, and characters of one line.
 MAX_LINES = 20_000
 MAX_LINE = 600
-#: Frames in a stack signature.
-TOP_FRAMES = 3
-#: Frames every crash of its kind has: they say how it died, not where.
-NOISE_FRAMES = frozenset(
-    [
-        "machine_kexec",
-        "__crash_kexec",
-        "crash_kexec",
-        "panic",
-        "oops_end",
-        "die",
-        "do_trap",
-        "do_error_trap",
-        "exc_page_fault",
-        "asm_exc_page_fault",
-        "page_fault",
-        "do_page_fault",
-        "exc_invalid_op",
-        "asm_exc_invalid_op",
-        "handle_bug",
-        "report_bug",
-        "dump_stack",
-        "dump_stack_lvl",
-        "show_stack",
-        "__warn",
-        "warn_slowpath_fmt",
-        "raise",
-        "__GI_raise",
-        "abort",
-        "__GI_abort",
-        "__pthread_kill_implementation",
-        "__pthread_kill_internal",
-        "pthread_kill",
-        "__pthread_kill",
-        "gsignal",
-        "__restore_rt",
-        "__libc_start_main",
-        "__libc_start_call_main",
-        "__libc_start_main_impl",
-        "_start",
-        "start_thread",
-        "clone",
-        "clone3",
-        "__clone",
-        "__clone3",
-        "__assert_fail",
-        "__assert_fail_base",
-        "std::terminate",
-        "__cxa_throw",
-        "__gnu_cxx::__verbose_terminate_handler",
-        "__cxxabiv1::__terminate",
-        "core::panicking::panic_fmt",
-        "core::panicking::panic",
-        "rust_begin_unwind",
-        "std::panicking::begin_panic_handler",
-        "std::sys_common::backtrace::__rust_end_short_backtrace",
-        "std::panicking::rust_panic_with_hook",
-        "std::rt::lang_start_internal",
-        "std::rt::lang_start",
-        "runtime.gopanic",
-        "runtime.goexit",
-        "runtime.main",
-        "runtime.sigpanic",
-        "runtime.throw",
-        "runtime.fatalpanic",
-        "entry_SYSCALL_64_after_hwframe",
-        "do_syscall_64",
-        "ret_from_fork",
-        "ret_from_fork_asm",
-        "kthread",
-    ]
-)
-
 #: A timestamp or log prefix before the message: ``[  12.345]``, ``[Tue Apr 22 06:12:44 2025]``, syslog dates.
 _PREFIX = re.compile(
     r"^(?:\[<[0-9a-f]{1,16}>\]\s*|\[[\d\s.]{3,24}\]\s*|\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4}\]\s*"
     r"|\d{4}-\d\d-\d\dT\S{1,40}\s+|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S{1,64} )"
 )
-_GDB = re.compile(r"^#(\d{1,4})\s+(?:0x[0-9a-fA-F]+\s+in\s+)?(\S.*?)\s\((.*)$")
-_GDB_BARE = re.compile(r"^#(\d{1,4})\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([\w:~<>.$@]+)\s*$")
-_CRASH = re.compile(r"^#(\d{1,4})\s+\[[0-9a-f]+\]\s+(\S+)\s+at\s+[0-9a-f]+(?:\s+\[(\w+)\])?")
-_CRASH_RIP = re.compile(r"\[exception RIP:\s+([\w.]+)")
-_KERNEL_FRAME = re.compile(r"^(\?\s+)?([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?\s*$")
 _OOPS_RIP = re.compile(r"RIP: [0-9a-f]{4}:([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[(\w+)\])?")
-_RUST = re.compile(r"^\d{1,4}:\s+(?:0x[0-9a-f]+ - )?([A-Za-z_<][\w:<>. ]*?)(?:::h[0-9a-f]{16})?$")
-_GO = re.compile(r"^([\w./-]+\.(?:\(\*?\w+\)\.)?\w+)\((?:0x[0-9a-f]+|\.\.\.|, )*\)$")
-_JAVA = re.compile(r"^at ([\w$.]+)\.([\w$<>]+)\([^)]*\)")
 _MCE = re.compile(r"Machine Check(?: Exception)?:\s*[0-9a-f]+\s+Bank (\d+):\s*([0-9a-f]{8,16})", re.IGNORECASE)
 _AER = re.compile(r"PCIe Bus Error: severity=([\w ]+?),\s*type=([\w ]+?),\s*\((\w+ ID)\)")
 _AER_BIT = re.compile(r"(?:^|:\s+)\[\s*\d+\]\s+([A-Za-z]\w+)(?:\s|$)")
@@ -170,21 +90,42 @@ ERRNO_TEXTS = {
     "connection reset by peer": "ECONNRESET",
 }
 #: Kernel events worth a signature of their own, by the words of their message.
-KERNEL_EVENTS = (
-    ("OOM kill", re.compile(r"invoked oom-killer|Out of memory: Killed process")),
-    ("hung task (D state)", re.compile(r"INFO: task \S+ blocked for more than")),
-    ("soft lockup", re.compile(r"watchdog: BUG: soft lockup")),
-    ("hard lockup", re.compile(r"Watchdog detected hard LOCKUP")),
-    ("RCU stall", re.compile(r"rcu: INFO: rcu_\w+ detected stalls|rcu_sched self-detected stall")),
-    ("NVMe I/O timeout", re.compile(r"^nvme nvme\d+: I/O \d+ QID \d+ timeout")),
-    ("critical medium error", re.compile(r"critical medium error, dev")),
-    ("thermal throttling", re.compile(r"temperature above threshold, cpu clock throttled")),
-    ("NFS server not responding", re.compile(r"^nfs: server \S+ not responding")),
-    ("file system shut down", re.compile(r"\): Filesystem has been shut down|EXT4-fs error")),
+KERNEL_EVENTS = (  # (name, a lower-case word the message has, the message)
+    ("OOM kill", "oom", re.compile(r"invoked oom-killer|Out of memory: Killed process")),
+    ("hung task (D state)", "blocked for more than", re.compile(r"INFO: task \S+ blocked for more than")),
+    ("soft lockup", "soft lockup", re.compile(r"watchdog: BUG: soft lockup")),
+    ("hard lockup", "hard lockup", re.compile(r"Watchdog detected hard LOCKUP")),
+    ("RCU stall", "stall", re.compile(r"rcu: INFO: rcu_\w+ detected stalls|rcu_sched self-detected stall")),
+    ("NVMe I/O timeout", "qid", re.compile(r"^nvme nvme\d+: I/O \d+ QID \d+ timeout")),
+    ("critical medium error", "critical medium error", re.compile(r"critical medium error, dev")),
+    ("thermal throttling", "temperature above", re.compile(r"temperature above threshold, cpu clock throttled")),
+    ("NFS server not responding", "not responding", re.compile(r"^nfs: server \S+ not responding")),
+    ("file system shut down", "error", re.compile(r"\): Filesystem has been shut down|EXT4-fs error")),
 )
 _ERRNO = re.compile("|".join(re.escape(t) for t in ERRNO_TEXTS), re.IGNORECASE)
-_SUFFIX = re.compile(r"\.(?:cold|isra|constprop|part|lto_priv|localalias)(?:\.\d+)*")
-_TEMPLATE = re.compile(r"<[^<>]*>")
+#: Words (lower case) one of the hardware, kernel-event or errno patterns needs: a line with none of them, not
+#: starting with a NIC driver's name and not following a PCIe AER line, is not read further (most log lines).
+HINTS = (
+    "machine check",
+    "pcie bus error",
+    "aer_uncor",
+    "edac ",
+    "fatal",
+    "netdev watchdog",
+    "oom-killer",
+    "out of memory",
+    "blocked for more than",
+    "lockup",
+    "stall",
+    " qid ",
+    "medium error",
+    "temperature above",
+    "not responding",
+    "filesystem has been shut down",
+    "ext4-fs error",
+    *ERRNO_TEXTS,
+)
+_HINTED = re.compile("|".join(re.escape(w) for w in HINTS))
 #: MCi_STATUS bits 38..52 count corrected errors: the same error with another count is the same error.
 _MCE_COUNT_MASK = ~(((1 << 15) - 1) << 38)
 
@@ -202,17 +143,6 @@ class Signature:
         return f"{self.kind}: {self.text}"
 
 
-def clean_function(name: str) -> str:
-    """A frame's function name without compiler suffixes (``.isra.0``, ``.cold``) or template arguments."""
-    name = _SUFFIX.sub("", name.strip())
-    for _ in range(8):  # nested templates, innermost first; bounded
-        stripped = _TEMPLATE.sub("", name)
-        if stripped == name:
-            break
-        name = stripped
-    return name.strip()
-
-
 def _lines(text: str) -> Iterator[str]:
     """The section's lines, bounded, without a leading timestamp and surrounding blanks."""
     for n, line in enumerate(text.splitlines()):
@@ -223,47 +153,9 @@ def _lines(text: str) -> Iterator[str]:
         yield line[prefixed.end() :].strip() if prefixed else line
 
 
-def _frame(line: str) -> tuple[str, str | None, bool] | None:
-    """``(function, module, reliable)`` of a backtrace line, or None."""
-    found = _CRASH.match(line)
-    if found:
-        return found.group(2), found.group(3), True
-    found = _GDB.match(line) or _GDB_BARE.match(line)
-    if found:
-        rest = line[found.end() :]
-        module = re.search(r"\sfrom\s+\S*?([\w.+-]+)$", rest)
-        return found.group(2), module.group(1) if module else None, True
-    found = _KERNEL_FRAME.match(line)
-    if found:
-        return found.group(2), found.group(3), found.group(1) is None
-    found = _JAVA.match(line)
-    if found:
-        return f"{found.group(1)}.{found.group(2)}", None, True
-    found = _RUST.match(line) or _GO.match(line)
-    if found:
-        return found.group(1), None, True
-    return None
-
-
 def stack(lines: Iterable[str]) -> Signature | None:
-    """The first backtrace's top frames (see the module docstring), or None."""
-    frames: list[str] = []
-    for line in lines:
-        rip = _CRASH_RIP.search(line)
-        parsed = (rip.group(1), None, True) if rip else _frame(line)
-        if parsed is None:
-            if len(frames) >= TOP_FRAMES:
-                break
-            continue
-        function, module, reliable = parsed
-        name = clean_function(function)
-        if not reliable or not name or name in NOISE_FRAMES or name == "??":
-            continue
-        shown = f"{name} [{module}]" if module and not module.endswith(".so") and "." not in module else name
-        if not frames or frames[-1].split(" [")[0] != name:
-            frames.append(shown)
-        if len(frames) >= TOP_FRAMES:
-            break
+    """The first backtrace's top frames, ``A <- B <- C`` (:func:`failurelog.analysis.frames.top_frames`), or None."""
+    frames = top_frames(lines)
     return Signature("stack", " <- ".join(frames)) if frames else None
 
 
@@ -280,9 +172,9 @@ def _nic(line: str) -> Signature | None:
     return None
 
 
-def _event(line: str) -> Signature | None:
-    for name, pattern in KERNEL_EVENTS:
-        if pattern.search(line):
+def _event(line: str, low: str) -> Signature | None:
+    for name, word, pattern in KERNEL_EVENTS:
+        if word in low and pattern.search(line):
             return Signature("kernel", name)
     return None
 
@@ -292,14 +184,18 @@ def _hardware(lines: list[str]) -> list[Signature]:
     out: list[Signature] = []
     corrected = uncorrected = False
     edac: set[str] = set()
+    nic_line, hinted = _NIC_LINE.match, _HINTED.search
     for line in lines:
+        low = line.lower()
+        if not (hinted(low) or nic_line(line) or (out and out[-1].kind == "aer")):
+            continue
         found: Signature | None = None
-        if m := _MCE.search(line):
+        if "machine check" in low and (m := _MCE.search(line)):
             status = int(m.group(2), 16) & _MCE_COUNT_MASK
             found = Signature("mce", f"bank {int(m.group(1))} status {status:016x}")
             uncorrected = uncorrected or bool(status >> 61 & 1)  # UC bit
             corrected = corrected or not status >> 61 & 1
-        elif m := _AER.search(line):
+        elif "pcie bus error" in low and (m := _AER.search(line)):
             severity = m.group(1).strip()
             found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
             corrected = corrected or severity.lower() == "corrected"
@@ -307,10 +203,10 @@ def _hardware(lines: list[str]) -> list[Signature]:
         elif (m := _AER_BIT.search(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
             found = Signature("aer", f"{out[-1].text} ({m.group(1)})")
             out.pop()
-        elif m := _AER_UNCOR.search(line):
+        elif "aer_uncor" in low and (m := _AER_UNCOR.search(line)):
             found = Signature("aer", f"Uncorrected status {m.group(1).lower()}")
             uncorrected = True
-        elif m := _EDAC.search(line):
+        elif "edac " in low and (m := _EDAC.search(line)):
             edac.add(m.group(1).upper())
             corrected = corrected or m.group(1).upper() == "CE"
             uncorrected = uncorrected or m.group(1).upper() == "UE"
@@ -323,8 +219,8 @@ def _hardware(lines: list[str]) -> list[Signature]:
         elif "fatal machine check" in line.lower() or "event severity: fatal" in line.lower():
             uncorrected = True
         else:
-            found = _nic(line) or _event(line)
-            if found is None and (e := _ERRNO.search(line)):
+            found = _nic(line) or _event(line, low)
+            if found is None and any(t in low for t in ERRNO_TEXTS) and (e := _ERRNO.search(line)):
                 found = Signature("errno", f"{ERRNO_TEXTS[e.group(0).lower()]} ({e.group(0).lower()})")
         if found is not None and found not in out:
             out.append(found)
@@ -352,7 +248,7 @@ def signatures(incident: Incident, headings: Iterable[str]) -> list[Signature]:
         if top is not None and top not in found and not any(s.kind == "stack" for s in found):
             found.append(top)
         for line in lines:
-            rip = _OOPS_RIP.search(line)
+            rip = _OOPS_RIP.search(line) if "RIP: " in line else None
             if rip:
                 oops = Signature("oops", clean_function(rip.group(1)) + (f" [{rip.group(2)}]" if rip.group(2) else ""))
                 if oops not in found:

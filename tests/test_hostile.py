@@ -31,6 +31,7 @@ from failurelog.authoring.scaffold import NewIncident, create, format_timestamp
 from failurelog.core.errors import UsageError
 from failurelog.core.loader import load
 from failurelog.core.schema import Schema
+from failurelog.validate.cache import CACHE_DIR
 from failurelog.validate.run import check_document, validate
 from tests.cli_helpers import run_cli
 
@@ -51,10 +52,15 @@ def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(*folders: Path) -> dict[str, tuple[int, int, bytes | None]]:
-    """Mode, mtime and (for regular files) bytes of everything below ``folders``, links not followed."""
+    """Mode, mtime and (for regular files) bytes of everything below ``folders``, links not followed.
+
+    The validation cache (``.failurelog-cache/`` at a folder's top, git-ignored, failurelog's own) is left out.
+    """
     out: dict[str, tuple[int, int, bytes | None]] = {}
     for folder in folders:
         for base, dirs, names in os.walk(folder):
+            if Path(base) == folder:
+                dirs[:] = [d for d in dirs if d != CACHE_DIR]
             for name in dirs + names:
                 path = Path(base) / name
                 info = path.lstat()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from failurelog.validate.cache import CACHE_DIR
 from failurelog.validate.run import validate
 from tests.cli_helpers import run_cli
 
@@ -61,7 +62,12 @@ def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(repo: Path) -> dict[str, bytes]:
-    return {p.relative_to(repo).as_posix(): p.read_bytes() for p in sorted(repo.rglob("*")) if p.is_file()}
+    """Every file of ``repo`` but the validation cache (failurelog's own, git-ignored, rebuilt from the files)."""
+    return {
+        p.relative_to(repo).as_posix(): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and p.relative_to(repo).parts[0] != CACHE_DIR
+    }
 
 
 def changed_lines(before: bytes, after: bytes) -> list[tuple[str, str]]:

@@ -18,7 +18,8 @@ def run(args: argparse.Namespace) -> int:
     from failurelog.validate.run import validate
 
     root = root_of(args)
-    report = validate(root, resolve_targets(root, load_schema(root).ids, args.paths))
+    targets = resolve_targets(root, load_schema(root).ids, args.paths)
+    report = validate(root, targets, cache=not args.no_cache, progress=True)
     render = reporter("validation", args.format)
     if args.format == "text":
         text = render(report, color=use_color(args.color, sys.stdout), verbose=args.verbose, quiet=args.quiet)
@@ -45,5 +46,10 @@ def add_command(sub: Any) -> None:
         help="colour the text output (auto honours NO_COLOR)",
     )
     val.add_argument("-v", "--verbose", action="count", default=0, help="also list the valid files")
+    val.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file afresh and leave .failurelog-cache/ alone (for reproducible CI runs)",
+    )
     val.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     val.set_defaults(handler=run)

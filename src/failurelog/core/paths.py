@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from failurelog.core.errors import RepositoryNotFound
@@ -30,12 +31,28 @@ def is_incident_path(relative: str) -> bool:
     return folder == INCIDENTS_DIR.name and name.endswith(".md") and not name.startswith(".")
 
 
-def incident_files(root: Path) -> list[Path]:
-    """Every incident file under ``incidents/`` (see :func:`is_incident_path`), sorted."""
+def incident_names(root: Path) -> list[str]:
+    """Every incident file under ``incidents/`` as a ``/``-separated path relative to ``root``, in file order.
+
+    The order is :func:`incident_files`'; folders reached through a symbolic link are not entered.
+    """
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if is_incident_path(p.relative_to(root).as_posix()))
+    out: list[list[str]] = []
+    top = len(str(folder))
+    for here, dirs, files in os.walk(folder):
+        rest = here[top:].replace(os.sep, "/").strip("/")
+        prefix = [INCIDENTS_DIR.name, *rest.split("/")] if rest else [INCIDENTS_DIR.name]
+        # a folder named *.md is listed too (it is then reported as not a regular file)
+        out.extend([*prefix, name] for name in (*files, *dirs) if name.endswith(".md") and not name.startswith("."))
+    out.sort()
+    return ["/".join(parts) for parts in out]
+
+
+def incident_files(root: Path) -> list[Path]:
+    """Every incident file under ``incidents/`` (see :func:`is_incident_path`), sorted."""
+    return [root / name for name in incident_names(root)]
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -285,6 +285,10 @@ class Schema:
         return {s.heading: s for s in self.sections}
 
     # -- validation -----------------------------------------------------
+    #: True once this schema is known to be a valid Draft 2020-12 schema (checked here, or recorded by the
+    #: validation cache for this schema's exact text): :attr:`validator` then skips jsonschema's ``check_schema``.
+    meta_checked = False
+
     @cached_property
     def validator(self) -> Any:
         """One Draft 2020-12 validator with format checks (built once, reused); finds every error."""
@@ -293,7 +297,9 @@ class Schema:
         checker = FormatChecker(formats=())
         for name, check in FORMAT_CHECKS.items():
             checker.checks(name, raises=ValueError)(check)
-        Draft202012Validator.check_schema(self.raw)
+        if not self.meta_checked:
+            Draft202012Validator.check_schema(self.raw)
+            self.meta_checked = True
         return Draft202012Validator(self.raw, format_checker=checker)
 
     @cached_property

@@ -16,7 +16,8 @@ from failurelog.core.annotations import get as annotation
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Field, Schema
-from failurelog.core.values import number, parse_moment, parse_time, value_at, values_at
+from failurelog.core.values import number, parse_moment, parse_time, value_at
+from failurelog.validate.facts import Facts, Reference, facts_of
 
 
 def file_problems(doc: Document, schema: Schema) -> list[Problem]:
@@ -174,125 +175,101 @@ def _derive(rule: dict[str, Any], meta: dict[str, Any]) -> float | str | None:
 
 
 def repository_problems(docs: Sequence[Document], schema: Schema) -> list[Problem]:
-    """Ids unique across the repository; references name incidents that exist, with the right date."""
+    """:func:`cross_problems` over loaded documents."""
+    return cross_problems([facts_of(doc, schema) for doc in docs])
+
+
+def cross_problems(incidents: Sequence[Facts]) -> list[Problem]:
+    """Ids unique across the repository; references name incidents that exist, with the right date.
+
+    Reads only the :class:`Facts` of each file, so a cold run (facts from the documents just checked) and a
+    warm one (facts from the cache) run the same rules.
+    """
     out: list[Problem] = []
-    by_id: dict[str, list[Document]] = defaultdict(list)
-    for doc in docs:
-        incident_id = (doc.meta or {}).get("id")
-        if isinstance(incident_id, str):
-            by_id[incident_id].append(doc)
+    by_id: dict[str, list[Facts]] = defaultdict(list)
+    for facts in incidents:
+        if facts.id is not None:
+            by_id[facts.id].append(facts)
     for incident_id, holders in by_id.items():
         if len(holders) < 2:
             continue
-        for doc in holders:
-            others = ", ".join(o.display for o in holders if o is not doc)
+        for facts in holders:
+            others = ", ".join(o.display for o in holders if o is not facts)
             out.append(
                 Problem(
-                    doc.display,
-                    line_of(doc.lines, ("id",), 2),
+                    facts.display,
+                    facts.id_line,
                     "id",
                     f"id {incident_id} is also used by {others} "
                     f"(renumber one: failurelog renumber {incident_id} NEW-ID)",
                     "id",
                 )
             )
-    for doc in docs:
-        meta = doc.meta or {}
-        for field in schema.reference_fields:
-            for path, value in values_at(meta, field.name):
-                if not isinstance(value, str):
+    for facts in incidents:
+        for ref in facts.references:
+            if ref.value == facts.id:
+                out.append(
+                    Problem(
+                        facts.display,
+                        ref.line,
+                        dotted(ref.path),
+                        "an incident cannot be related to itself",
+                        "reference",
+                    )
+                )
+            elif ref.value not in by_id:
+                if ref.kept_elsewhere:
                     continue
-                line = line_of(doc.lines, path, 2)
-                if value == meta.get("id"):
-                    out.append(
-                        Problem(doc.display, line, dotted(path), "an incident cannot be related to itself", "reference")
+                out.append(
+                    Problem(
+                        facts.display,
+                        ref.line,
+                        dotted(ref.path),
+                        f"related incident {ref.value} does not exist in this repository "
+                        "(if it is kept elsewhere, say where beside it)",
+                        "reference",
                     )
-                elif value not in by_id:
-                    if _kept_elsewhere(schema, meta, path):
-                        continue
-                    out.append(
-                        Problem(
-                            doc.display,
-                            line,
-                            dotted(path),
-                            f"related incident {value} does not exist in this repository "
-                            "(if it is kept elsewhere, say where beside it)",
-                            "reference",
-                        )
-                    )
-                else:
-                    target = by_id[value][0]
-                    out.extend(_check_ref_date(doc, path, target))
-                    if annotation(field.schema, "x-incident-ref") == "earlier":
-                        out.extend(_check_ref_earlier(doc, path, target))
+                )
+            else:
+                target = by_id[ref.value][0]
+                out.extend(_check_ref_date(facts, ref, target))
+                if ref.earlier:
+                    out.extend(_check_ref_earlier(facts, ref, target))
     return out
 
 
-def _kept_elsewhere(schema: Schema, meta: dict[str, Any], path: tuple[str | int, ...]) -> bool:
-    """The reference at ``path`` sits beside a filled-in ``x-incident-external`` field (the record lives elsewhere)."""
-    parent = path_value_in(meta, path[:-1])
-    if not isinstance(parent, dict):
-        return False
-    for key, value in parent.items():
-        spec = schema.field_at((*path[:-1], key))
-        if (
-            spec is not None
-            and annotation(spec.schema, "x-incident-external")
-            and isinstance(value, str)
-            and value.strip()
-        ):
-            return True
-    return False
-
-
-def _check_ref_earlier(doc: Document, path: tuple[str | int, ...], target: Document) -> list[Problem]:
+def _check_ref_earlier(facts: Facts, ref: Reference, target: Facts) -> list[Problem]:
     """A reference marked ``earlier`` names an incident that began before this one."""
-    mine = parse_time((doc.meta or {}).get("occurred_at"))
-    theirs = parse_time((target.meta or {}).get("occurred_at"))
+    mine, theirs = facts.occurred_at, target.occurred_at
     if mine is None or theirs is None or theirs < mine:
         return []
     return [
         Problem(
-            doc.display,
-            line_of(doc.lines, path, 2),
-            dotted(path),
-            f"{path_value(doc, path)} began {'at the same moment as' if theirs == mine else 'after'} this incident; "
+            facts.display,
+            ref.line,
+            dotted(ref.path),
+            f"{ref.value} began {'at the same moment as' if theirs == mine else 'after'} this incident; "
             "list this one in its Similar Past Incidents instead (the site shows the link from both sides)",
             "reference",
         )
     ]
 
 
-def _check_ref_date(doc: Document, path: tuple[str | int, ...], target: Document) -> list[Problem]:
+def _check_ref_date(facts: Facts, ref: Reference, target: Facts) -> list[Problem]:
     """A stated date beside a reference must be the referenced incident's date."""
-    entry = path_value(doc, path[:-1])
-    stated = entry.get("date") if isinstance(entry, dict) else None
-    occurred = parse_time((target.meta or {}).get("occurred_at"))
-    if not isinstance(stated, str) or occurred is None:
+    occurred = target.occurred_at
+    if ref.date is None or occurred is None:
         return []
     actual = occurred.date().isoformat()
-    if stated == actual:
+    if ref.date == actual:
         return []
-    where = (*path[:-1], "date")
+    where = (*ref.path[:-1], "date")
     return [
         Problem(
-            doc.display,
-            line_of(doc.lines, where, 2),
+            facts.display,
+            ref.date_line,
             dotted(where),
-            f"{path_value(doc, path)} occurred on {actual}, not {stated}",
+            f"{ref.value} occurred on {actual}, not {ref.date}",
             "reference",
         )
     ]
-
-
-def path_value(doc: Document, path: tuple[str | int, ...]) -> Any:
-    """The value at an instance path of ``doc``'s front matter."""
-    return path_value_in(doc.meta, path)
-
-
-def path_value_in(data: Any, path: tuple[str | int, ...]) -> Any:
-    """The value at an instance path of ``data``."""
-    node: Any = data
-    for part in path:
-        node = node[part]
-    return node

@@ -8,18 +8,21 @@ from functools import partial
 from pathlib import Path
 
 from failurelog.core.inventory import inventory_problems
-from failurelog.core.loader import Document
-from failurelog.core.parallel import PARALLEL_MIN_ITEMS
-from failurelog.core.paths import incident_files
+from failurelog.core.loader import MAX_BYTES, Document, load, parse_bytes
+from failurelog.core.parallel import PARALLEL_MIN_ITEMS, fork_imap
+from failurelog.core.paths import SCHEMA_FILE, display_path, incident_files, incident_names
 from failurelog.core.problems import Problem
+from failurelog.core.progress import phase
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
 from failurelog.validate.assets import primary_problems
+from failurelog.validate.cache import Cache, CorruptCache, Entry, cache_key, digest, stamp_of
 from failurelog.validate.checks import body_problems, schema_problems
+from failurelog.validate.facts import facts_of
 from failurelog.validate.numbers import number_problems
 from failurelog.validate.outside_content import outside_content_problems
-from failurelog.validate.rules import consistency_problems, file_problems, repository_problems
+from failurelog.validate.rules import consistency_problems, cross_problems, file_problems
 from failurelog.validate.secrets import secret_problems
 from failurelog.validate.text import text_problems
 
@@ -79,6 +82,63 @@ def load_and_check(root: Path, schema: Schema, files: Sequence[Path] | None = No
     return load_all(root, paths, step=partial(check_document, schema=schema, quick=quick, markdown=markdown))
 
 
+def check_file(
+    root: Path, schema: Schema, path: Path, *, quick: bool, markdown: str, keep: bool, checked_ns: int = 0
+) -> Entry:
+    """Load and check one file: its outcome, with the stamp and hash of the bytes checked when they may be cached.
+
+    ``checked_ns`` is when the run began (the cache's :attr:`Cache.started_ns`); ``keep`` keeps the document.
+    """
+    display = display_path(path, root)
+    stamp = stamp_of(path)
+    data: bytes | None = None
+    if stamp is not None and stamp[0] <= MAX_BYTES:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+    doc = load(path, display, root) if data is None else parse_bytes(Document(path=path, display=display), data)
+    check_document(doc, schema, quick=quick, markdown=markdown)
+    doc.text = ""  # done with it; not sending it back halves what crosses between processes
+    sha = digest(data) if data is not None else None
+    facts = facts_of(doc, schema)
+    return Entry(stamp if sha else None, sha, checked_ns, tuple(doc.problems), facts, doc=doc if keep else None)
+
+
+#: Phases over fewer items than this are over before a bar would be worth drawing.
+PROGRESS_MIN_ITEMS = 200
+
+
+def _long(items: Sequence[object]) -> bool:
+    return len(items) >= PROGRESS_MIN_ITEMS
+
+
+def _check_files(
+    root: Path,
+    schema: Schema,
+    markdown: str,
+    paths: Sequence[Path],
+    *,
+    keep: bool,
+    progress: bool,
+    checked_ns: int,
+    state: str,
+) -> list[Entry]:
+    """:func:`check_file` on every path, over forked workers for large sets."""
+    quick = len(paths) >= QUICK_CHECK_MIN_FILES
+    if len(paths) >= PARALLEL_MIN_ITEMS:
+        schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
+        schema.validator  # noqa: B018
+    job = partial(check_file, root, schema, quick=quick, markdown=markdown, keep=keep, checked_ns=checked_ns)
+    title = f"checking (the cache was {state}: rebuilt)" if state in ("corrupt", "stale", "newer") else "checking"
+    with phase(title, len(paths), show=progress and _long(paths)) as step:
+        out = []
+        for entry in fork_imap(job, paths):
+            out.append(entry)
+            step(1)
+        return out
+
+
 def expand(targets: Sequence[Path]) -> list[Path]:
     """Files named, plus the ``*.md`` files inside folders named."""
     out: list[Path] = []
@@ -90,30 +150,101 @@ def expand(targets: Sequence[Path]) -> list[Path]:
     return out
 
 
-def validate(root: Path, targets: Sequence[Path] = ()) -> Report:
+def validate(root: Path, targets: Sequence[Path] = (), *, cache: bool = True, progress: bool = False) -> Report:
     """Validate ``targets`` (default: every incident) in the context of the whole repository.
 
     Cross-incident rules (unique ids, references) see every incident in the
-    repository, but only problems in the targeted files are reported.
+    repository, but only problems in the targeted files are reported. With
+    ``cache`` the outcome of each unchanged file comes from ``.failurelog-cache/``
+    (:mod:`failurelog.validate.cache`) and only changed files are read; without
+    it every file is checked and the cache is left alone. ``progress`` shows the
+    phases of a long run on a terminal (:mod:`failurelog.core.progress`).
     """
-    return validate_documents(root, targets)[0]
+    return _validate(root, targets, cache=cache, progress=progress, keep=False)[0]
 
 
 def validate_documents(root: Path, targets: Sequence[Path] = ()) -> tuple[Report, list[Document]]:
-    """:func:`validate`, also handing back the checked documents (the site builds from them)."""
+    """:func:`validate` without the cache, also handing back the checked documents (the site builds from them)."""
+    report, docs = _validate(root, targets, cache=False, progress=False, keep=True)
+    return report, [doc for doc in docs if doc is not None]
+
+
+#: A chosen file: its path, and its name in the repository (None for a file outside ``incidents/``: never cached).
+Chosen = tuple[Path, str | None]
+
+
+def _validate(
+    root: Path, targets: Sequence[Path], *, cache: bool, progress: bool, keep: bool
+) -> tuple[Report, list[Document | None]]:
     schema = load_schema(root)
-    repository = incident_files(root)
-    chosen = expand(targets) if targets else repository
-    chosen_keys = {p.absolute() for p in chosen}
-    others = [p for p in repository if p.absolute() not in chosen_keys]
-    docs = load_and_check(root, schema, chosen)
-    context = load_all(root, others) if others else []
-    report = Report(checked=[d.display for d in docs])
-    for doc in docs:
-        report.problems.extend(doc.problems)
-    wanted = {d.display for d in docs}
-    report.problems.extend(p for p in repository_problems(docs + context, schema) if p.file in wanted)
+    markdown = markdown_spec(root)
+    names = incident_names(root)
+    if targets:
+        base = f"{root.absolute()}/"
+        by_path = {base + name: name for name in names}
+        chosen: list[Chosen] = [(path, by_path.get(str(path.absolute()))) for path in expand(targets)]
+        taken = {name for _path, name in chosen}
+        others = [name for name in names if name not in taken]
+    else:
+        chosen, others = [(root / name, name) for name in names], []
+    store = Cache(root, cache_key((root / SCHEMA_FILE).read_bytes(), markdown), enabled=cache)
+    try:
+        report, docs = _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
+    except CorruptCache:  # an entry turned out malformed: start again from the files
+        store.discard("corrupt")
+        report, docs = _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
     if not targets:  # the whole repository: its fleet inventory too
         report.problems.extend(inventory_problems(root, schema))
-    report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
+        report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
     return report, docs
+
+
+def _run(
+    root: Path,
+    schema: Schema,
+    markdown: str,
+    store: Cache,
+    chosen: Sequence[Chosen],
+    others: Sequence[str],
+    *,
+    progress: bool,
+    keep: bool,
+) -> tuple[Report, list[Document | None]]:
+    """Validate ``chosen`` among ``others``: each file's outcome from ``store`` or from checking it, then the rules.
+
+    The cross-incident rules run over the facts of the chosen files and of the other files that hold an id
+    one of them holds or names: the problems they find in the chosen files are those of all the facts.
+    """
+    schema.meta_checked = schema.meta_checked or store.schema_checked
+    items: list[Chosen | tuple[None, str]] = [*chosen, *((None, name) for name in others)]
+    entries: list[Entry | None] = [None] * len(items)
+    base = f"{root}/"
+    with phase("reading the cache", len(items), show=progress and store.state == "fresh" and _long(items)) as step:
+        for index, (_path, name) in enumerate(items):
+            if name is not None:
+                entries[index] = store.get(name, base + name)
+            step(1)
+    missing = [index for index, entry in enumerate(entries) if entry is None]
+    paths = [items[index][0] or root / str(items[index][1]) for index in missing]
+    fresh = _check_files(
+        root, schema, markdown, paths, keep=keep, progress=progress, checked_ns=store.started_ns, state=store.state
+    )
+    for index, entry in zip(missing, fresh, strict=True):
+        entries[index] = entry
+        name = items[index][1]
+        if name is not None and entry.stamp is not None:
+            store.put(name, entry)
+    done = [entry for entry in entries if entry is not None]
+    mine = done[: len(chosen)]
+    report = Report(checked=[name if name is not None else display_path(path, root) for path, name in chosen])
+    for entry in mine:
+        report.problems.extend(entry.problems)
+    facts = [entry.facts for entry in mine]
+    named = {f.id for f in facts if f.id is not None} | {ref.value for f in facts for ref in f.references}
+    context = [entry.facts for entry in done[len(chosen) :] if entry.incident_id in named]
+    wanted = set(report.checked)
+    report.problems.extend(p for p in cross_problems(facts + context) if p.file in wanted)
+    report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
+    store.schema_checked = schema.meta_checked
+    store.save(set(chosen_name for _path, chosen_name in chosen if chosen_name is not None) | set(others))
+    return report, [entry.doc for entry in mine]

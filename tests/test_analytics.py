@@ -253,6 +253,28 @@ def test_assets_command_lists_and_shows_one(corpus: Path) -> None:
     assert missing.returncode == 1 and "no incident names an asset" in missing.stderr
 
 
+def test_an_unknown_asset_name_names_the_close_ones(corpus: Path) -> None:
+    missing = run_cli(corpus, "assets", "MD-GW-3")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "no incident names an asset 'MD-GW-3'" in missing.stderr
+    assert "did you mean" in missing.stderr and "md-gw-03" in missing.stderr
+    far = run_cli(corpus, "assets", "zzzzzzzzzzzz")
+    assert far.returncode == 1 and "did you mean" not in far.stderr
+
+
+def test_names_differing_only_in_case_are_two_assets_and_the_exact_one_comes_first(schema: Schema) -> None:
+    incidents = [
+        make("SYS-20260301-001", "2026-03-01T09:00:00Z", host="STRAT-01"),
+        make("SYS-20260302-001", "2026-03-02T09:00:00Z", host="strat-01"),
+        make("SYS-20260303-001", "2026-03-03T09:00:00Z", host="strat-01"),
+    ]
+    report = asset_report(model_of(schema, incidents))
+    assert [(h.name, len(h.failures)) for h in report.named("strat-01")] == [("strat-01", 2), ("STRAT-01", 1)]
+    assert [h.name for h in report.named("STRAT-01")] == ["STRAT-01", "strat-01"]
+    assert [h.name for h in report.named("Strat-01")] == ["STRAT-01", "strat-01"]
+    assert report.close_names("strat-1") == ["STRAT-01", "strat-01"]
+
+
 def test_assets_command_warns_about_a_bad_inventory(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", ROOT / "incidents")
     _inventory(repo, "assets:\n  - kind: nic\n    name: x\n    count: 2\n    since: '2026-01-01'\n")

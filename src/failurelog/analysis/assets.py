@@ -17,6 +17,7 @@ divided by count x years of the window.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -133,9 +134,19 @@ class AssetReport:
         return [h for h in self.histories if h.kind == kind]
 
     def named(self, name: str) -> list[AssetHistory]:
-        """The histories whose name is ``name`` (any case), of every kind."""
+        """The histories whose name is ``name`` (any case), of every kind; the exact spelling first."""
         wanted = name.casefold()
-        return [h for h in self.histories if h.name.casefold() == wanted]
+        found = [h for h in self.histories if h.name.casefold() == wanted]
+        return sorted(found, key=lambda h: h.name != name)
+
+    def close_names(self, name: str, n: int = 3) -> list[str]:
+        """The asset names closest to ``name`` (compared in any case), closest first: for a mistyped name."""
+        spellings: dict[str, list[str]] = defaultdict(list)
+        for h in self.histories:
+            if h.name not in spellings[h.name.casefold()]:
+                spellings[h.name.casefold()].append(h.name)
+        close = difflib.get_close_matches(name.casefold(), list(spellings), n=n)
+        return [spelling for fold in close for spelling in sorted(spellings[fold])]
 
 
 def asset_kinds(schema: Schema) -> list[AssetKind]:

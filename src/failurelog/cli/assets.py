@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     if args.name:
         chosen = report.named(args.name)
         if not chosen:
-            raise FailurelogError(f"no incident names an asset {args.name!r} (failurelog assets lists them)")
+            close = report.close_names(args.name)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise FailurelogError(f"no incident names an asset {args.name!r}{hint} (failurelog assets lists them)")
     sys.stdout.write(reporter("assets", args.format)(report, chosen))
     return 0
 

@@ -33,6 +33,7 @@ from failurelog.analysis.patterns import pattern_indexes  # noqa: E402
 from failurelog.analysis.recurrence import recurrences  # noqa: E402
 from failurelog.analysis.related import related  # noqa: E402
 from failurelog.analysis.signatures import all_signatures  # noqa: E402
+from failurelog.analysis.similar import gc_paused  # noqa: E402
 from failurelog.core.repository import load_all  # noqa: E402
 from failurelog.core.schema import load_schema  # noqa: E402
 from failurelog.model.incident import Model, build_model  # noqa: E402
@@ -67,11 +68,16 @@ def median_time(func: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
+def _signatures(model: Model) -> None:
+    with gc_paused():  # as related() reads them
+        all_signatures(model.incidents, model.schema)
+
+
 def measure(model: Model, runs: int) -> dict[str, float]:
     """Median seconds of each analysis over ``model``."""
     rel = related(model)
     return {
-        "signatures": median_time(lambda: all_signatures(model.incidents, model.schema), runs),
+        "signatures": median_time(lambda: _signatures(model), runs),
         "related (signatures, suggestions, clusters)": median_time(lambda: related(model), runs),
         "recurrences (given related)": median_time(lambda: recurrences(model, rel), runs),
         "patterns": median_time(lambda: pattern_indexes(model), runs),

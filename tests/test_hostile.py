@@ -233,6 +233,23 @@ def test_new_refuses_hostile_times_and_writes_nothing(repo: Path) -> None:
 # -- properties ---------------------------------------------------------------
 
 
+def test_a_huge_asset_value_is_not_repeated_in_full(tmp_path: Path, schema: Schema) -> None:
+    source = Path(__file__).resolve().parent.parent / "incidents" / "2026" / "SYS-20260113-001.md"
+    text = source.read_text(encoding="utf-8")
+    kernel = "5.14.0-427.42.1.el9_4.x86_64"
+    assert f"kernel: {kernel}\n" in text and f"kernel_version: {kernel}\n" in text
+    text = text.replace(f"kernel: {kernel}\n", f"kernel: {'k' * 5000}\n")
+    text = text.replace(f"kernel_version: {kernel}\n", f"kernel_version: {'v' * 5000}\n")
+    path = tmp_path / "SYS-20260113-001.md"
+    path.write_text(text, encoding="utf-8")
+    doc = load(path, root=tmp_path)
+    check_document(doc, schema)
+    mismatch = [p for p in doc.problems if "both describe the same machine" in p.message]
+    assert len(mismatch) == 1 and mismatch[0].field.endswith(".kernel")
+    assert "'kkk" in mismatch[0].message and "'vvv" in mismatch[0].message
+    assert len(mismatch[0].message) < 300
+
+
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=4096))

@@ -4,7 +4,8 @@
 (the ``done`` statuses of an ``x-action-list``); a *later* incident has the same
 specific signature (:data:`failurelog.analysis.signatures.SPECIFIC`: the same
 stack, oops, machine check, PCIe error or NIC reset) or is in the same
-recurring cluster, and began after those actions were completed. When an
+recurring cluster, and is the first such to begin after those actions were
+completed (one per earlier incident: the one that shows the fix did not hold). When an
 action gives no completion date (the list's ``completed`` item field), its due
 date stands for it, and the flag says so. A pair either side rejected
 (``related.not_related``) is never flagged.
@@ -22,6 +23,7 @@ what the cluster shows.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,44 +65,48 @@ def completion(entry: ActionEntry) -> tuple[date, str] | None:
     return (entry.due, "due") if entry.due is not None else None
 
 
-def _reasons(rel: Related) -> dict[tuple[str, str], str]:
-    """Why two incidents count as the same failure: a shared specific signature, else a shared cluster."""
-    out: dict[tuple[str, str], str] = {}
-    holders: dict[Signature, list[str]] = {}
+def _groups(rel: Related, model: Model) -> list[tuple[str, list[Incident]]]:
+    """Incidents that count as the same failure, oldest first: a shared specific signature, then a cluster."""
+    holders: dict[Signature, list[Incident]] = {}
     for ident, found in rel.signatures.items():
+        incident = model.by_id.get(ident)
         for sig in found:
-            if sig.kind in SPECIFIC:
-                holders.setdefault(sig, []).append(ident)
-    for sig, members in holders.items():
-        for a in members:
-            for b in members:
-                if a != b:
-                    out.setdefault((a, b), f"same signature: {describe(sig)}")
-    for cluster in rel.clusters:
-        members = [i.id for i in cluster.incidents]
-        for one in members:
-            for other in members:
-                if one != other:
-                    out.setdefault((one, other), "same recurring cluster")
-    return out
+            if incident is not None and sig.kind in SPECIFIC:
+                holders.setdefault(sig, []).append(incident)
+    groups = [(f"same signature: {describe(sig)}", members) for sig, members in sorted(holders.items())]
+    groups += [("same recurring cluster", list(cluster.incidents)) for cluster in rel.clusters]
+    return [(reason, sorted(members, key=lambda i: (i.occurred_at, i.id))) for reason, members in groups]
 
 
 def recurrences(model: Model, rel: Related | None = None) -> list[Recurrence]:
-    """Every (earlier, later) pair where the later recurred after fixes of the earlier were done; earliest first."""
+    """For each incident with done actions, the first later incident of the same failure after them; oldest first.
+
+    Only the first: it is the one that shows the fix did not hold (the ones after
+    it recur after the later incident's own fixes, and are flagged there).
+    """
     rel = rel or related(model)
     fixes: dict[str, list[Fix]] = {}
     for entry in all_actions(model):
         when = completion(entry) if entry.status in entry.source.done else None
         if when is not None:
             fixes.setdefault(entry.incident.id, []).append(Fix(entry, *when))
-    out = []
-    for (a, b), reason in sorted(_reasons(rel).items()):
-        earlier, later = model.by_id.get(a), model.by_id.get(b)
-        if earlier is None or later is None or b in rel.rejected.get(a, ()):
-            continue
-        held = [f for f in fixes.get(a, []) if f.on < later.occurred_at.date()]
-        if held and later.occurred_at > earlier.occurred_at:
-            out.append(Recurrence(earlier, later, reason, held))
+    first: dict[str, Recurrence] = {}
+    for reason, members in _groups(rel, model):
+        days = [m.occurred_at.date() for m in members]
+        for position, earlier in enumerate(members):
+            done = fixes.get(earlier.id)
+            if not done:
+                continue
+            start = max(position + 1, bisect_right(days, min(f.on for f in done)))
+            rejected = rel.rejected.get(earlier.id, set())
+            later = next((m for m in members[start:] if m.id not in rejected and m is not earlier), None)
+            if later is None or later.occurred_at <= earlier.occurred_at:
+                continue
+            known = first.get(earlier.id)
+            if known is None or later.occurred_at < known.later.occurred_at:
+                held = [f for f in done if f.on < later.occurred_at.date()]
+                first[earlier.id] = Recurrence(earlier, later, reason, held)
+    out = list(first.values())
     out.sort(key=lambda r: (r.earlier.occurred_at, r.later.occurred_at, r.earlier.id, r.later.id))
     return out
 

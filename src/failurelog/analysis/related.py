@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from failurelog.analysis.signatures import SPECIFIC, Signature, all_signatures, describe
-from failurelog.analysis.similar import SIGNATURE, Index, Suggestion, build_index, channel_text, suggest, tokens
+from failurelog.analysis.similar import (
+    SIGNATURE,
+    Index,
+    Suggestion,
+    build_index,
+    channel_text,
+    gc_paused,
+    suggest,
+    tokens,
+)
 from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import Field
@@ -185,7 +194,8 @@ def related(model: Model, *, top_k: int = 5) -> Related:
         linked[link.target.id].add(link.source.id)
     rejected = not_related(model)
     exclude = {key: linked.get(key, set()) | rejected.get(key, set()) for key in linked.keys() | rejected.keys()}
-    signed = all_signatures(model.incidents, model.schema)
+    with gc_paused():  # millions of small strings: a full collection would walk the whole model each time
+        signed = all_signatures(model.incidents, model.schema)
     index = build_index(model.incidents, similarity_channels(model.schema), signed)
     found = suggest(model, top_k=top_k, exclude=exclude, index=index)
     groups = clusters(model, links, found, index, signed, rejected)

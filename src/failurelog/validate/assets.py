@@ -7,6 +7,7 @@ from failurelog.core.primary import primary_item, primary_specs
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
 from failurelog.core.values import value_at
+from failurelog.validate.checks import shown
 
 
 def primary_problems(doc: Document, schema: Schema) -> list[Problem]:
@@ -44,7 +45,8 @@ def primary_problems(doc: Document, schema: Schema) -> list[Problem]:
                     doc.display,
                     line_of(doc.lines, path, 2),
                     dotted(path),
-                    f"the {spec.value} asset says {mine!r} but {other} says {theirs!r}; both describe the same machine",
+                    f"the {spec.value} asset says {shown(mine)} but {other} says {shown(theirs)}; "
+                    "both describe the same machine",
                     "consistency",
                 )
             )

@@ -83,6 +83,11 @@ class _Shown(str):
         return str(self)
 
 
+def shown(value: object) -> str:
+    """How a message quotes a value: its repr, cut to :data:`MAX_SHOWN` characters."""
+    return _Shown(value)
+
+
 _MIGRATE = "run `failurelog migrate` to upgrade it in place"
 
 

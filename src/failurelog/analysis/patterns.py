@@ -88,7 +88,7 @@ def _field_slugs(fields: list[Field]) -> dict[str, str]:
     return {f.name: slugs[n] for f, n in zip(fields, names, strict=True)}
 
 
-#: Per incident (by object identity): its downtime, time to recover and month (read once, shared by every grouped field).
+#: Per incident (by object identity): downtime, time to recover, month; read once for every grouped field.
 Figures = dict[int, tuple[float | None, float | None, str]]
 
 

@@ -12,10 +12,8 @@ from failurelog.analysis.similar import (
     Index,
     Suggestion,
     build_index,
-    channel_text,
     gc_paused,
     suggest,
-    tokens,
 )
 from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import similarity_channels
@@ -162,20 +160,20 @@ def _describe(cluster: Cluster, index: Index, signed: dict[str, list[Signature]]
     """Values most members share, and words most members use (ties in alphabetical order)."""
     size = len(cluster.incidents)
     words: Counter[str] = Counter()
-    for channel in index.channels:
+    for ci, channel in enumerate(index.channels):
         if channel is SIGNATURE:
             counts = Counter(describe(x) for i in cluster.incidents for x in set(signed.get(i.id, [])))
             for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 if n * 2 >= size:
                     cluster.traits.append(("Signature", value, n))
         elif channel.kind == "exact" and channel.field is not None:
-            counts = Counter(v for i in cluster.incidents for v in {str(x) for x in i.values(channel.field.name)})
+            counts = Counter(v for i in cluster.incidents for v in index.features_of(i, ci))
             for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 if n * 2 >= size:
                     cluster.traits.append((channel.title, value, n))
         else:
             for incident in cluster.incidents:
-                words.update(tokens(channel_text(incident, channel)).keys())
+                words.update(index.features_of(incident, ci))
     cluster.traits.sort(key=lambda trait: (-trait[2], trait[0], trait[1]))
     ranked = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))
     cluster.terms = [w for w, n in ranked[:8] if n * 2 >= size]

@@ -171,6 +171,25 @@ class Index:
     postings: dict[int, list[int]]
     top: list[list[int]]
     signed: dict[int, list[int]] = field(default_factory=dict)  # specific signature feature -> incidents having it
+    raw: list[list[set[str]]] = field(default_factory=list, repr=False)  # per incident, per channel: all its values
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        """Position in :attr:`incidents` by incident object identity."""
+        return {id(incident): doc for doc, incident in enumerate(self.incidents)}
+
+    def features_of(self, incident: Incident, ci: int) -> set[str]:
+        """Every distinct value (exact channel) or word (text channel) of ``incident`` in channel ``ci``.
+
+        Read when the index was built; an incident the index does not hold is read now.
+        """
+        doc = self.position.get(id(incident))
+        if doc is not None and self.raw:
+            return self.raw[doc][ci]
+        channel = self.channels[ci]
+        if channel.kind == "exact" and channel.field is not None:
+            return set(map(str, incident.values(channel.field.name)))
+        return words(channel_text(incident, channel))
 
     def signature_mates(self, doc: int) -> Iterator[int]:
         """Incidents sharing a specific signature with ``doc`` (up to :data:`POSTING_LIMIT` per signature)."""
@@ -307,7 +326,7 @@ def _build_index(incidents: list[Incident], channels: list[Channel], found: dict
             for f in vector:
                 if channel_of[f] == last and names[f] in specific and len(signed.setdefault(f, [])) < POSTING_LIMIT:
                     signed[f].append(doc)
-    return Index(incidents, channels, names, channel_of, vectors, scales, postings, top, signed)
+    return Index(incidents, channels, names, channel_of, vectors, scales, postings, top, signed, raw)
 
 
 @dataclass

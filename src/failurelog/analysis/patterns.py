@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
 
+from failurelog.analysis.similar import gc_paused
 from failurelog.core import roles
 from failurelog.core.schema import Field
 from failurelog.model.incident import Incident, Model
@@ -138,5 +139,6 @@ def pattern_indexes(model: Model) -> list[PatternIndex]:
     """One pattern index per ``x-group-by`` field, in schema order."""
     fields = model.schema.group_by_fields
     slugs = _field_slugs(fields)
-    figures = incident_figures(model)
-    return [group(model, f, slugs[f.name], figures) for f in fields]
+    with gc_paused():  # lists of every incident per value: a full collection would walk the whole model
+        figures = incident_figures(model)
+        return [group(model, f, slugs[f.name], figures) for f in fields]

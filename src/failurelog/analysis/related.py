@@ -181,6 +181,11 @@ def _describe(cluster: Cluster, index: Index, signed: dict[str, list[Signature]]
 
 def related(model: Model, *, top_k: int = 5) -> Related:
     """Links both ways, up to ``top_k`` suggestions per incident (linked ones left out), and clusters."""
+    with gc_paused():  # millions of small objects: a full collection would walk the whole model each time
+        return _related(model, top_k)
+
+
+def _related(model: Model, top_k: int) -> Related:
     links = explicit_links(model)
     outgoing: dict[str, list[Link]] = defaultdict(list)
     incoming: dict[str, list[Link]] = defaultdict(list)
@@ -192,8 +197,7 @@ def related(model: Model, *, top_k: int = 5) -> Related:
         linked[link.target.id].add(link.source.id)
     rejected = not_related(model)
     exclude = {key: linked.get(key, set()) | rejected.get(key, set()) for key in linked.keys() | rejected.keys()}
-    with gc_paused():  # millions of small strings: a full collection would walk the whole model each time
-        signed = all_signatures(model.incidents, model.schema)
+    signed = all_signatures(model.incidents, model.schema)
     index = build_index(model.incidents, similarity_channels(model.schema), signed)
     found = suggest(model, top_k=top_k, exclude=exclude, index=index)
     groups = clusters(model, links, found, index, signed, rejected)

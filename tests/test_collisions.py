@@ -111,8 +111,7 @@ def test_the_same_new_path_with_other_content_on_another_branch_is_reported(git_
     assert collisions(validate(git_repo.root, [mine])) == found
     assert found == [p for p in assert_cold_and_warm_agree(git_repo.root, name) if "add/add" in p[3]]
     assert (git_repo.root / CACHE_DIR / CACHE_FILE).is_file()
-    others = [n for n in new_incidents(git_repo)[1:4]]
-    for other in others:  # new incidents on other paths are no one's business
+    for other in new_incidents(git_repo)[1:4]:  # new incidents on other paths are no one's business
         add(git_repo, other)
     assert collisions(validate(git_repo.root)) == found
 
@@ -152,10 +151,8 @@ def test_a_remote_tracking_branch_is_looked_at(git_repo: GitRepo, tmp_path: Path
     name = new_incidents(git_repo)[0]
     taken_on(git_repo, "incident/alice", name, "\nAlice's notes.\n")
     clone = GitRepo(tmp_path / "clone")
-    clone.root.parent.mkdir(parents=True, exist_ok=True)
     git_repo.git("clone", "-q", str(git_repo.root), str(clone.root))
     assert clone.git("branch", "--list").split() == ["*", "main"]  # alice's branch is only origin/incident/alice
-    shutil.copytree(git_repo.root.parent / "new", tmp_path / "new", dirs_exist_ok=True)
     clone.git("switch", "-q", "-c", "incident/bob")
     mine = add(clone, name, "\nBob's notes.\n")
     found = collisions(validate(clone.root, [mine]))
@@ -193,8 +190,10 @@ def test_the_warm_cache_follows_the_other_branch(git_repo: GitRepo) -> None:
     git_repo.git("switch", "-q", "-c", "incident/bob")
     mine = add(git_repo, name, "\nBob's notes.\n")
     assert len(collisions(validate(git_repo.root, [mine]))) == 1
+    git_repo.commit("bob's", WHEN)
+    bob = mine.read_text(encoding="utf-8")
     git_repo.git("switch", "-q", "incident/alice")  # alice takes bob's text: the same blob on both sides
-    git_repo.write(name, mine.read_text(encoding="utf-8"))
+    git_repo.write(name, bob)
     git_repo.commit("alice takes bob's text", WHEN, BOB)
     git_repo.git("switch", "-q", "incident/bob")
     assert mine.read_text(encoding="utf-8").endswith("Bob's notes.\n")

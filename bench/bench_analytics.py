@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import shutil
 import statistics
 import sys
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import synth  # noqa: E402
 import yaml  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 from failurelog.analysis.assets import asset_kinds, asset_report  # noqa: E402
 from failurelog.analysis.followthrough import follow_through  # noqa: E402
@@ -155,16 +155,6 @@ def report(results: list[dict[str, float]], repeat: int, load: str) -> str:
     )
 
 
-def write_readme(section: str) -> None:
-    """Replace (or add) this benchmark's section of bench/README.md, leaving the others alone."""
-    path = ROOT / "bench" / "README.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    found = pattern.search(text)
-    text = pattern.sub(section + "\n", text) if found else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -178,7 +168,7 @@ def main() -> None:
     section = report(results, args.repeat, load)
     print(section)
     if args.write:
-        write_readme(section)
+        write_section(SECTION, section)
 
 
 if __name__ == "__main__":

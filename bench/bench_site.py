@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import synth  # noqa: E402
 import yaml  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 SECTION = "## Site build (issue 3)"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1796083200"}  # 2026-12-01
@@ -222,16 +222,6 @@ def _verdicts(results: list[dict[str, float]], factor: float, time_growth: float
     ]
 
 
-def write_readme(section: str) -> None:
-    """Replace (or add) this benchmark's section of bench/README.md, leaving the others alone."""
-    path = ROOT / "bench" / "README.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    found = pattern.search(text)
-    text = pattern.sub(section + "\n", text) if found else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -249,7 +239,7 @@ def main() -> None:
     section = report(results)
     print(section)
     if args.write:
-        write_readme(section)
+        write_section(SECTION, section)
 
 
 if __name__ == "__main__":

@@ -92,3 +92,91 @@ def test_no_payload_runs(page_url: str, browser: Any) -> None:  # noqa: F811
     assert links == []
     outside = [u for u in _requests(browser) if u.startswith("http") and not u.startswith("http://127.0.0.1:")]
     assert outside == []
+
+
+# Asset names, NIC fields and backtrace frames become pages, page titles, links and signature text of their own
+# (asset histories, the signatures page, the card's signature line, suggestion reasons): the same holds there.
+_ANALYTICS = """---
+id: {ident}
+title: Segfault on {host}
+occurred_at: '{day}T09:12:07.123Z'
+status: draft
+severity: P1-High
+schema_version: 2
+assets:
+  - name: {host}
+    kind: Server
+    role: Primary
+  - name: '<img src=x onerror=window.__fl1=1>'
+    kind: Server
+    role: Standby
+    nics:
+      - port: '<script>window.__fl2=1</script>'
+        vendor: '<b onmouseover=window.__fl3=1>x</b>'
+        model: '"><svg onload=window.__fl4=1>'
+        firmware: 'javascript:window.__fl5=1'
+        driver: '[x](javascript:window.__fl6=1)'
+  - name: '../../outside'
+    kind: Server
+    role: Bystander
+---
+
+## Initial Symptoms
+
+Orders stopped.
+
+## Backtrace/Stack Trace
+
+```
+#0  0x00007f3a in Pool<img src=x onerror=window.__fl7=1>::acquire (this=0x1) at pool.cc:{line}
+#1  0x00007f3b in OrderStateMachine::on_new_order<script>window.__fl8=1</script> (o=0x2) at osm.cc:12
+#2  0x00007f3c in Router::route"><svg onload=window.__fl9=1> () at router.cc:40
+```
+"""
+_TWINS = (("SYS-20261104-001", "oms-ny4-01", "2026-11-04", 88), ("SYS-20261204-001", "oms-ny4-02", "2026-12-04", 91))
+
+
+@pytest.fixture(scope="module")
+def analytics_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """Two incidents repeating a hostile stack on two hosts, built with MkDocs and served; (site, its URL)."""
+    repo = make_repo(tmp_path_factory.mktemp("xss-analytics") / "repo")
+    for ident, host, day, line in _TWINS:
+        target = repo / "incidents" / day[:4] / f"{ident}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_ANALYTICS.format(ident=ident, host=host, day=day, line=line), encoding="utf-8")
+    assert run_cli(repo, "validate", timeout=120).returncode == 0
+    site = repo / "built"
+    result = run_cli(repo, "build", "--site-dir", str(site), timeout=600)
+    assert result.returncode == 0, result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield site, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_no_payload_runs_on_the_analytics_pages(analytics_site: tuple[Path, str], browser: Any) -> None:  # noqa: F811
+    site, url = analytics_site
+    # the payloads reached the pages under test: the shared stack is a signature of both, the hostile Standby and
+    # the hostile firmware have histories, and the path trick stayed inside the site
+    signatures = (site / "signatures" / "index.html").read_text(encoding="utf-8")
+    assert all(ident in signatures for ident, *_ in _TWINS)
+    assert "on_new_order" in signatures
+    histories = sorted(p.parent for p in (site / "asset-history").rglob("index.html"))
+    hostile = [p for p in histories if "onerror" in p.name or "javascript" in p.name or "outside" in p.name]
+    assert len(hostile) >= 3, histories
+    assert not (site.parent / "outside").exists()
+    pages = [site / "index.html", site / "signatures" / "index.html", site / "related" / "index.html"]
+    pages += [next(site.rglob(f"{ident}/index.html")) for ident, *_ in _TWINS]
+    pages += [p / "index.html" for p in histories]
+    for page in pages:
+        browser.get(url + page.relative_to(site).as_posix())
+        browser.execute_script("for (const d of document.querySelectorAll('details')) d.open = true;")
+        browser.execute_script("return new Promise(r => setTimeout(r, 200));")
+        set_globals, handlers, links, _ = browser.execute_script(_CHECK)
+        where = page.relative_to(site).as_posix()
+        assert (set_globals, handlers, links) == ([], [], []), f"{where}: {set_globals} {handlers} {links}"
+    outside = [u for u in _requests(browser) if u.startswith("http") and not u.startswith("http://127.0.0.1:")]
+    assert outside == []

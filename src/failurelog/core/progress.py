@@ -38,9 +38,7 @@ def _ignore(_n: int) -> None:
 
 
 @contextmanager
-def phase(
-    description: str, total: int | None = None, *, unit: str = "file", show: bool = True
-) -> Iterator[Advance]:
+def phase(description: str, total: int | None = None, *, unit: str = "file", show: bool = True) -> Iterator[Advance]:
     """A phase of a long run: a bar over ``total`` items (or a counter), closed when the block ends.
 
     ``show=False`` turns the bar off (a short run); even with ``show`` it appears only where :func:`enabled`.

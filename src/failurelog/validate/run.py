@@ -16,7 +16,7 @@ from failurelog.core.progress import phase
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
-from failurelog.validate.assets import primary_problems
+from failurelog.validate.assets import primary_problems, spacing_problems
 from failurelog.validate.cache import Cache, CorruptCache, Entry, cache_key, digest, stamp_of
 from failurelog.validate.checks import body_problems, schema_problems
 from failurelog.validate.collisions import added_elsewhere, collision_problems
@@ -66,6 +66,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     doc.problems.extend(file_problems(doc, schema))
     doc.problems.extend(consistency_problems(doc, schema))
     doc.problems.extend(primary_problems(doc, schema))
+    doc.problems.extend(spacing_problems(doc, schema))
 
 
 #: From this many files on, compiling the quick check pays for itself.

@@ -23,6 +23,7 @@ from failurelog.validate.collisions import added_elsewhere, collision_problems
 from failurelog.validate.facts import facts_of
 from failurelog.validate.numbers import number_problems
 from failurelog.validate.outside_content import outside_content_problems
+from failurelog.validate.parsed import documents_of
 from failurelog.validate.rules import consistency_problems, cross_problems, file_problems
 from failurelog.validate.secrets import secret_problems
 from failurelog.validate.text import text_problems
@@ -165,9 +166,15 @@ def validate(root: Path, targets: Sequence[Path] = (), *, cache: bool = True, pr
     return _validate(root, targets, cache=cache, progress=progress, keep=False)[0]
 
 
-def validate_documents(root: Path, targets: Sequence[Path] = ()) -> tuple[Report, list[Document]]:
-    """:func:`validate` without the cache, also handing back the checked documents (the site builds from them)."""
-    report, docs = _validate(root, targets, cache=False, progress=False, keep=True)
+def validate_documents(
+    root: Path, targets: Sequence[Path] = (), *, cache: bool = True
+) -> tuple[Report, list[Document]]:
+    """:func:`validate`, also handing back the documents (the site builds from them).
+
+    With ``cache`` an unchanged file's problems come from the cache and its document is only parsed, once per
+    content in a process (:mod:`failurelog.validate.parsed`); without it every file is checked.
+    """
+    report, docs = _validate(root, targets, cache=cache, progress=False, keep=True)
     return report, [doc for doc in docs if doc is not None]
 
 
@@ -252,4 +259,8 @@ def _run(
     report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
     store.schema_checked = schema.meta_checked
     store.save(set(chosen_name for _path, chosen_name in chosen if chosen_name is not None) | set(others))
-    return report, [entry.doc for entry in mine]
+    if not keep:
+        return report, [None] * len(mine)
+    files = [(path, shown, entry) for (path, _name), shown, entry in zip(chosen, report.checked, mine, strict=True)]
+    docs: list[Document | None] = [*documents_of(root, files)]
+    return report, docs

@@ -383,3 +383,14 @@ def test_a_full_validate_on_a_terminal_shows_its_phases(repo: Path, monkeypatch:
     assert f"checking: {COUNT} files" in stream.getvalue()
     validate(repo, progress=True)
     assert f"reading the cache: {COUNT} files" in stream.getvalue()
+
+
+def test_a_full_validate_into_a_pipe_or_in_ci_shows_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_module, "PROGRESS_MIN_ITEMS", 1)
+    for ci, stream in (("", io.StringIO()), ("true", _Terminal())):
+        monkeypatch.setenv("CI", ci)
+        monkeypatch.setattr(sys, "stderr", stream)
+        validate(repo, progress=True, cache=False)
+        validate(repo, progress=True)
+        validate(repo, progress=True)
+        assert stream.getvalue() == "", ci

@@ -38,14 +38,12 @@ def _ignore(_n: int) -> None:
 
 
 @contextmanager
-def phase(
-    description: str, total: int | None = None, *, unit: str = "file", show: bool | None = None
-) -> Iterator[Advance]:
+def phase(description: str, total: int | None = None, *, unit: str = "file", show: bool = True) -> Iterator[Advance]:
     """A phase of a long run: a bar over ``total`` items (or a counter), closed when the block ends.
 
-    ``show`` forces the bar on or off (default: :func:`enabled`).
+    ``show=False`` turns the bar off (a short run); even with ``show`` it appears only where :func:`enabled`.
     """
-    if not (enabled() if show is None else show):
+    if not (show and enabled()):
         yield _ignore
         return
     from tqdm import tqdm

@@ -1,12 +1,14 @@
-"""The primary affected asset agrees with the form's System Specifications (``x-primary``)."""
+"""Affected assets: the primary one agrees with the System Specifications (``x-primary``); names are exact."""
 
 from __future__ import annotations
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.loader import Document
 from failurelog.core.primary import primary_item, primary_specs
 from failurelog.core.problems import Problem, dotted, line_of
-from failurelog.core.schema import Schema
+from failurelog.core.schema import ITEMS, Schema
 from failurelog.core.values import value_at
+from failurelog.core.yamlio import iter_paths
 from failurelog.validate.checks import shown
 
 
@@ -50,4 +52,28 @@ def primary_problems(doc: Document, schema: Schema) -> list[Problem]:
                     "consistency",
                 )
             )
+    return out
+
+
+def spacing_problems(doc: Document, schema: Schema) -> list[Problem]:
+    """An asset name or version (``x-asset``) with spaces around it: it would count as another asset."""
+    kinds = {
+        f.path: str(annotation(f.schema, "x-asset")) for f in schema.fields.values() if annotation(f.schema, "x-asset")
+    }
+    if not kinds or not isinstance(doc.meta, dict):
+        return []
+    out: list[Problem] = []
+    for path, value in iter_paths(doc.meta):
+        if not isinstance(value, str) or value == value.strip():
+            continue
+        kind = kinds.get(tuple(ITEMS if isinstance(step, int) else step for step in path))
+        if kind is None:
+            continue
+        message = (
+            f"{shown(value)} has spaces around it; {kind} names are compared exactly, so it would count as "
+            f"another {kind} than {shown(value.strip())}: remove the spaces"
+            if value.strip()
+            else f"a blank {kind} name: write the name or leave the field out"
+        )
+        out.append(Problem(doc.display, line_of(doc.lines, path, 1), dotted(path), message, "consistency"))
     return out

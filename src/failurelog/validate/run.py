@@ -16,12 +16,14 @@ from failurelog.core.progress import phase
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
-from failurelog.validate.assets import primary_problems
+from failurelog.validate.assets import primary_problems, spacing_problems
 from failurelog.validate.cache import Cache, CorruptCache, Entry, cache_key, digest, stamp_of
 from failurelog.validate.checks import body_problems, schema_problems
+from failurelog.validate.collisions import added_elsewhere, collision_problems
 from failurelog.validate.facts import facts_of
 from failurelog.validate.numbers import number_problems
 from failurelog.validate.outside_content import outside_content_problems
+from failurelog.validate.parsed import documents_of
 from failurelog.validate.rules import consistency_problems, cross_problems, file_problems
 from failurelog.validate.secrets import secret_problems
 from failurelog.validate.text import text_problems
@@ -65,6 +67,7 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     doc.problems.extend(file_problems(doc, schema))
     doc.problems.extend(consistency_problems(doc, schema))
     doc.problems.extend(primary_problems(doc, schema))
+    doc.problems.extend(spacing_problems(doc, schema))
 
 
 #: From this many files on, compiling the quick check pays for itself.
@@ -163,9 +166,15 @@ def validate(root: Path, targets: Sequence[Path] = (), *, cache: bool = True, pr
     return _validate(root, targets, cache=cache, progress=progress, keep=False)[0]
 
 
-def validate_documents(root: Path, targets: Sequence[Path] = ()) -> tuple[Report, list[Document]]:
-    """:func:`validate` without the cache, also handing back the checked documents (the site builds from them)."""
-    report, docs = _validate(root, targets, cache=False, progress=False, keep=True)
+def validate_documents(
+    root: Path, targets: Sequence[Path] = (), *, cache: bool = True
+) -> tuple[Report, list[Document]]:
+    """:func:`validate`, also handing back the documents (the site builds from them).
+
+    With ``cache`` an unchanged file's problems come from the cache and its document is only parsed, once per
+    content in a process (:mod:`failurelog.validate.parsed`); without it every file is checked.
+    """
+    report, docs = _validate(root, targets, cache=cache, progress=False, keep=True)
     return report, [doc for doc in docs if doc is not None]
 
 
@@ -244,7 +253,14 @@ def _run(
     context = [entry.facts for entry in done[len(chosen) :] if entry.incident_id in named]
     wanted = set(report.checked)
     report.problems.extend(p for p in cross_problems(facts + context) if p.file in wanted)
+    ids = {name: entry.facts.id_line for (_path, name), entry in zip(chosen, mine, strict=True) if name is not None}
+    if ids:
+        report.problems.extend(collision_problems(root, ids, added_elsewhere(root, cache=store.state != "off")))
     report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
     store.schema_checked = schema.meta_checked
     store.save(set(chosen_name for _path, chosen_name in chosen if chosen_name is not None) | set(others))
-    return report, [entry.doc for entry in mine]
+    if not keep:
+        return report, [None] * len(mine)
+    files = [(path, shown, entry) for (path, _name), shown, entry in zip(chosen, report.checked, mine, strict=True)]
+    docs: list[Document | None] = [*documents_of(root, files)]
+    return report, docs

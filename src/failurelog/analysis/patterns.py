@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
 
+from failurelog.analysis.similar import gc_paused
 from failurelog.core import roles
 from failurelog.core.schema import Field
 from failurelog.model.incident import Incident, Model
@@ -88,19 +89,33 @@ def _field_slugs(fields: list[Field]) -> dict[str, str]:
     return {f.name: slugs[n] for f, n in zip(fields, names, strict=True)}
 
 
-def _figures(model: Model, pattern: PatternValue) -> None:
-    downtimes = [d for d in (model.downtime(i) for i in pattern.incidents) if d is not None]
-    recoveries = [r for r in (model.time_to_recover(i) for i in pattern.incidents) if r is not None]
+#: Per incident (by object identity): downtime, time to recover, month; read once for every grouped field.
+Figures = dict[int, tuple[float | None, float | None, str]]
+
+
+def incident_figures(model: Model) -> Figures:
+    """Each incident's downtime, time to recover and ``YYYY-MM``, read once for every pattern index."""
+    return {id(i): (model.downtime(i), model.time_to_recover(i), i.month) for i in model.incidents}
+
+
+def _figures(pattern: PatternValue, figures: Figures) -> None:
+    rows = [figures[id(i)] for i in pattern.incidents]
+    downtimes = [d for d, _r, _m in rows if d is not None]
+    recoveries = [r for _d, r, _m in rows if r is not None]
     pattern.downtime_known = len(downtimes)
     pattern.total_downtime = sum(downtimes) if downtimes else None
     pattern.recover_known = len(recoveries)
     pattern.mean_time_to_recover = fmean(recoveries) if recoveries else None
-    months = Counter(i.month for i in pattern.incidents)
+    months = Counter(m for _d, _r, m in rows)
     pattern.by_month = dict(sorted(months.items()))
 
 
-def group(model: Model, spec: Field, slug: str = "") -> PatternIndex:
-    """The pattern index of one field: every value seen, with its incidents and figures."""
+def group(model: Model, spec: Field, slug: str = "", figures: Figures | None = None) -> PatternIndex:
+    """The pattern index of one field: every value seen, with its incidents and figures.
+
+    ``figures`` (:func:`incident_figures`) is read from the model when not given.
+    """
+    figures = incident_figures(model) if figures is None else figures
     members: dict[str, list[Incident]] = defaultdict(list)
     for incident in model.incidents:
         seen: set[str] = set()
@@ -115,7 +130,7 @@ def group(model: Model, spec: Field, slug: str = "") -> PatternIndex:
     values = []
     for name in names:
         pattern = PatternValue(value=name, slug=slugs[name], incidents=members[name])
-        _figures(model, pattern)
+        _figures(pattern, figures)
         values.append(pattern)
     return PatternIndex(field=spec, slug=slug or slugify(spec.key, "field"), values=values)
 
@@ -124,4 +139,6 @@ def pattern_indexes(model: Model) -> list[PatternIndex]:
     """One pattern index per ``x-group-by`` field, in schema order."""
     fields = model.schema.group_by_fields
     slugs = _field_slugs(fields)
-    return [group(model, f, slugs[f.name]) for f in fields]
+    with gc_paused():  # lists of every incident per value: a full collection would walk the whole model
+        figures = incident_figures(model)
+        return [group(model, f, slugs[f.name], figures) for f in fields]

@@ -12,10 +12,8 @@ from failurelog.analysis.similar import (
     Index,
     Suggestion,
     build_index,
-    channel_text,
     gc_paused,
     suggest,
-    tokens,
 )
 from failurelog.core.annotations import get as annotation
 from failurelog.core.roles import similarity_channels
@@ -162,20 +160,20 @@ def _describe(cluster: Cluster, index: Index, signed: dict[str, list[Signature]]
     """Values most members share, and words most members use (ties in alphabetical order)."""
     size = len(cluster.incidents)
     words: Counter[str] = Counter()
-    for channel in index.channels:
+    for ci, channel in enumerate(index.channels):
         if channel is SIGNATURE:
             counts = Counter(describe(x) for i in cluster.incidents for x in set(signed.get(i.id, [])))
             for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 if n * 2 >= size:
                     cluster.traits.append(("Signature", value, n))
         elif channel.kind == "exact" and channel.field is not None:
-            counts = Counter(v for i in cluster.incidents for v in {str(x) for x in i.values(channel.field.name)})
+            counts = Counter(v for i in cluster.incidents for v in index.features_of(i, ci))
             for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 if n * 2 >= size:
                     cluster.traits.append((channel.title, value, n))
         else:
             for incident in cluster.incidents:
-                words.update(tokens(channel_text(incident, channel)).keys())
+                words.update(index.features_of(incident, ci))
     cluster.traits.sort(key=lambda trait: (-trait[2], trait[0], trait[1]))
     ranked = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))
     cluster.terms = [w for w, n in ranked[:8] if n * 2 >= size]
@@ -183,6 +181,11 @@ def _describe(cluster: Cluster, index: Index, signed: dict[str, list[Signature]]
 
 def related(model: Model, *, top_k: int = 5) -> Related:
     """Links both ways, up to ``top_k`` suggestions per incident (linked ones left out), and clusters."""
+    with gc_paused():  # millions of small objects: a full collection would walk the whole model each time
+        return _related(model, top_k)
+
+
+def _related(model: Model, top_k: int) -> Related:
     links = explicit_links(model)
     outgoing: dict[str, list[Link]] = defaultdict(list)
     incoming: dict[str, list[Link]] = defaultdict(list)
@@ -194,8 +197,7 @@ def related(model: Model, *, top_k: int = 5) -> Related:
         linked[link.target.id].add(link.source.id)
     rejected = not_related(model)
     exclude = {key: linked.get(key, set()) | rejected.get(key, set()) for key in linked.keys() | rejected.keys()}
-    with gc_paused():  # millions of small strings: a full collection would walk the whole model each time
-        signed = all_signatures(model.incidents, model.schema)
+    signed = all_signatures(model.incidents, model.schema)
     index = build_index(model.incidents, similarity_channels(model.schema), signed)
     found = suggest(model, top_k=top_k, exclude=exclude, index=index)
     groups = clusters(model, links, found, index, signed, rejected)

@@ -10,8 +10,7 @@ the product of their channel counts.
 Scale: never all pairs. Each incident is indexed under its strongest
 features only (an inverted index of short, weight-sorted posting lists);
 candidates are the incidents that share most of those features, counted in C
-by :class:`collections.Counter`, and only a few are scored exactly with a set
-intersection of feature ids. 10,000 incidents take about a second.
+by :class:`collections.Counter`, and a few are scored exactly (bench/README.md).
 """
 
 from __future__ import annotations
@@ -171,6 +170,15 @@ class Index:
     postings: dict[int, list[int]]
     top: list[list[int]]
     signed: dict[int, list[int]] = field(default_factory=dict)  # specific signature feature -> incidents having it
+    raw: list[list[set[str]]] = field(default_factory=list, repr=False)  # per incident, per channel: all its values
+    position: dict[int, int] = field(default_factory=dict, repr=False)  # id() of an incident -> its position
+
+    def features_of(self, incident: Incident, ci: int) -> set[str]:
+        """Distinct values (exact channel) or words (text channel) of ``incident`` in channel ``ci``, as indexed."""
+        doc = self.position.get(id(incident))
+        if doc is None:
+            return _raw_features([incident], self.channels, {})[0][ci]
+        return self.raw[doc][ci]
 
     def signature_mates(self, doc: int) -> Iterator[int]:
         """Incidents sharing a specific signature with ``doc`` (up to :data:`POSTING_LIMIT` per signature)."""
@@ -307,7 +315,8 @@ def _build_index(incidents: list[Incident], channels: list[Channel], found: dict
             for f in vector:
                 if channel_of[f] == last and names[f] in specific and len(signed.setdefault(f, [])) < POSTING_LIMIT:
                     signed[f].append(doc)
-    return Index(incidents, channels, names, channel_of, vectors, scales, postings, top, signed)
+    position = {id(incident): doc for doc, incident in enumerate(incidents)}
+    return Index(incidents, channels, names, channel_of, vectors, scales, postings, top, signed, raw, position)
 
 
 @dataclass

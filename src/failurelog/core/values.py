@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from failurelog.core.schema import ITEMS
@@ -27,6 +28,22 @@ def values_at(data: Any, name: str) -> Iterator[tuple[tuple[str | int, ...], Any
                 nxt.append(((*path, part), value[part]))
         frontier = nxt
     return iter(frontier)
+
+
+@lru_cache(maxsize=4096)
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(name.replace(ITEMS, "." + ITEMS).split("."))
+
+
+def leaves_at(data: Any, name: str) -> list[Any]:
+    """The values of :func:`values_at` without their paths (faster: the analyses read every field per incident)."""
+    frontier = [data]
+    for part in _parts(name):
+        if part == ITEMS:
+            frontier = [item for value in frontier if isinstance(value, list) for item in value]
+        else:
+            frontier = [value[part] for value in frontier if isinstance(value, dict) and part in value]
+    return frontier
 
 
 def value_at(data: Any, name: str) -> Any:

@@ -20,7 +20,7 @@ from failurelog.core.annotations import get as annotation
 from failurelog.core.body import ParsedBody, parse_body, strip_comments
 from failurelog.core.loader import Document
 from failurelog.core.schema import Field, Schema
-from failurelog.core.values import number, parse_time, value_at, values_at
+from failurelog.core.values import leaves_at, number, parse_time, value_at
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Incident:
     def values(self, name: str) -> list[Any]:
         """Every value of a field, lists flattened (``[]`` expands list items); None left out."""
         out: list[Any] = []
-        for _path, value in values_at(self.meta, name):
+        for value in leaves_at(self.meta, name):
             if isinstance(value, list):
                 out.extend(v for v in value if v is not None)
             elif value is not None:

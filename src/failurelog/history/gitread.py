@@ -342,3 +342,14 @@ class BlobReader:
     def at_head(self, path: str) -> bytes | None:
         """The committed content of ``path`` (relative to the root) at HEAD."""
         return self.blob(f"HEAD:{self._info.prefix}{path}")
+
+
+def head(repo: Any) -> str | None:
+    """The commit HEAD names, read from the ref files (no git process), or None before the first commit."""
+    from git.refs.symbolic import SymbolicReference
+
+    try:
+        found = SymbolicReference.dereference_recursive(repo, "HEAD")
+    except (ValueError, OSError):
+        return None
+    return str(found) or None

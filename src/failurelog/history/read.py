@@ -10,6 +10,7 @@ result carries the message instead.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,25 +127,59 @@ def read_history(
 
     try:
         with gitread.open_repo(info) as repo:
-            log = gitread.read_log(repo, info)
-            lineages = _Lineages()
-            for event in log.events:
-                lineages.apply(event)
+            reader = gitread.BlobReader(repo, info)
+            rules = SignOff.from_schema(schema if schema is not None else _schema(root))
+            lineages, readable, commits, warnings = _committed(repo, info, reader, rules, every=only is None)
             for change in gitread.working_changes(repo, info):
                 lineages.working(change)
-            result.commits = len(log.commits)
-            result.notices.extend(log.warnings)
+            result.commits = commits
+            result.notices.extend(warnings)
             result.incidents = _keyed(lineages.all)
-            rules = SignOff.from_schema(schema if schema is not None else _schema(root))
-            reader = gitread.BlobReader(repo, info)
+            position = {id(history): index for index, history in enumerate(lineages.all)}
+            when = now or datetime.now(UTC)
             for key, history in result.incidents.items():
                 if only is None or key in only or history.id in only:
-                    _analyse(history, reader, rules, root, now or datetime.now(UTC))
+                    index = position[id(history)]
+                    seen = readable[index] if index in readable else _analyse(history, reader, rules)
+                    _analyse_pending(history, reader, rules, root, when, seen)
     except git.CommandError as exc:  # git vanished or failed half-way: still no exception for the caller
         return RepositoryHistory(root, message=f"git failed ({gitread.first_line(exc.stderr)}); history is omitted")
     for history in result.incidents.values():
         _incident_flags(history)
     return result
+
+
+#: The last front matter that parsed of each history (by its place in ``_Lineages.all``), after its commits.
+Readable = dict[int, dict[str, Any] | None]
+#: The committed histories of a repository, by root: (key, lineages, readable, commits, warnings).
+_COMMITTED: dict[Path, tuple[tuple[Any, ...], _Lineages, Readable, int, list[str]]] = {}
+
+
+def _committed(
+    repo: Any, info: gitread.GitInfo, reader: gitread.BlobReader, rules: SignOff, *, every: bool
+) -> tuple[_Lineages, Readable, int, list[str]]:
+    """Every incident's committed revisions, analysed when ``every``; read once per HEAD commit in a process.
+
+    The log from one commit never changes, so with ``every`` the outcome is kept under the HEAD id (with the
+    repository, its shallow boundary and the sign-off rules) and handed out as a copy: the working tree's
+    changes are added to the copy by the caller, on every call.
+    """
+    top = gitread.head(repo) if every else None
+    key = (info, top, rules)
+    kept = _COMMITTED.get(info.root)
+    if top is not None and kept is not None and kept[0] == key:
+        copied: tuple[_Lineages, Readable] = copy.deepcopy((kept[1], kept[2]))
+        return copied[0], copied[1], kept[3], list(kept[4])
+    log = gitread.read_log(repo, info)
+    lineages = _Lineages()
+    for event in log.events:
+        lineages.apply(event)
+    readable: Readable = {}
+    if every:
+        readable = {index: _analyse(history, reader, rules) for index, history in enumerate(lineages.all)}
+    if top is not None:
+        _COMMITTED[info.root] = (key, *copy.deepcopy((lineages, readable)), len(log.commits), list(log.warnings))
+    return lineages, readable, len(log.commits), list(log.warnings)
 
 
 def _schema(root: Path) -> Schema | None:
@@ -163,8 +198,11 @@ def _keyed(histories: list[IncidentHistory]) -> dict[str, IncidentHistory]:
     return out
 
 
-def _analyse(history: IncidentHistory, reader: gitread.BlobReader, rules: SignOff, root: Path, now: datetime) -> None:
-    """Fill in field and section changes and flags of every revision, reading each blob once."""
+def _analyse(history: IncidentHistory, reader: gitread.BlobReader, rules: SignOff) -> dict[str, Any] | None:
+    """Fill in field and section changes and flags of every commit's revision, reading each blob once.
+
+    Returns the last front matter that parsed (what an uncommitted change is compared with).
+    """
     cache: tuple[str | None, Snapshot] = (None, Snapshot(None))
     readable: dict[str, Any] | None = None  # the last front matter that parsed
 
@@ -182,7 +220,20 @@ def _analyse(history: IncidentHistory, reader: gitread.BlobReader, rules: SignOf
             continue
         before = load(rev.old_blob, rev.old_path or rev.path) if rev.old_blob else None
         after = load(rev.new_blob, rev.path)
-        readable = _compare(history, rules, rev, before, after, readable, rev.commit.authored_at if rev.commit else now)
+        when = rev.commit.authored_at if rev.commit is not None else datetime.now(UTC)
+        readable = _compare(history, rules, rev, before, after, readable, when)
+    return readable
+
+
+def _analyse_pending(
+    history: IncidentHistory,
+    reader: gitread.BlobReader,
+    rules: SignOff,
+    root: Path,
+    now: datetime,
+    readable: dict[str, Any] | None,
+) -> None:
+    """Fill in what the working tree's uncommitted change of ``history`` changed, dated ``now``."""
     pending = history.uncommitted
     if pending is not None and pending.state != "deleted":
         pending.analysed = True

@@ -11,7 +11,6 @@ then runs each analysis RUNS times in this process and prints the median.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -25,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from synth import generate  # noqa: E402
+from synth import generate, plant_stacks  # noqa: E402
 
 from failurelog.analysis.assets import asset_report  # noqa: E402
 from failurelog.analysis.kpis import kpis  # noqa: E402
@@ -39,23 +38,6 @@ from failurelog.core.schema import load_schema  # noqa: E402
 from failurelog.model.incident import Model, build_model  # noqa: E402
 
 STACKS = 40
-FENCE = "## Backtrace/Stack Trace\n\n```text\n"
-
-
-def plant(paths: list[Path], seed: int = 5) -> None:
-    """Give one incident in five a backtrace from a pool of :data:`STACKS` (other addresses and lines each time)."""
-    rng = random.Random(seed)
-    for path in paths:
-        if rng.random() >= 0.2:
-            continue
-        k = rng.randrange(STACKS)
-        frames = "\n".join(
-            f"#{n}  0x{rng.getrandbits(40):016x} in svc{k}::Module{n}::step{k + n} (this=0x{rng.getrandbits(32):x}) "
-            f"at src/svc{k}/m{n}.cc:{rng.randint(10, 900)}"
-            for n in range(4)
-        )
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(FENCE, FENCE + frames + "\n", 1), encoding="utf-8")
 
 
 def median_time(func: Callable[[], Any], runs: int) -> float:
@@ -98,7 +80,7 @@ def main() -> None:
     for count in args.counts:
         folder = work / str(count)
         if not (folder / "incidents").is_dir():
-            plant(generate(folder, count))
+            plant_stacks(generate(folder, count), STACKS, seed=5)
         model = build_model(load_all(folder), load_schema(folder), date(2026, 12, 1))
         results[count] = measure(model, args.runs)
         print(f"{count}: " + ", ".join(f"{k} {v:.2f} s" for k, v in results[count].items()), file=sys.stderr)

@@ -320,6 +320,29 @@ def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
     return paths
 
 
+STACK_FENCE = "## Backtrace/Stack Trace\n\n```text\n"
+
+
+def plant_stacks(paths: list[Path], stacks: int, seed: int) -> None:
+    """Give one incident in five a gdb backtrace from a pool of ``stacks`` (other addresses and lines each time).
+
+    Incidents that share a stack share a crash signature (failurelog.analysis.signatures) with nothing else in
+    common: what the signature channel of the suggestions is for.
+    """
+    rng = random.Random(seed)
+    for path in paths:
+        if rng.random() >= 0.2:
+            continue
+        k = rng.randrange(stacks)
+        frames = "\n".join(
+            f"#{n}  0x{rng.getrandbits(40):016x} in svc{k}::Module{n}::step{k + n} (this=0x{rng.getrandbits(32):x}) "
+            f"at src/svc{k}/m{n}.cc:{rng.randint(10, 900)}"
+            for n in range(4)
+        )
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(STACK_FENCE, STACK_FENCE + frames + "\n", 1), encoding="utf-8")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)

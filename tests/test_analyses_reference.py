@@ -11,10 +11,8 @@ incident once.
 
 from __future__ import annotations
 
-import random
 from collections import Counter, defaultdict
 from datetime import date
-from pathlib import Path
 from statistics import fmean
 from typing import Any
 
@@ -32,29 +30,14 @@ from failurelog.model.incident import Incident, Model, build_model
 from tests.search_corpus import _synth
 
 COUNT = 300
-FENCE = "## Backtrace/Stack Trace\n\n```text\n"
-
-
-def _plant(paths: list[Path], seed: int = 11) -> None:
-    rng = random.Random(seed)
-    for path in paths:
-        if rng.random() >= 0.2:
-            continue
-        k = rng.randrange(8)
-        frames = "\n".join(
-            f"#{n}  0x{rng.getrandbits(40):016x} in svc{k}::Module{n}::step{k + n} (this=0x{rng.getrandbits(32):x}) "
-            f"at src/svc{k}/m{n}.cc:{rng.randint(10, 900)}"
-            for n in range(4)
-        )
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(FENCE, FENCE + frames + "\n", 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> Model:
     """Three hundred synthetic incidents with planted stacks, loaded once."""
     folder = tmp_path_factory.mktemp("reference")
-    _plant(sorted(_synth().generate(folder, COUNT, seed=31)))
+    synth = _synth()
+    synth.plant_stacks(sorted(synth.generate(folder, COUNT, seed=31)), 8, seed=11)
     return build_model(load_all(folder), load_schema(folder), date(2026, 12, 1))
 
 

@@ -30,7 +30,7 @@ Bounded: at most :data:`MAX_LINES` lines of a section are read, each cut to
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from failurelog.analysis.frames import clean_function, top_frames
@@ -70,6 +70,7 @@ _AER_UNCOR = re.compile(r"aer_uncor_status:\s*(0x[0-9a-f]+)", re.IGNORECASE)
 _EDAC = re.compile(r"EDAC (?:MC\d+|\w+):\s*\d+\s+(CE|UE)\s+([a-z ]+?error)", re.IGNORECASE)
 _NIC_DRIVERS = r"ixgbe|ixgbevf|i40e|iavf|ice|igb|igc|e1000e|mlx5_core|mlx4_core|mlx4_en|bnxt_en|sfc|ena|tg3|be2net"
 _NIC_LINE = re.compile(rf"^({_NIC_DRIVERS})\b")
+_NIC_NAMES = tuple(_NIC_DRIVERS.split("|"))  # a line _NIC_LINE matches starts with one
 _NIC_EVENTS = (
     ("reset adapter", re.compile(r"\breset(?:ting)? adapter\b", re.IGNORECASE)),
     ("Tx timeout", re.compile(r"\btx[ _]?timeout\b|\btransmit queue \d+ timed out", re.IGNORECASE)),
@@ -143,14 +144,15 @@ class Signature:
         return f"{self.kind}: {self.text}"
 
 
-def _lines(text: str) -> Iterator[str]:
+def _lines(text: str) -> list[str]:
     """The section's lines, bounded, without a leading timestamp and surrounding blanks."""
-    for n, line in enumerate(text.splitlines()):
-        if n >= MAX_LINES:
-            return
+    out = []
+    prefix = _PREFIX.match
+    for line in text.splitlines()[:MAX_LINES]:
         line = line[:MAX_LINE].strip()
-        prefixed = _PREFIX.match(line)
-        yield line[prefixed.end() :].strip() if prefixed else line
+        prefixed = prefix(line)
+        out.append(line[prefixed.end() :].strip() if prefixed else line)
+    return out
 
 
 def stack(lines: Iterable[str]) -> Signature | None:
@@ -160,7 +162,7 @@ def stack(lines: Iterable[str]) -> Signature | None:
 
 
 def _nic(line: str) -> Signature | None:
-    watchdog = _WATCHDOG.search(line)
+    watchdog = _WATCHDOG.search(line) if "NETDEV WATCHDOG: " in line else None  # the pattern's first words
     if watchdog:
         return Signature("nic", f"{watchdog.group(1)}: Tx timeout")
     driver = _NIC_LINE.match(line)
@@ -179,54 +181,115 @@ def _event(line: str, low: str) -> Signature | None:
     return None
 
 
+@dataclass
+class _Scan:
+    """What the hardware scan of one incident's log lines has found so far."""
+
+    out: list[Signature]
+    corrected: bool = False
+    uncorrected: bool = False
+
+    @property
+    def after_aer(self) -> bool:
+        """The last signature is a PCIe AER error (the next line may give its status bit)."""
+        return bool(self.out) and self.out[-1].kind == "aer"
+
+
+def _candidates(lines: list[str], every: str, present: list[str]) -> list[int]:
+    """Positions of the lines that may have a hint or a NIC driver's name first: a superset, each line read again.
+
+    ``every`` is the lines joined by newlines and lower-cased: split again, its
+    parts are the lines lower-cased (a line holds no line break), tested here in
+    bulk instead of one line at a time.
+    """
+    lows = every.split("\n")
+    if len(lows) != len(lines):  # cannot happen for lines from splitlines(); read them all then
+        return list(range(len(lines)))
+    found: set[int] = set()
+    for word in present:
+        found.update([n for n, low in enumerate(lows) if word in low])
+    found.update([n for n, line in enumerate(lines) if line.startswith(_NIC_NAMES)])
+    return sorted(found)
+
+
 def _hardware(lines: list[str]) -> list[Signature]:
-    """MCE, AER, EDAC, NIC, errno and escalation signatures of the lines, in the order first seen."""
-    out: list[Signature] = []
-    corrected = uncorrected = False
+    """MCE, AER, EDAC, NIC, errno and escalation signatures of the lines, in the order first seen.
+
+    One lower-cased text of every line says which :data:`HINTS` occur at all
+    (a hint in a line is in that text) and which lines may hold them; only
+    those lines, and every line after a PCIe AER error, are read.
+    """
+    every = "\n".join(lines).lower()
+    present = [w for w in HINTS if w in every]
+    errnos = [t for t in present if t in ERRNO_TEXTS]
+    scan = _Scan([])
     edac: set[str] = set()
-    nic_line, hinted = _NIC_LINE.match, _HINTED.search
-    for line in lines:
+    nic_line = _NIC_LINE.match
+    candidates = _candidates(lines, every, present)
+    at = n = 0  # the next candidate (position in ``candidates``) and the next line
+    while True:
+        if not scan.after_aer:  # after an AER error every line is read (its status bit may follow)
+            while at < len(candidates) and candidates[at] < n:
+                at += 1
+            if at == len(candidates):
+                break
+            n = candidates[at]
+        if n >= len(lines):
+            break
+        line = lines[n]
+        n += 1
         low = line.lower()
-        if not (hinted(low) or nic_line(line) or (out and out[-1].kind == "aer")):
+        if not (scan.after_aer or nic_line(line) or any([w in low for w in present])):
             continue
-        found: Signature | None = None
-        if "machine check" in low and (m := _MCE.search(line)):
-            status = int(m.group(2), 16) & _MCE_COUNT_MASK
-            found = Signature("mce", f"bank {int(m.group(1))} status {status:016x}")
-            uncorrected = uncorrected or bool(status >> 61 & 1)  # UC bit
-            corrected = corrected or not status >> 61 & 1
-        elif "pcie bus error" in low and (m := _AER.search(line)):
-            severity = m.group(1).strip()
-            found = Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
-            corrected = corrected or severity.lower() == "corrected"
-            uncorrected = uncorrected or severity.lower() != "corrected"
-        elif (m := _AER_BIT.search(line)) and out and out[-1].kind == "aer" and "(" not in out[-1].text:
-            found = Signature("aer", f"{out[-1].text} ({m.group(1)})")
-            out.pop()
-        elif "aer_uncor" in low and (m := _AER_UNCOR.search(line)):
-            found = Signature("aer", f"Uncorrected status {m.group(1).lower()}")
-            uncorrected = True
-        elif "edac " in low and (m := _EDAC.search(line)):
-            edac.add(m.group(1).upper())
-            corrected = corrected or m.group(1).upper() == "CE"
-            uncorrected = uncorrected or m.group(1).upper() == "UE"
-            kind = m.group(2).lower()
-            found = Signature("edac", f"{'CE -> UE' if edac == {'CE', 'UE'} else m.group(1).upper()} {kind}")
-            same = [n for n, s in enumerate(out) if s.kind == "edac" and s.text.endswith(kind)]
-            if same:  # the escalation takes the place of the first EDAC signature
-                out[same[0]] = found
-                continue
-        elif "fatal machine check" in line.lower() or "event severity: fatal" in line.lower():
-            uncorrected = True
-        else:
+        found = _hardware_line(line, low, scan, edac)
+        if found is None:
             found = _nic(line) or _event(line, low)
-            if found is None and any(t in low for t in ERRNO_TEXTS) and (e := _ERRNO.search(line)):
+            if found is None and errnos and any([t in low for t in errnos]) and (e := _ERRNO.search(line)):
                 found = Signature("errno", f"{ERRNO_TEXTS[e.group(0).lower()]} ({e.group(0).lower()})")
-        if found is not None and found not in out:
-            out.append(found)
-    if corrected and uncorrected:
-        out.append(Signature("escalation", "corrected hardware errors, then uncorrectable"))
-    return out
+        if found is not None and found is not _KEPT and found not in scan.out:
+            scan.out.append(found)
+    if scan.corrected and scan.uncorrected:
+        scan.out.append(Signature("escalation", "corrected hardware errors, then uncorrectable"))
+    return scan.out
+
+
+#: What :func:`_hardware_line` gives for a line it has read with nothing to add (no other pattern is tried).
+_KEPT = Signature("", "")
+
+
+def _hardware_line(line: str, low: str, scan: _Scan, edac: set[str]) -> Signature | None:
+    """The MCE, AER or EDAC signature of one line (updating ``scan``), :data:`_KEPT`, or None to try the others."""
+    out = scan.out
+    if "machine check" in low and (m := _MCE.search(line)):
+        status = int(m.group(2), 16) & _MCE_COUNT_MASK
+        scan.uncorrected = scan.uncorrected or bool(status >> 61 & 1)  # UC bit
+        scan.corrected = scan.corrected or not status >> 61 & 1
+        return Signature("mce", f"bank {int(m.group(1))} status {status:016x}")
+    if "pcie bus error" in low and (m := _AER.search(line)):
+        severity = m.group(1).strip()
+        scan.corrected = scan.corrected or severity.lower() == "corrected"
+        scan.uncorrected = scan.uncorrected or severity.lower() != "corrected"
+        return Signature("aer", f"{severity}, {m.group(2).strip()}, {m.group(3)}")  # source agent
+    if scan.after_aer and "(" not in out[-1].text and (m := _AER_BIT.search(line)):
+        return Signature("aer", f"{out.pop().text} ({m.group(1)})")
+    if "aer_uncor" in low and (m := _AER_UNCOR.search(line)):
+        scan.uncorrected = True
+        return Signature("aer", f"Uncorrected status {m.group(1).lower()}")
+    if "edac " in low and (m := _EDAC.search(line)):
+        edac.add(m.group(1).upper())
+        scan.corrected = scan.corrected or m.group(1).upper() == "CE"
+        scan.uncorrected = scan.uncorrected or m.group(1).upper() == "UE"
+        kind = m.group(2).lower()
+        found = Signature("edac", f"{'CE -> UE' if edac == {'CE', 'UE'} else m.group(1).upper()} {kind}")
+        same = [n for n, s in enumerate(out) if s.kind == "edac" and s.text.endswith(kind)]
+        if not same:
+            return found
+        out[same[0]] = found  # the escalation takes the place of the first EDAC signature
+        return _KEPT
+    if "fatal machine check" in low or "event severity: fatal" in low:
+        scan.uncorrected = True
+        return _KEPT
+    return None
 
 
 def log_sections(schema: Schema) -> list[str]:
@@ -242,12 +305,12 @@ def signatures(incident: Incident, headings: Iterable[str]) -> list[Signature]:
         text = incident.sections.get(heading)
         if not text:
             continue
-        lines = list(_lines(text))
+        lines = _lines(text)
         every.extend(lines)
         top = stack(lines)
         if top is not None and top not in found and not any(s.kind == "stack" for s in found):
             found.append(top)
-        for line in lines:
+        for line in lines if "RIP: " in text else ():  # a line is a part of the text
             rip = _OOPS_RIP.search(line) if "RIP: " in line else None
             if rip:
                 oops = Signature("oops", clean_function(rip.group(1)) + (f" [{rip.group(2)}]" if rip.group(2) else ""))

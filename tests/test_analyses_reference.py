@@ -25,7 +25,7 @@ from failurelog.analysis.similar import SIGNATURE, Index, build_index, channel_t
 from failurelog.core.repository import load_all
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import load_schema
-from failurelog.core.values import values_at
+from failurelog.core.values import leaves_at, values_at
 from failurelog.model.incident import Incident, Model, build_model
 from tests.search_corpus import _synth
 
@@ -115,3 +115,23 @@ def test_cluster_traits_and_words_match_tokenising_the_members_again(model: Mode
         assert cluster.terms == terms
     assert any(cluster.terms for cluster in result.clusters)
     assert any(trait[0] == "Signature" for cluster in result.clusters for trait in cluster.traits)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"a": {"b": None}},
+        {"a": {"b": [1, None, {"c": 2}]}},
+        {"a": [{"b": 1}, {"b": 2}]},
+        {"a": "text"},
+        {"a": None},
+        {"a": {"b": {"c": False}}},
+        {"a": {"b": {"c": {}}}},
+        [],
+        "scalar",
+        {},
+    ],
+)
+def test_leaves_of_hostile_front_matter_match_the_path_walk(meta: Any) -> None:
+    for name in ("a", "a.b", "a.b.c", "a.b.c.d", "a[]", "a[].b", "a.b[]", "a.b[].c", "x.y"):
+        assert leaves_at(meta, name) == [value for _path, value in values_at(meta, name)], (meta, name)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from failurelog.analysis.memo import LastResult
 from failurelog.core import roles
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import ITEMS
@@ -84,7 +85,14 @@ def _text(item: dict[str, Any], key: str | None) -> str | None:
 
 
 def all_actions(model: Model) -> list[ActionEntry]:
-    """Every action of every list, open or not, in incident order (newest first)."""
+    """Every action of every list, open or not, in incident order (newest first), in a new list.
+
+    The entries are read once per model and day (:mod:`failurelog.analysis.memo`): a build asks five times.
+    """
+    return list(_last_actions(model, extra=(model.today,)))
+
+
+def _read_actions(model: Model) -> list[ActionEntry]:
     out = []
     for spec in roles.action_lists(model.schema):
         text_key = _text_field(model, spec)
@@ -119,6 +127,9 @@ def all_actions(model: Model) -> list[ActionEntry]:
                     )
                 )
     return out
+
+
+_last_actions = LastResult(_read_actions)
 
 
 def priority_order(model: Model) -> dict[str, int]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from failurelog.analysis.actions import ActionEntry, ActionKey, Flagger, all_actions
+from failurelog.analysis.memo import LastResult
 from failurelog.analysis.related import Cluster, Related, related
 from failurelog.analysis.signatures import SPECIFIC, Signature, describe
 from failurelog.core.annotations import get as annotation
@@ -82,9 +83,13 @@ def recurrences(model: Model, rel: Related | None = None) -> list[Recurrence]:
     """For each incident with done actions, the first later incident of the same failure after them; oldest first.
 
     Only the first: it is the one that shows the fix did not hold (the ones after
-    it recur after the later incident's own fixes, and are flagged there).
+    it recur after the later incident's own fixes, and are flagged there). Read
+    once per model and analysis (:mod:`failurelog.analysis.memo`), in a new list.
     """
-    rel = rel or related(model)
+    return list(_last_recurrences(model, rel or related(model), extra=(model.today,)))
+
+
+def _read_recurrences(model: Model, rel: Related) -> list[Recurrence]:
     fixes: dict[str, list[Fix]] = {}
     for entry in all_actions(model):
         when = completion(entry) if entry.status in entry.source.done else None
@@ -109,6 +114,9 @@ def recurrences(model: Model, rel: Related | None = None) -> list[Recurrence]:
     out = list(first.values())
     out.sort(key=lambda r: (r.earlier.occurred_at, r.later.occurred_at, r.earlier.id, r.later.id))
     return out
+
+
+_last_recurrences = LastResult(_read_recurrences)  # a build asks twice: the pages and the follow-through
 
 
 def flag_text(recurrence: Recurrence) -> str:

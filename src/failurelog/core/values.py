@@ -35,10 +35,22 @@ def _parts(name: str) -> tuple[str, ...]:
     return tuple(name.replace(ITEMS, "." + ITEMS).split("."))
 
 
+#: A key no front matter has: what a plain walk gets for a missing key.
+_MISSING = object()
+
+
 def leaves_at(data: Any, name: str) -> list[Any]:
     """The values of :func:`values_at` without their paths (faster: the analyses read every field per incident)."""
+    parts = _parts(name)
+    if ITEMS not in parts:  # a plain dotted path (most fields): one value or none, walked directly
+        value = data
+        for part in parts:
+            value = value.get(part, _MISSING) if isinstance(value, dict) else _MISSING
+            if value is _MISSING:
+                return []
+        return [value]
     frontier = [data]
-    for part in _parts(name):
+    for part in parts:
         if part == ITEMS:
             frontier = [item for value in frontier if isinstance(value, list) for item in value]
         else:

@@ -40,10 +40,7 @@ _parser.add_argument("--runs", type=int, default=3)
 _parser.add_argument("--work", type=Path)
 _parser.add_argument("--src", type=Path, default=HERE.parent / "src", help="the failurelog sources to time")
 ARGS = _parser.parse_args()
-sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ARGS.src.resolve()))
-
-from synth import generate, plant_stacks  # noqa: E402
 
 from failurelog.analysis.actions import open_actions  # noqa: E402
 from failurelog.analysis.followthrough import follow_through  # noqa: E402
@@ -65,6 +62,15 @@ STACKS = 40
 TODAY = date(2026, 12, 1)
 SIGNATURES = "signatures (part of related)"
 SECTIONS = "bodies split into sections (the model's, once per build)"
+
+
+def _generate(folder: Path, count: int) -> None:
+    """Write the corpus. bench/synth.py is imported only here: it puts this checkout's ``src`` first on the
+    path, and the failurelog modules timed must be those of ``--src``, imported above."""
+    sys.path.insert(1, str(HERE))
+    from synth import generate, plant_stacks
+
+    plant_stacks(generate(folder, count), STACKS, seed=5)
 
 
 def _documents(folder: Path) -> list[Document]:
@@ -126,7 +132,7 @@ def main() -> None:
     for count in ARGS.counts:
         folder = work / str(count)
         if not (folder / "incidents").is_dir():
-            plant_stacks(generate(folder, count), STACKS, seed=5)
+            _generate(folder, count)
         results[count] = measure(_documents(folder), load_schema(folder), ARGS.runs)
         print(f"{count}: " + ", ".join(f"{k} {v:.2f} s" for k, v in results[count].items()), file=sys.stderr)
     names = list(next(iter(results.values())))

@@ -114,13 +114,7 @@ def _listings(ctx: Context) -> dict[str, Listing[ActionEntry]]:
     lists = {
         "all": ("All open actions", ACTION_HEADER, open_actions(ctx.model), _action_row, True),
         "overdue": ("Overdue, oldest first", OVERDUE_HEADER, report.overdue, flagged(overdue), False),
-        "unverified": (
-            "Completed without verification",
-            UNVERIFIED_HEADER,
-            report.unverified,
-            flagged(unverified),
-            True,
-        ),
+        "unverified": (UNVERIFIED, UNVERIFIED_HEADER, report.unverified, flagged(unverified), True),
         "not-held": ("The fix did not hold", NOT_HELD_HEADER, report.not_held, not_held_row(report), False),
     }
     return {

@@ -16,6 +16,7 @@ from failurelog.core.progress import phase
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
+from failurelog.core.yamlio import walk
 from failurelog.validate.assets import primary_problems, spacing_problems
 from failurelog.validate.cache import Cache, CorruptCache, Entry, cache_key, digest, stamp_of
 from failurelog.validate.checks import body_problems, schema_problems
@@ -55,19 +56,20 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     Probable credentials and images from other hosts are looked for even when the front matter is broken;
     ``markdown`` is the site's body extensions (default: those of the working folder's mkdocs.yml).
     """
-    doc.problems.extend(secret_problems(doc))
+    walked = walk(doc.meta) if isinstance(doc.meta, dict) else []  # one walk for the checks that read every value
+    doc.problems.extend(secret_problems(doc, walked))
     doc.problems.extend(outside_content_problems(doc, markdown))
     if doc.meta is None:
         return
-    doc.problems.extend(number_problems(doc))
-    doc.problems.extend(text_problems(doc))
+    doc.problems.extend(number_problems(doc, walked))
+    doc.problems.extend(text_problems(doc, walked))
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))
     doc.problems.extend(file_problems(doc, schema))
     doc.problems.extend(consistency_problems(doc, schema))
     doc.problems.extend(primary_problems(doc, schema))
-    doc.problems.extend(spacing_problems(doc, schema))
+    doc.problems.extend(spacing_problems(doc, schema, walked))
 
 
 #: From this many files on, compiling the quick check pays for itself.

@@ -61,6 +61,10 @@ class Incident:
 
 
 def _synth() -> Any:
+    """bench/synth.py, loaded once per process (so its checked templates are kept for the next corpus)."""
+    loaded = sys.modules.get("failurelog_bench_synth")
+    if loaded is not None:
+        return loaded
     spec = importlib.util.spec_from_file_location("failurelog_bench_synth", ROOT / "bench" / "synth.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -245,7 +245,7 @@ def template(rng: random.Random, schema: Schema, vocab: list[str], when: datetim
         if not bad:
             return data, body
         dropped = False
-        for name in sorted(set(bad), key=len, reverse=True):
+        for name in sorted(set(bad), key=lambda n: (-len(n), n)):  # longest first; ties by name, not hash order
             while name and not (dropped := _drop(data, name) or dropped):
                 shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", name)
                 name = "" if shorter == name else shorter  # a top-level name already gone: nothing left to drop

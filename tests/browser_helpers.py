@@ -8,6 +8,8 @@ requests, so a page that fetched anything from outside fails.
 from __future__ import annotations
 
 import functools
+import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: Addresses the browser answers itself (its own pages, inline data): not requests to any server.
+#: Chromium 150's new-tab page asks for ``chrome-untrusted://new-tab-page/...`` before any site loads.
+BROWSER_INTERNAL = re.compile(r"(data|blob|about|chrome|chrome-untrusted|chrome-extension|devtools):")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
@@ -66,3 +71,13 @@ def chromium(profile: Path) -> Any:
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(30)
     return driver
+
+
+def requested_urls(driver: Any) -> list[str]:
+    """Every URL the page and its workers asked the network for since the last call (performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return [url for url in urls if not BROWSER_INTERNAL.match(url)]

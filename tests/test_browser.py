@@ -9,7 +9,6 @@ the browser makes is logged, and any that is not for 127.0.0.1 fails the test
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import time
@@ -23,7 +22,7 @@ import pytest
 from failurelog.cli.main import main
 from failurelog.core.body import parse_body
 from failurelog.core.paths import incident_files
-from tests.browser_helpers import chromium, serve
+from tests.browser_helpers import chromium, requested_urls, serve
 from tests.site_helpers import ROOT, make_repo
 
 # No skip when the browser is missing: a site nobody opened is not a tested site. `.ci/run`
@@ -55,21 +54,12 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         shutil.rmtree(tmp_path / "profile", ignore_errors=True)
 
 
-def _requests(driver: Any) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
 def _check_clean(driver: Any, seen: list[str]) -> None:
     """No console errors, and no request to anything but the local server."""
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == [], errors
-    seen.extend(_requests(driver))
-    network = [u for u in seen if not re.match(r"(data|blob|about|chrome|chrome-extension|devtools):", u)]
+    seen.extend(requested_urls(driver))
+    network = seen
     assert network, "no request was logged"
     outside = [u for u in network if not u.startswith("http://127.0.0.1:")]
     assert outside == [], outside

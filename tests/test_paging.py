@@ -17,7 +17,7 @@ from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.schema import load_schema
 from failurelog.core.siteconfig import edit_base, read_config
 from failurelog.site import html as h
-from failurelog.site import paging
+from failurelog.site import paging, signature_pages
 from failurelog.site.context import INCIDENT_INDEX, Context, build_context
 from failurelog.site.paging import pages_by_weight, pages_of
 from failurelog.site.tree import render_tree
@@ -132,3 +132,16 @@ def test_every_link_of_the_paged_tree_reaches_a_page_and_its_anchor(monkeypatch:
 def test_the_examples_stay_on_one_page_each() -> None:
     tree = render_tree(_ctx())
     assert not [path for path in tree if "/page-" in path]
+
+
+def test_the_home_page_names_a_bounded_number_of_a_signatures_incidents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(signature_pages, "HOME_SIGNATURE_INCIDENTS", 1)
+    ctx, tree = _tree(monkeypatch, 2)
+    repeated = [(s, found) for s, found in signature_pages.holders(ctx).items() if len(found) > 1]
+    assert repeated
+    home = tree["index.md"]
+    for sig, found in repeated[: signature_pages.HOME_SIGNATURES]:
+        line = next(x for x in home.splitlines() if signature_pages.anchor(sig) in x)
+        assert f"{len(found)} incidents" in line and found[0].id in line  # the newest is named
+        assert not [i.id for i in found[1:] if i.id in line]
+        assert f"and {len(found) - 1} more]" in line

@@ -20,6 +20,8 @@ from failurelog.site.paging import Pages, pages_of
 
 #: Signatures listed on the home page.
 HOME_SIGNATURES = 8
+#: Incidents named beside each of them, newest first (the signatures page names them all).
+HOME_SIGNATURE_INCIDENTS = 10
 
 
 def anchor(sig: Signature) -> str:
@@ -114,7 +116,10 @@ def signatures_part(ctx: Context) -> str:
     lines = []
     for sig, found in repeated[:HOME_SIGNATURES]:
         target = f"{m.relative(layout(ctx).where.get(sig, SIGNATURES), HOME)}#{anchor(sig)}"
-        lines.append(f"- [{m.text(describe(sig))}]({target}): {len(found)} incidents, {_incident_links(found, HOME)}")
+        named = _incident_links(found[:HOME_SIGNATURE_INCIDENTS], HOME)
+        if len(found) > HOME_SIGNATURE_INCIDENTS:
+            named += f" [and {len(found) - HOME_SIGNATURE_INCIDENTS} more]({target})"
+        lines.append(f"- [{m.text(describe(sig))}]({target}): {len(found)} incidents, {named}")
     more = f" ({len(repeated)} in all)" if len(repeated) > HOME_SIGNATURES else ""
     every = m.link("every signature", SIGNATURES, HOME)
     return f"## Signatures seen more than once{more}\n\n" + "\n".join(lines) + f"\n\nSee {every}."

@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser_helpers import _Quiet
+from tests.browser_helpers import _Quiet, requested_urls
 from tests.cli_helpers import run_cli
 from tests.payloads import GLOBALS, PAYLOADS
 from tests.site_helpers import make_repo
-from tests.test_browser import _requests, browser  # noqa: F401  (the browser fixture)
+from tests.test_browser import browser  # noqa: F401  (the browser fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,7 +90,7 @@ def test_no_payload_runs(page_url: str, browser: Any) -> None:  # noqa: F811
     assert set_globals == [], f"payloads ran: {[PAYLOADS[n - 1][0] if n else 'title' for n in set_globals]}"
     assert handlers == []
     assert links == []
-    outside = [u for u in _requests(browser) if u.startswith("http") and not u.startswith("http://127.0.0.1:")]
+    outside = [u for u in requested_urls(browser) if u.startswith("http") and not u.startswith("http://127.0.0.1:")]
     assert outside == []
 
 
@@ -178,5 +178,5 @@ def test_no_payload_runs_on_the_analytics_pages(analytics_site: tuple[Path, str]
         set_globals, handlers, links, _ = browser.execute_script(_CHECK)
         where = page.relative_to(site).as_posix()
         assert (set_globals, handlers, links) == ([], [], []), f"{where}: {set_globals} {handlers} {links}"
-    outside = [u for u in _requests(browser) if u.startswith("http") and not u.startswith("http://127.0.0.1:")]
+    outside = [u for u in requested_urls(browser) if u.startswith("http") and not u.startswith("http://127.0.0.1:")]
     assert outside == []

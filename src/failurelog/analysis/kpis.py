@@ -27,6 +27,8 @@ from failurelog.model.incident import Incident, Model
 BREAKDOWNS = ("severity", "component", "trigger", "quarter")
 #: The group of incidents that do not state the value broken down by.
 NOT_STATED = "(not stated)"
+#: The breakdown by ``YYYY-MM`` of the start: the statistics page's monthly charts (not a ``--by`` choice).
+MONTH = "month"
 SECONDS_PER_DAY = 86400.0
 
 
@@ -130,6 +132,8 @@ def _keys(model: Model, by: str) -> tuple[Callable[[Incident], list[str]], dict[
     """How to read the breakdown's values of an incident, and their order (schema choice order)."""
     if by == "quarter":
         return (lambda i: [quarter(i)]), {}
+    if by == MONTH:
+        return (lambda i: [i.month]), {}
     if by == "severity":
         return (lambda i: [i.severity]), dict(model.severity_order)
     spec = roles.role(model.schema, by)
@@ -173,7 +177,7 @@ def every_breakdown(
     model: Model, breakdowns: tuple[str, ...] = BREAKDOWNS, since: date | None = None, until: date | None = None
 ) -> list[Kpis]:
     """:func:`kpis` for each breakdown, the incidents' figures read once."""
-    unknown = [by for by in breakdowns if by not in BREAKDOWNS]
+    unknown = [by for by in breakdowns if by not in (*BREAKDOWNS, MONTH)]
     if unknown:
         raise ValueError(f"unknown breakdown {unknown[0]!r}; choose one of {', '.join(BREAKDOWNS)}")
     incidents, drafts = reviewed(model, since, until)
@@ -208,3 +212,35 @@ def _breakdown(
         since=since,
         until=until,
     )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One figure of a KPI charted per month: what it averages, each month's summary and the overall one."""
+
+    label: str
+    by_month: dict[str, Summary]
+    overall: Summary
+
+
+def monthly(model: Model) -> tuple[dict[str, list[Line]], int]:
+    """The KPI figures per month, keyed by the ``x-role`` of their field, and the drafts left out.
+
+    The same rule as the KPIs: drafts left out; time to recover over every
+    incident stating it and, apart, over the outages only (downtime above 0).
+    """
+    result = every_breakdown(model, (MONTH,))[0]
+    groups = {g.key: g for g in result.groups}
+
+    def line(label: str, read: Callable[[Group], Summary]) -> Line:
+        return Line(label, {k: read(g) for k, g in groups.items()}, read(result.overall))
+
+    no_outage = result.overall.recover_no_outage
+    lines = {
+        "time_to_detect": [line("every reviewed incident stating it", lambda g: g.detect)],
+        "time_to_recover": [
+            line("outages only: downtime above 0", lambda g: g.recover_with_outage),
+            line(f"every reviewed incident stating it, {no_outage} of them with no outage", lambda g: g.recover),
+        ],
+    }
+    return lines, result.drafts_left_out

@@ -1,4 +1,8 @@
-"""Statistics over time: incidents per month by severity and every ``x-stat`` field per month."""
+"""Statistics over time: incidents per month by severity and every ``x-stat`` field per month.
+
+The fields the recovery KPIs read (time to detect, to recover) are charted as
+the KPIs count them (:func:`failurelog.analysis.kpis.monthly`), not re-averaged here.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from statistics import fmean
 
+from failurelog.analysis.kpis import Line, monthly
 from failurelog.core import roles
 from failurelog.core.schema import Field
 from failurelog.model.incident import Model
@@ -36,10 +41,6 @@ class Series:
     total: float | None = None  # sum: total; mean: overall mean
     known: int = 0  # incidents with a value
     overall_shares: dict[str, int] = dataclass_field(default_factory=dict)
-    # the time_to_recover field only: values whose outage is 0, and the mean over the outages (downtime > 0)
-    no_outage: int | None = None
-    outage_mean: float | None = None
-    outage_known: int = 0
 
 
 @dataclass
@@ -51,6 +52,9 @@ class Statistics:
     per_month_severity: dict[str, dict[str, int]]
     series: list[Series]
     count: int
+    # the KPI fields (time to detect, to recover) by field name: their figures as the KPIs count them
+    kpi_lines: dict[str, list[Line]] = dataclass_field(default_factory=dict)
+    drafts_left_out: int = 0
 
 
 def _series(model: Model, spec: Field, kind: str) -> Series:
@@ -82,18 +86,7 @@ def _series(model: Model, spec: Field, kind: str) -> Series:
     else:
         out.by_month = {m: fmean(vs) for m, vs in sorted(values.items())}
         out.total = fmean(every) if every else None
-    if model.role_names.get("time_to_recover") == spec.name:
-        _outage_split(model, out)
     return out
-
-
-def _outage_split(model: Model, out: Series) -> None:
-    """Say what a recovery mean averages: how many had no outage, and the mean over the outages alone."""
-    pairs = [(incident.number(out.field.name), model.downtime(incident)) for incident in model.incidents]
-    out.no_outage = sum(1 for r, d in pairs if r is not None and d == 0)
-    outages = [r for r, d in pairs if r is not None and d is not None and d > 0]
-    out.outage_known = len(outages)
-    out.outage_mean = fmean(outages) if outages else None
 
 
 def statistics(model: Model) -> Statistics:
@@ -108,10 +101,14 @@ def statistics(model: Model) -> Statistics:
         if incident.severity not in severities:
             severities.append(incident.severity)
     series = [_series(model, f, kind) for f, kind in roles.stat_fields(model.schema)]
+    lines, drafts = monthly(model)
+    names = model.role_names
     return Statistics(
         months=months,
         severities=severities,
         per_month_severity=per_month,
         series=series,
         count=len(model.incidents),
+        kpi_lines={names[role]: kpi for role, kpi in lines.items() if role in names},
+        drafts_left_out=drafts,
     )

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+from failurelog.analysis.figures import Summary
 from failurelog.analysis.stats import Series, Statistics, statistics
 from failurelog.site import markup as m
 from failurelog.site import svg
-from failurelog.site.context import EXPORT_CSV, EXPORT_JSON, STATISTICS, Context, field_page
+from failurelog.site.context import EXPORT_CSV, EXPORT_JSON, RECOVERY, STATISTICS, Context, field_page
 
 #: Values listed in a "top values" chart.
 TOP_VALUES = 12
 
 
-def _headline(series: Series) -> str:
+def _headline(stats: Statistics, series: Series) -> str:
     title = m.text(series.field.title)
     unit = f" {series.field.unit}" if series.field.unit else ""
     if series.kind == "share":
         total = sum(series.overall_shares.values())
         shares = ", ".join(f"{m.text(v)} {round(100 * n / total)}% ({n})" for v, n in series.overall_shares.items())
         return f"| {title} | {shares or '—'} | {series.known} |"
+    lines = stats.kpi_lines.get(series.field.name)
+    if lines:
+        return "\n".join(
+            f"| {title} (mean over {m.text(line.label)}) | {_shown(line.overall.mean, unit)} | {line.overall.count} |"
+            for line in lines
+        )
     label = "total" if series.kind == "sum" else "mean"
-    shown = m.text(m.number(series.total) + unit) if series.total is not None else "—"
-    if series.no_outage is None:
-        return f"| {title} ({label}) | {shown} | {series.known} |"
-    outages = m.text(m.number(series.outage_mean) + unit) if series.outage_mean is not None else "—"
-    return (
-        f"| {title} (mean of every incident stating it, {series.no_outage} of them with no outage) | {shown} | "
-        f"{series.known} |\n| {title} (mean over outages only: downtime above 0) | {outages} | {series.outage_known} |"
-    )
+    return f"| {title} ({label}) | {_shown(series.total, unit)} | {series.known} |"
+
+
+def _shown(value: float | None, unit: str) -> str:
+    return m.text(m.number(value) + unit) if value is not None else "—"
 
 
 def _chart(stats: Statistics, series: Series) -> str:
@@ -41,8 +45,27 @@ def _chart(stats: Statistics, series: Series) -> str:
     if series.kind == "sum":
         data = [(title, [series.by_month.get(mo, 0.0) for mo in months])]
         return svg.bar_chart(months, data, title=f"{title} per month (total)", unit=unit)
-    data_line = [(title, [series.by_month.get(mo) for mo in months])]
+    lines = stats.kpi_lines.get(series.field.name)
+    if lines:
+        data_line = [(line.label, [_mean(line.by_month.get(mo)) for mo in months]) for line in lines]
+    else:
+        data_line = [(title, [series.by_month.get(mo) for mo in months])]
     return svg.line_chart(months, data_line, title=f"{title} per month (mean)", unit=unit)
+
+
+def _mean(summary: Summary | None) -> float | None:
+    return summary.mean if summary else None
+
+
+def _kpi_note(ctx: Context, stats: Statistics) -> str:
+    titles = [f.title for name in stats.kpi_lines if (f := ctx.model.schema.field(name))]
+    drafts = stats.drafts_left_out
+    return (
+        f"{m.text(' and '.join(titles))} are counted as on the {m.link('Recovery KPIs', RECOVERY, STATISTICS)} "
+        f"page, in the table and the charts: **{drafts} draft{'' if drafts == 1 else 's'} left out** (their figures "
+        "are not checked yet), and a recovery is averaged over every incident stating it and, apart, over the outages "
+        "only (downtime above 0): a long recovery with no downtime is not an outage's recovery."
+    )
 
 
 def statistics_page(ctx: Context) -> str:
@@ -60,8 +83,10 @@ def statistics_page(ctx: Context) -> str:
     if not stats.count:
         return "\n\n".join(parts) + "\n"
     rows = ["| Figure | Value | Incidents with a value |", "|---|---|---|"]
-    rows.extend(_headline(s) for s in stats.series)
+    rows.extend(_headline(stats, s) for s in stats.series)
     parts.append("\n".join(rows))
+    if stats.kpi_lines:
+        parts.append(_kpi_note(ctx, stats))
     per_severity = [
         (sev, [float(stats.per_month_severity[mo].get(sev, 0)) for mo in stats.months]) for sev in stats.severities
     ]

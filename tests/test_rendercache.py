@@ -16,7 +16,7 @@ import json
 import re
 import subprocess
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ import pytest
 from failurelog.authoring.renumber import renumber
 from failurelog.core import bodyhtml
 from failurelog.core.inventory import INVENTORY_FILE
+from failurelog.history import read as history_read
 from failurelog.site import generate, rendercache, story
 from failurelog.validate import parsed
 from failurelog.validate.cache import CACHE_DIR
@@ -31,6 +32,14 @@ from tests.search_corpus import _split, build_corpus
 
 TODAY = date(2026, 12, 1)
 CACHE = Path(CACHE_DIR) / rendercache.CACHE_FILE
+
+
+class _Clock(datetime):
+    """The history's "now" (an uncommitted change's time on the audit page), the same for every build here."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _Clock:
+        return cls(2026, 12, 1, 12, 0, tzinfo=tz or UTC)
 
 
 def _git(root: Path, *args: str) -> None:
@@ -176,6 +185,7 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
 ) -> None:
     root = tmp_path / "repo"
     subprocess.run(["cp", "-a", str(corpus), str(root)], check=True)
+    monkeypatch.setattr(history_read, "datetime", _Clock)  # builds a minute apart: the same audit page
     rendercache.forget()
     parsed.forget()
     first = _cached(root)
@@ -204,6 +214,7 @@ def test_a_damaged_or_stale_cache_file_is_discarded(
 ) -> None:
     root = tmp_path / "repo"
     subprocess.run(["cp", "-a", str(corpus), str(root)], check=True)
+    monkeypatch.setattr(history_read, "datetime", _Clock)
     rendercache.forget()
     parsed.forget()
     fresh = _fresh(root, monkeypatch)

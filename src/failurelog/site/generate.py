@@ -4,7 +4,8 @@
 (:func:`failurelog.site.tree.render_tree`, pure) and writes them into
 ``.failurelog-build/docs`` next to the hand-written pages from ``docs/``
 (:func:`failurelog.site.writer.write_tree`: only files whose content changed,
-removing files no longer generated). Within one process
+removing files no longer generated). The bodies' HTML and the exports come from
+the render cache when their inputs are unchanged (:mod:`failurelog.site.rendercache`). Within one process
 a second call with unchanged inputs returns at once, so ``failurelog build``
 and the MkDocs hook it triggers do the work once.
 """
@@ -29,6 +30,7 @@ from failurelog.core.siteconfig import CONFIG_FILE, edit_base, read_config
 from failurelog.history.read import read_history
 from failurelog.model.incident import Model, build_model
 from failurelog.site import context as c
+from failurelog.site import rendercache
 from failurelog.site.tree import iter_tree, page_count
 from failurelog.site.writer import MANIFEST, Written, write_tree
 from failurelog.validate.run import validate_documents
@@ -129,11 +131,13 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
         )
     extra = hand_written(root)
     with_home = c.HOME not in extra
+    rendercache.begin(root)
     with phase("writing pages", page_count(ctx, with_home=with_home) + len(extra), unit="page") as advance:
         # Generated pages first: a hand-written page of the same path is skipped (the writer keeps the first),
         # except the home page, which docs/index.md replaces.
         files = _counted(chain(iter_tree(ctx, with_home=with_home), extra.items()), advance)
         result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
+    rendercache.finish(root)
     (docs_dir.parent / BROKEN_MARK).unlink(missing_ok=True)
     _MEMO[docs_dir] = (key, result)
     return result

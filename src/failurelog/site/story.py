@@ -8,7 +8,8 @@ the field ``date_from`` names (``occurred_at``), a day later each time the
 clock goes backwards. Sections the schema does not declare come last, in the
 body's order. The body is rendered and cleaned once, as one document (so a
 footnote defined in one section serves a reference in another; see
-:mod:`failurelog.core.bodyhtml`), then cut at its ``##`` headings.
+:mod:`failurelog.core.bodyhtml`; kept by content in :mod:`failurelog.site.rendercache`), then cut at
+its ``##`` headings.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from datetime import datetime, timedelta
 from failurelog.core import roles
 from failurelog.core.annotations import get as annotation
 from failurelog.core.body import publishable
-from failurelog.core.bodyhtml import Heading, render_parts
+from failurelog.core.bodyhtml import Heading
 from failurelog.core.schema import Field, Schema
 from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
+from failurelog.site.rendercache import body_parts
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def rendered_sections(incident: Incident, spec: str) -> tuple[list[str], dict[st
     preamble: list[str] = []
     sections: dict[str, list[str]] = {}
     current = preamble
-    for part in render_parts(publishable(incident.parsed_body), spec):
+    for part in body_parts(publishable(incident.parsed_body), spec):
         if isinstance(part, Heading) and part.level <= 2:
             current = sections.setdefault(part.text, [])
         elif isinstance(part, Heading):

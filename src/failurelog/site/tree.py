@@ -16,6 +16,7 @@ from importlib import resources
 from failurelog.core.parallel import fork_imap
 from failurelog.model import export
 from failurelog.site import context as c
+from failurelog.site import rendercache
 from failurelog.site.asset_pages import asset_history_page, asset_index, asset_kind_page, history_pages, kind_pages
 from failurelog.site.history_pages import audit_list_page, audit_listings, audit_page
 from failurelog.site.home_page import home_page
@@ -50,8 +51,8 @@ ASSET_FILES = ("failurelog.js", "failurelog.css", "search.js", "search.css")
 Job = tuple[str, Callable[[], str]]
 
 
-def _render_page(job: Job) -> str:
-    return job[1]()
+def _render_page(job: Job) -> tuple[str, tuple[dict[str, rendercache.Parts], set[str]]]:
+    return job[1](), rendercache.take()  # a worker's rendered bodies go back to the parent's cache
 
 
 def item_jobs(ctx: c.Context) -> list[Job]:
@@ -118,8 +119,12 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
         (c.DATA, partial(data_page, ctx)),
         (c.AUDIT, partial(audit_page, ctx)),
         *_audit_jobs(ctx),
-        (c.EXPORT_JSON, partial(export.to_json, metas)),
-        (c.EXPORT_CSV, partial(export.to_csv, ctx.model.schema, metas)),
+    ]
+    inputs = (ctx.model.schema.raw, metas)  # the exports' every input: kept in a running serve when unchanged
+    to_json, to_csv = partial(export.to_json, metas), partial(export.to_csv, ctx.model.schema, metas)
+    jobs += [
+        (c.EXPORT_JSON, partial(rendercache.kept_export, c.EXPORT_JSON, inputs, to_json)),
+        (c.EXPORT_CSV, partial(rendercache.kept_export, c.EXPORT_CSV, inputs, to_csv)),
     ]
     jobs += [(f"{c.ASSETS}/{name}", partial(_asset, name)) for name in ASSET_FILES]
     if with_home:
@@ -130,7 +135,8 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
 def iter_tree(ctx: c.Context, *, with_home: bool = True) -> Iterator[tuple[str, str]]:
     """Every generated page and export as ``(tree path, text)``, one at a time (a writer need not hold them all)."""
     items = item_jobs(ctx)
-    for (path, _render), text in zip(items, fork_imap(_render_page, items), strict=True):
+    for (path, _render), (text, bodies) in zip(items, fork_imap(_render_page, items), strict=True):
+        rendercache.adopt(*bodies)
         yield path, text
     for path, render in summary_jobs(ctx, with_home=with_home):
         yield path, render()

@@ -226,7 +226,10 @@ def _raw_features(
             if channel is SIGNATURE:
                 row.append({sig.describe(s) for s in found.get(incident.id, [])})
             elif channel.kind == "exact" and channel.field is not None:
-                row.append(set(map(str, incident.values(channel.field.name))))
+                values = incident.values(channel.field.name)
+                for name in channel.also:  # the hostname's channel: every affected asset's name too, once
+                    values = [*values, *incident.values(name)]
+                row.append(set(map(str, values)))
             else:
                 row.append(words(channel_text(incident, channel)))
         out.append(row)

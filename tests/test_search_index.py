@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from failurelog.core.annotations import get as annotation
 from failurelog.core.errors import FailurelogError
 from failurelog.core.schema import load_schema
+from failurelog.site.card import BADGE, summary_fields
 from failurelog.site.context import build_context
 from failurelog.site.search_index import BUNDLE_DIR, build_search_index, incident_pages_glob
-from failurelog.site.search_markup import YEAR_TITLE, search_block
+from failurelog.site.search_markup import FACTS_SEPARATOR, YEAR_TITLE, result_facts, search_block
 from tests.site_helpers import ROOT
 from tests.test_site_pages import _model
 
@@ -73,3 +75,22 @@ def test_an_incident_page_gives_the_search_its_id_date_and_facets() -> None:
     assert components and component is not None
     for value in components:
         assert f'<span data-pagefind-filter="{component.title}">{value}</span>' in block
+
+
+def test_a_results_facts_line_comes_from_the_schema() -> None:
+    schema = load_schema(ROOT)
+    ctx = build_context(_model(schema), "https://git.example.invalid/edit/")
+    incident = next(i for i in ctx.model.incidents if i.id == "SYS-20260115-001")
+    block = search_block(ctx, incident)
+    found = re.search(r'<span data-pagefind-meta="facts">([^<]*)</span>', block)
+    assert found, block
+    parts = found.group(1).split(FACTS_SEPARATOR)
+    badges = [
+        f for f in summary_fields(ctx) if f in schema.search_facets and annotation(f.schema, "x-summary") == BADGE
+    ]
+    assert badges, "the schema marks no search facet as a card badge"
+    assert parts == [incident.id, *(str(incident.value(f.name)) for f in badges), incident.day]
+    assert parts == result_facts(ctx, incident)
+    # The card's order: a badge with an x-summary-order comes before one without (severity before status).
+    orders = [annotation(f.schema, "x-summary-order") for f in badges]
+    assert orders == sorted(orders, key=lambda o: (o is None, o or 0))

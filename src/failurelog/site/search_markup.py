@@ -7,23 +7,32 @@ generated block: the id and the date as result metadata, and every
 metadata, so a result shows id, severity and date without loading the page,
 and the search box offers those fields as facets. A filter is keyed by the
 field's schema title ("Severity", "System Component"), which the search box
-shows as the facet's label; metadata by the field's name. The block is marked
+shows as the facet's label; metadata by the field's name. The line under a
+result's title is one more metadata value, ``facts``, written here so that the
+browser names no field: the id, the facets the summary card shows as badges
+(severity, then status: :func:`failurelog.site.card.summary_fields`), the
+date. The block is marked
 ``data-pagefind-ignore``: its text is not indexed as words (the visible
 tables already are), only its metadata and filters.
 """
 
 from __future__ import annotations
 
+from failurelog.core.annotations import get as annotation
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
+from failurelog.site.card import BADGE, summary_fields
 from failurelog.site.context import Context
 
 #: The metadata key and the filter (facet label) of the year an incident began; the other facets are the
 #: schema's fields (metadata: the field's name; filter: its title).
 YEAR, YEAR_TITLE = "year", "Year"
-#: The metadata keys every incident result has, whatever the schema says.
-ID, DATE = "id", "date"
+#: The metadata keys every incident result has, whatever the schema says; ``facts`` is the line shown under
+#: a result's title (assets/search.js shows it as it is).
+ID, DATE, FACTS = "id", "date", "facts"
+#: What separates the parts of a result's ``facts`` line.
+FACTS_SEPARATOR = " \N{MIDDLE DOT} "
 
 
 def _span(kind: str, key: str, value: str) -> str:
@@ -41,9 +50,18 @@ def facet_values(ctx: Context, incident: Incident) -> list[tuple[str, str, str]]
     return out
 
 
+def result_facts(ctx: Context, incident: Incident) -> list[str]:
+    """The parts of a search result's line: the id, the card's badge facets in the card's order, the date."""
+    facets = {f.name for f in ctx.model.schema.search_facets}
+    badges = [f for f in summary_fields(ctx) if f.name in facets and annotation(f.schema, "x-summary") == BADGE]
+    shown = [m.display(f, v) for f in badges if isinstance(v := incident.value(f.name), str) and v]
+    return [incident.id, *shown, incident.day]
+
+
 def search_block(ctx: Context, incident: Incident) -> str:
     """The hidden block of an incident page that gives the search its result fields and filters."""
     spans = [_span("meta", ID, incident.id), _span("meta", DATE, incident.day)]
+    spans.append(_span("meta", FACTS, FACTS_SEPARATOR.join(result_facts(ctx, incident))))
     seen: set[str] = set()
     for name, title, value in facet_values(ctx, incident):
         spans.append(_span("filter", title, value))

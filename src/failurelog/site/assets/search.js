@@ -117,7 +117,7 @@
 
   function resultItem(data, score) {
     var meta = data.meta || {};
-    var facts = [meta.id, meta.severity, meta.date, meta.status].filter(Boolean).join(" \u00b7 ");
+    var facts = meta.facts || meta.id || ""; // written by failurelog.site.search_markup from the schema
     var article = el("article", { "class": "md-search-result__article md-typeset", "data-md-score": String(score) }, [
       el("h1", {}, [meta.title || data.url]),
       el("p", { "class": "fl-search-facts" }, [facts]),
@@ -204,14 +204,15 @@
       var w = words(query);
       var options = { filters: state.filters };
       var exact = query.indexOf('"') < 0 ? pf.search('"' + w.join(" ") + '"', options) : null;
-      return Promise.all([exact, pf.search(query, options), facets(pf)]);
+      return Promise.all([exact, pf.search(query, options), pf]);
     }).then(function (found) {
       if (seq !== state.seq) { return; }
       state.results = merge(found[0], found[1]);
       state.shown = 0;
       ui.list.innerHTML = "";
       ui.meta.textContent = count(state.results.length, query);
-      return showMore(seq).then(function () {
+      // The facets' value lists are fetched once the first results show: they are not needed before.
+      return showMore(seq).then(function () { return facets(found[2]); }).then(function () {
         if (seq === state.seq) { ui.box.setAttribute("data-fl-done", query); }
       });
     }).catch(function (err) {
@@ -302,6 +303,14 @@
   }
 
   function start() { if (build()) { wire(); } }
+
+  /* ?q=TERM: Pagefind starts (its worker, wasm, index entry and the chunks TERM's words need) as soon as
+   * this script runs, which mkdocs.yml loads async so that it runs while the page is still parsing, before
+   * the theme's bundle; the search itself runs once the page is there to show the results. */
+  var early = new URLSearchParams(location.search).get("q");
+  if (early && words(early).length && location.protocol !== "file:") {
+    loadPagefind().then(function (pf) { return pf.preload(early); }).catch(function () { state.pagefind = null; });
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

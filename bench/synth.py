@@ -35,6 +35,9 @@ from failurelog.validate.run import check_document  # noqa: E402
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
 TEMPLATES = 24
+#: Durations as on-call engineers see them (median e**mu, long right tail), by the field's ``x-unit``:
+#: about 20 minutes to detect or recover, a few hours, seconds.
+DURATION_SCALE = {"min": (3.0, 1.2), "h": (1.0, 1.0), "s": (2.0, 1.5)}
 
 
 def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
@@ -117,6 +120,8 @@ def _value(rng: random.Random, schema: Schema, spec: Field, when: datetime, voca
         return rng.randint(int(s.get("minimum", 0)), 50_000)
     if spec.type == "number":
         low, high = float(s.get("minimum", 0) or 0), float(s.get("maximum", 500))
+        if s.get("x-unit") in DURATION_SCALE:  # minutes to recover, not a uniform draw up to the ten-year bound
+            return round(min(high, max(low, rng.lognormvariate(*DURATION_SCALE[s["x-unit"]]))), 2)
         return round(rng.uniform(low, high), 2)
     if "pattern" in s:
         candidates = [

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from failurelog.analysis.assets import AssetHistory, AssetReport
+from failurelog.analysis.assets import AssetHistory, AssetKind, AssetReport
 from failurelog.site import markup as m
 from failurelog.site.context import ASSET_INDEX, INCIDENT_INDEX, Context, asset_page
-from failurelog.site.index_pages import TABLE_MARKER
+from failurelog.site.paging import TABLE_MARKER, Pages, pages_of
+
+#: Where the later pages of each kind's table go (``KIND_PAGES/host/page-2.md``).
+KIND_PAGES = ASSET_INDEX.removesuffix(".md")
 
 #: What a failure is and how the figures are made, on every asset page.
 METHOD = (
@@ -52,8 +55,51 @@ def _rate(history: AssetHistory) -> str:
     return m.number(rate, 3) if rate is not None else "—"
 
 
+def kind_pages(report: AssetReport) -> dict[str, Pages]:
+    """How each kind's table of the asset index is cut into pages (by kind slug); page 1 is on the index."""
+    return {
+        kind.slug: pages_of(ASSET_INDEX, len(report.of_kind(kind)), stem=f"{KIND_PAGES}/{kind.slug}", noun="assets")
+        for kind in report.kinds
+    }
+
+
+def _kind_table(ctx: Context, kind: AssetKind, number: int, here: str) -> str:
+    """Page ``number`` of one kind's assets, busiest first, with the page navigation when paged."""
+    pages = kind_pages(ctx.assets)[kind.slug]
+    ordered = sorted(ctx.assets.of_kind(kind), key=lambda h: (-len(h.failures), h.name.casefold(), h.name))
+    table = m.table(
+        [
+            "Asset",
+            "Failures",
+            "Incidents",
+            "MTBF (days)",
+            "TTR mean (min)",
+            "TTR p90 (min)",
+            "Outage (min)",
+            "Loss (USD)",
+            "Per asset-year",
+        ],
+        [
+            [
+                m.link(h.name, asset_page(h), here),
+                str(len(h.failures)),
+                str(len(h.occurrences)),
+                m.number(h.mtbf_days) if h.mtbf_days is not None else "n/a",
+                m.number(h.recover.mean),
+                m.number(h.recover.p90),
+                m.number(h.outage_min),
+                m.number(_loss(h), 0),
+                _rate(h),
+            ]
+            for h in pages.items(ordered, number)
+        ],
+    )
+    nav = pages.nav(number, here)
+    return f"{nav}\n\n{TABLE_MARKER}\n\n{table}\n\n{nav}" if nav else f"{TABLE_MARKER}\n\n{table}"
+
+
 def asset_index(ctx: Context) -> str:
-    """Every asset of every kind with its failures, MTBF, recovery, outage and loss."""
+    """Every asset of every kind with its failures, MTBF, recovery, outage and loss (each kind's first page)."""
     report = ctx.assets
     here = ASSET_INDEX
     first = min((h.window[0] for h in report.histories if h.window), default=ctx.model.today)
@@ -65,40 +111,24 @@ def asset_index(ctx: Context) -> str:
     parts = [m.page_header("Asset histories", hide=("navigation", "toc")) + f"# Asset histories\n\n{intro}"]
     parts.append(inventory_note(report))
     for kind in report.kinds:
-        rows = sorted(report.of_kind(kind), key=lambda h: (-len(h.failures), h.name.casefold(), h.name))
-        parts.append(f"## {m.text(kind.title)} ({len(rows)})")
-        if not rows:
+        parts.append(f"## {m.text(kind.title)} ({len(report.of_kind(kind))})")
+        if not report.of_kind(kind):
             parts.append("No incident names one yet.")
             continue
-        table = m.table(
-            [
-                "Asset",
-                "Failures",
-                "Incidents",
-                "MTBF (days)",
-                "TTR mean (min)",
-                "TTR p90 (min)",
-                "Outage (min)",
-                "Loss (USD)",
-                "Per asset-year",
-            ],
-            [
-                [
-                    m.link(h.name, asset_page(h), here),
-                    str(len(h.failures)),
-                    str(len(h.occurrences)),
-                    m.number(h.mtbf_days) if h.mtbf_days is not None else "n/a",
-                    m.number(h.recover.mean),
-                    m.number(h.recover.p90),
-                    m.number(h.outage_min),
-                    m.number(_loss(h), 0),
-                    _rate(h),
-                ]
-                for h in rows
-            ],
-        )
-        parts.append(f"{TABLE_MARKER}\n\n{table}")
+        parts.append(_kind_table(ctx, kind, 1, here))
     return "\n\n".join(parts) + "\n"
+
+
+def asset_kind_page(ctx: Context, kind: AssetKind, number: int) -> str:
+    """Page ``number`` (from 2) of one kind's table of the asset index."""
+    pages = kind_pages(ctx.assets)[kind.slug]
+    here = pages.path(number)
+    title = pages.title(f"Asset histories: {kind.title}", number)
+    back = m.link("Asset histories", ASSET_INDEX, here)
+    return (
+        m.page_header(title, hide=("navigation", "toc"), search=False)
+        + f"# {m.text(title)}\n\n{back} · {METHOD}\n\n{_kind_table(ctx, kind, number, here)}\n"
+    )
 
 
 def _figures(history: AssetHistory) -> str:
@@ -122,15 +152,23 @@ def _figures(history: AssetHistory) -> str:
     return "\n".join(lines)
 
 
-def asset_history_page(ctx: Context, history: AssetHistory) -> str:
-    """One asset: its figures, then every incident naming it, oldest first."""
-    here = asset_page(history)
-    title = f"{history.kind.title} {history.name}"
+def history_pages(history: AssetHistory) -> Pages:
+    """How one asset's list of incidents is cut into pages."""
+    return pages_of(asset_page(history), len(history.occurrences), noun="incidents")
+
+
+def asset_history_page(ctx: Context, history: AssetHistory, number: int = 1) -> str:
+    """One asset: its figures, then every incident naming it, oldest first (page ``number`` of them)."""
+    pages = history_pages(history)
+    here = pages.path(number)
+    title = pages.title(f"{history.kind.title} {history.name}", number)
     back = m.link("Asset histories", ASSET_INDEX, here)
-    parts = [
-        m.page_header(title, hide=("navigation", "toc"))
-        + f"# {m.text(history.kind.title)}: {m.text(history.name)}\n\n{back} · {METHOD}"
-    ]
+    heading = pages.title(f"{m.text(history.kind.title)}: {m.text(history.name)}", number)
+    parts = [m.page_header(title, hide=("navigation", "toc")) + f"# {heading}\n\n{back} · {METHOD}"]
+    if number > 1:
+        parts.append("## Incidents, oldest first")
+        parts.append(_occurrence_table(ctx, pages, history, number))
+        return "\n\n".join(parts) + "\n"
     parts.append(_figures(history))
     parts.append(inventory_note(ctx.assets, history))
     pattern = ctx.pattern_page(history.kind.field.name, history.name)
@@ -140,8 +178,14 @@ def asset_history_page(ctx: Context, history: AssetHistory) -> str:
     if not history.occurrences:
         parts.append(f"No incident names it ({m.link('all incidents', INCIDENT_INDEX, here)}).")
         return "\n\n".join(parts) + "\n"
+    parts.append(_occurrence_table(ctx, pages, history, 1))
+    return "\n\n".join(parts) + "\n"
+
+
+def _occurrence_table(ctx: Context, pages: Pages, history: AssetHistory, number: int) -> str:
+    here = pages.path(number)
     rows = []
-    for o in history.occurrences:
+    for o in pages.items(history.occurrences, number):
         i = o.incident
         rows.append(
             [
@@ -156,5 +200,6 @@ def asset_history_page(ctx: Context, history: AssetHistory) -> str:
             ]
         )
     header = ["Date", "Incident", "Title", "Counted (role)", "Severity", "Status", "TTR (min)", "Outage (min)"]
-    parts.append(m.table(header, rows))
-    return "\n\n".join(parts) + "\n"
+    nav = pages.nav(number)
+    table = m.table(header, rows)
+    return f"{nav}\n\n{table}\n\n{nav}" if nav else table

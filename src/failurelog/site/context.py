@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from failurelog.analysis.assets import AssetHistory, AssetReport, asset_report
@@ -36,6 +38,8 @@ EXPORT_JSON = "data/incidents.json"
 EXPORT_CSV = "data/incidents.csv"
 ASSETS = "assets/failurelog"
 
+T = TypeVar("T")
+
 
 @dataclass
 class Context:
@@ -49,6 +53,13 @@ class Context:
     directory_urls: bool = True  # mkdocs.yml use_directory_urls: links in raw HTML depend on it
     markdown: str = field(default_factory=lambda: extension_spec({}))  # the body's extensions (see core.bodyhtml)
     inventory: Inventory = field(default_factory=Inventory)  # inventory/assets.yaml, read by the build
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """What a page module computes once per build (a list's layout over pages): ``make()`` the first time."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @cached_property
     def assets(self) -> AssetReport:

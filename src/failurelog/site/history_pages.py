@@ -7,12 +7,16 @@ piece of user or commit text is escaped for Markdown.
 
 from __future__ import annotations
 
-from failurelog.history.model import ACTIONS, IncidentHistory, RepositoryHistory, Revision
+from collections.abc import Callable
+
+from failurelog.history.audit import Flag
+from failurelog.history.model import ACTIONS, Change, IncidentHistory, RepositoryHistory, Revision
 from failurelog.history.report import created_line, field_line, show_time
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.context import AUDIT, Context
+from failurelog.site.paging import Listing, pages_of
 
 
 def _notices(history: RepositoryHistory) -> list[str]:
@@ -81,6 +85,58 @@ def history_section(ctx: Context, incident: Incident) -> str:
     return "\n\n".join(parts)
 
 
+def _flag_row(ctx: Context) -> Callable[[Flag, str], list[str]]:
+    def row(flag: Flag, here: str) -> list[str]:
+        target = ctx.model.by_id.get(flag.incident)
+        name = m.link(flag.incident, target.page, here) if target is not None else m.text(flag.incident)
+        when = m.cell(show_time(flag.at) if flag.at else "")
+        return [name, m.cell(flag.title), m.cell(flag.message), when, m.cell(flag.author or "")]
+
+    return row
+
+
+def _change_row(ctx: Context) -> Callable[[Change, str], list[str]]:
+    def row(change: Change, here: str) -> list[str]:
+        rev, incident = change.revision, change.incident
+        target = ctx.model.by_id.get(incident.id)
+        name = m.link(incident.id, target.page, here) if target is not None else m.text(incident.id)
+        commit = rev.commit
+        when = show_time(commit.authored_at) if commit is not None else "not committed"
+        who = commit.author.name if commit is not None else ""
+        what = [f.field for f in rev.fields[:6]] + (["…"] if len(rev.fields) > 6 else [])
+        summary = ACTIONS.get(rev.action, rev.action) + (f": {', '.join(what)}" if what else "")
+        flags = ", ".join(f.title for f in rev.flags)
+        return [m.cell(when), name, m.cell(who), m.cell(commit.short if commit else ""), m.cell(summary), m.cell(flags)]
+
+    return row
+
+
+#: Where the later pages of the audit page's lists go (``AUDIT_PAGES/changes/page-2.md``).
+AUDIT_PAGES = AUDIT.removesuffix(".md")
+
+
+def audit_listings(ctx: Context) -> tuple[Listing[Flag], Listing[Change]] | None:
+    """The audit page's flags and changes, each cut into pages (made once; None without a readable history)."""
+
+    def make() -> tuple[Listing[Flag], Listing[Change]] | None:
+        history = ctx.history
+        if history is None or not history.available:
+            return None
+        flags, changes = history.flags(), history.changes()
+        flag_pages = pages_of(AUDIT, len(flags), stem=f"{AUDIT_PAGES}/flags", noun="flags")
+        change_pages = pages_of(AUDIT, len(changes), stem=f"{AUDIT_PAGES}/changes", noun="changes")
+        return (
+            Listing("Flags", FLAG_HEADER, flags, _flag_row(ctx), flag_pages, filterable=False),
+            Listing("Changes, newest first", CHANGE_HEADER, changes, _change_row(ctx), change_pages, filterable=False),
+        )
+
+    return ctx.memo("audit", make)
+
+
+FLAG_HEADER = ["Incident", "Flag", "What", "When", "Who"]
+CHANGE_HEADER = ["When", "Incident", "Who", "Commit", "What changed", "Flags"]
+
+
 def audit_page(ctx: Context) -> str:
     """Every change to every incident, newest first, with the auditor's flags on top."""
     history = ctx.history
@@ -93,51 +149,24 @@ def audit_page(ctx: Context) -> str:
         parts.append("History was not read for this build.")
         return "\n\n".join(parts) + "\n"
     parts.extend(_notices(history))
-    if not history.available:
+    lists = audit_listings(ctx)
+    if lists is None:
         return "\n\n".join(parts) + "\n"
-    flags = history.flags()
-    parts.append(f"## Flags ({len(flags)})")
-    if flags:
-        rows = []
-        for flag in flags:
-            target = ctx.model.by_id.get(flag.incident)
-            name = m.link(flag.incident, target.page, AUDIT) if target is not None else m.text(flag.incident)
-            rows.append(
-                [
-                    name,
-                    m.cell(flag.title),
-                    m.cell(flag.message),
-                    m.cell(show_time(flag.at) if flag.at else ""),
-                    m.cell(flag.author or ""),
-                ]
-            )
-        parts.append(m.table(["Incident", "Flag", "What", "When", "Who"], rows))
+    flags, changes = lists
+    parts.append(f"## Flags ({len(flags.entries)})")
+    if flags.entries:
+        parts.append(flags.table(1, AUDIT))
     else:
         parts.append(
             "None: no closed incident changed after closing, no sign-off changed after signing, "
             "no incident deleted, nothing uncommitted."
         )
-    changes = history.changes()
-    parts.append(f"## Changes ({len(changes)}), newest first")
-    rows = []
-    for change in changes:
-        rev, incident = change.revision, change.incident
-        target = ctx.model.by_id.get(incident.id)
-        name = m.link(incident.id, target.page, AUDIT) if target is not None else m.text(incident.id)
-        commit = rev.commit
-        when = show_time(commit.authored_at) if commit is not None else "not committed"
-        who = commit.author.name if commit is not None else ""
-        what = [f.field for f in rev.fields[:6]] + (["…"] if len(rev.fields) > 6 else [])
-        summary = ACTIONS.get(rev.action, rev.action) + (f": {', '.join(what)}" if what else "")
-        rows.append(
-            [
-                m.cell(when),
-                name,
-                m.cell(who),
-                m.cell(commit.short if commit else ""),
-                m.cell(summary),
-                m.cell(", ".join(f.title for f in rev.flags)),
-            ]
-        )
-    parts.append(m.table(["When", "Incident", "Who", "Commit", "What changed", "Flags"], rows))
+    parts.append(f"## Changes ({len(changes.entries)}), newest first")
+    parts.append(changes.table(1, AUDIT))
     return "\n\n".join(parts) + "\n"
+
+
+def audit_list_page(ctx: Context, which: int, number: int) -> str:
+    """Page ``number`` (from 2) of the audit page's flags (``which`` 0) or changes (1)."""
+    lists = audit_listings(ctx)
+    return lists[which].page(number, "Audit trail", AUDIT) if lists is not None else audit_page(ctx)

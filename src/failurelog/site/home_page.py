@@ -25,10 +25,10 @@ from failurelog.site.context import (
     INCIDENT_INDEX,
     PATTERN_INDEX,
     RECOVERY,
-    RELATED,
     STATISTICS,
     Context,
 )
+from failurelog.site.report_pages import cluster_pages
 from failurelog.site.signature_pages import signatures_part
 
 #: Incidents listed under "Most recent".
@@ -134,12 +134,13 @@ def clusters_part(ctx: Context) -> str:
     clusters = ctx.related.clusters
     if not clusters:
         return ""
-    lines = []
+    lines, pages = [], cluster_pages(ctx)
     for n, cluster in enumerate(clusters[:CLUSTERS], 1):
         shared = "; ".join(f"{m.text(value)}" for _title, value, _count in cluster.traits[:3])
         newest = cluster.incidents[0]
         lines.append(
-            f"- {m.link(f'Cluster {n}', RELATED, HOME)}: {len(cluster.incidents)} incidents, {cluster.trend}"
+            f"- {m.link(f'Cluster {n}', pages.page_of(n - 1), HOME)}: "
+            + f"{len(cluster.incidents)} incidents, {cluster.trend}"
             + (f" — {shared}" if shared else "")
             + f"; latest {m.link(newest.id, newest.page, HOME)} ({newest.day})"
         )

@@ -11,10 +11,8 @@ from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site import svg
 from failurelog.site.context import INCIDENT_INDEX, PATTERN_INDEX, Context, field_page, value_page
+from failurelog.site.paging import TABLE_MARKER, Pages, pages_of
 from failurelog.site.values import value_html
-
-#: Marks the table after it as sortable and filterable (see assets/failurelog/failurelog.js).
-TABLE_MARKER = '<div class="fl-table-tools" data-fl-table></div>'
 
 
 def incident_table(ctx: Context, incidents: list[Incident], here: str) -> str:
@@ -36,16 +34,32 @@ def incident_table(ctx: Context, incidents: list[Incident], here: str) -> str:
     return h.block("index", TABLE_MARKER + h.table(rows, header=header))
 
 
-def incident_index(ctx: Context) -> str:
-    """Every incident, newest first, in a table the browser can sort and filter."""
+def paged_table(ctx: Context, pages: Pages, incidents: list[Incident], number: int) -> str:
+    """Page ``number`` of a list of incidents: its table, with the page navigation above and below when paged."""
+    here = pages.path(number)
+    table = incident_table(ctx, list(pages.items(incidents, number)), here)
+    nav = pages.nav(number)
+    return f"{nav}\n\n{table}\n\n{nav}" if nav else table
+
+
+def index_pages(ctx: Context) -> Pages:
+    """How the incident index is cut into pages."""
+    return pages_of(INCIDENT_INDEX, len(ctx.model.incidents), noun="incidents")
+
+
+def incident_index(ctx: Context, number: int = 1) -> str:
+    """Every incident, newest first, in a table the browser can sort and filter (page ``number`` of it)."""
     incidents = ctx.model.incidents
+    pages = index_pages(ctx)
+    where = "this page" if pages.count > 1 else "the list"
     intro = (
-        f"{len(incidents)} incidents, newest first. Type in the filter box to narrow the list, "
+        f"{len(incidents)} incidents, newest first. Type in the filter box to narrow {where}, "
         "choose a value in a column's list, or click a column heading to sort."
     )
+    title = pages.title("Incidents", number)
     return (
-        m.page_header("Incidents", hide=("navigation", "toc"), search=False)
-        + f"# Incidents\n\n{intro}\n\n{incident_table(ctx, incidents, INCIDENT_INDEX)}\n"
+        m.page_header(title, hide=("navigation", "toc"), search=False)
+        + f"# {title}\n\n{intro}\n\n{paged_table(ctx, pages, incidents, number)}\n"
     )
 
 
@@ -94,23 +108,45 @@ def pattern_overview(ctx: Context) -> str:
     return m.page_header("Patterns") + f"# Patterns\n\n{intro}\n\n{table}\n"
 
 
-def field_index(ctx: Context, index: PatternIndex) -> str:
-    """One grouped field: every value with its figures and a bar per month of the last twelve."""
-    here = field_page(index)
+def field_pages(index: PatternIndex) -> Pages:
+    """How a grouped field's list of values is cut into pages."""
+    return pages_of(field_page(index), len(index.values), noun="values")
+
+
+def field_index(ctx: Context, index: PatternIndex, number: int = 1) -> str:
+    """One grouped field: every value with its figures and a bar per month of the last twelve (page ``number``)."""
+    pages = field_pages(index)
+    here = pages.path(number)
     months = _last_months(ctx)
-    rows = [_figures_row(ctx, v, index, here, months) for v in index.values]
+    rows = [_figures_row(ctx, v, index, here, months) for v in pages.items(index.values, number)]
     span = f"{months[0]} to {months[-1]}" if months else ""
     header = [*FIGURE_HEADER, f"Trend ({h.esc(span)})"]
     description = f"{m.text(index.field.description)}\n\n" if index.field.description else ""
-    title = f"Patterns: {index.field.title}"
+    title = pages.title(f"Patterns: {index.field.title}", number)
     table = h.block("index", TABLE_MARKER + h.table(rows, header=header))
+    if nav := pages.nav(number):
+        table = f"{nav}\n\n{table}\n\n{nav}"
     return m.page_header(title, hide=("navigation", "toc")) + f"# {m.text(title)}\n\n{description}{table}\n"
 
 
-def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> str:
-    """One value of a grouped field: its figures, its trend by month and its incidents."""
-    here = value_page(index, value)
+def value_pages(index: PatternIndex, value: PatternValue) -> Pages:
+    """How one value's list of incidents is cut into pages."""
+    return pages_of(value_page(index, value), len(value.incidents), noun="incidents")
+
+
+def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue, number: int = 1) -> str:
+    """One value of a grouped field: its figures, its trend by month and its incidents (page ``number`` of them)."""
+    pages = value_pages(index, value)
+    here = pages.path(number)
     title = f"{index.field.title}: {value.value}"
+    back = m.link(f"All values of {index.field.title}", field_page(index), here)
+    if number > 1:
+        title = pages.title(title, number)
+        return (
+            m.page_header(title, hide=("navigation", "toc"), search=False)
+            + f"# {m.text(title)}\n\n{back}\n\n"
+            + f"## Incidents\n\n{paged_table(ctx, pages, value.incidents, number)}\n"
+        )
     downtime_note = f" (from {value.downtime_known} of {value.count})" if value.downtime_known < value.count else ""
     recover_note = f" (from {value.recover_known} of {value.count})" if value.recover_known < value.count else ""
     figures = m.table(
@@ -132,12 +168,11 @@ def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue) -> s
         title=f"Incidents per month: {title}",
         counts=True,
     )
-    back = m.link(f"All values of {index.field.title}", field_page(index), here)
     history = ctx.asset_history(index.field.name, value.value)
     if history:  # an asset or version: its failures, MTBF and recovery
         back += " · " + m.link("Asset history (failures, MTBF, time to recover)", history, here)
     return (
         m.page_header(title, hide=("navigation", "toc"), search=False)
         + f"# {m.text(title)}\n\n{back}\n\n{figures}\n\n## Trend by month\n\n{chart}\n\n"
-        + f"## Incidents\n\n{incident_table(ctx, value.incidents, here)}\n"
+        + f"## Incidents\n\n{paged_table(ctx, pages, value.incidents, 1)}\n"
     )

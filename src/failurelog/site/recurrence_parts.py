@@ -6,7 +6,9 @@ The analyses are :mod:`failurelog.analysis.recurrence`'s, made once per build
 
 from __future__ import annotations
 
-from failurelog.analysis.actions import Flagger
+from collections.abc import Callable, Sequence
+
+from failurelog.analysis.actions import ActionEntry, Flagger
 from failurelog.analysis.followthrough import FLAGGERS, FollowThrough
 from failurelog.analysis.recurrence import (
     Fix,
@@ -20,7 +22,7 @@ from failurelog.analysis.recurrence import (
 from failurelog.analysis.related import Cluster
 from failurelog.model.incident import Incident
 from failurelog.site import markup as m
-from failurelog.site.context import ACTIONS, RELATED, Context
+from failurelog.site.context import RELATED, Context
 
 
 def _fix(fix: Fix) -> str:
@@ -47,13 +49,13 @@ def not_held_section(ctx: Context, incident: Incident) -> str:
     return "**The fix did not hold:**\n\n" + "\n".join(lines) + "\n"
 
 
-def stated_against_computed(ctx: Context, cluster: Cluster) -> str:
-    """A cluster's members whose stated pattern or trend is not what the cluster shows, both side by side."""
+def stated_against_computed(ctx: Context, cluster: Cluster, here: str = RELATED) -> str:
+    """A cluster's members whose stated pattern or trend is not what the cluster shows (on the page ``here``)."""
     found = disagreements(ctx.model, cluster)
     if not found:
         return ""
     rows = [
-        [m.link(d.incident.id, d.incident.page, RELATED), m.cell(d.field_title), m.cell(d.stated), m.cell(d.computed)]
+        [m.link(d.incident.id, d.incident.page, here), m.cell(d.field_title), m.cell(d.stated), m.cell(d.computed)]
         for d in found
     ]
     head = "**Stated by hand, not what the cluster shows:**"
@@ -65,22 +67,32 @@ def site_flaggers(ctx: Context) -> tuple[Flagger, ...]:
     return tuple(flagger(ctx.related) if f is fix_did_not_hold else f for f in FLAGGERS)
 
 
-def not_held_part(report: FollowThrough) -> list[str]:
-    """The actions page's "The fix did not hold": done actions after which the failure came back."""
-    parts = [f"## The fix did not hold ({len(report.not_held)})"]
+#: The columns of the actions page's "The fix did not hold".
+NOT_HELD_HEADER = ["Owner", "Done", "Action", "Incident", "Recurred"]
+
+
+def not_held_row(report: FollowThrough) -> Callable[[ActionEntry, str], list[str]]:
+    """The cells of a done action's row in "The fix did not hold", on the page at a tree path."""
+
+    def row(e: ActionEntry, here: str) -> list[str]:
+        when = completion(e)
+        done = f"{when[0].isoformat()} ({when[1]})" if when else "—"
+        link = m.link(e.incident.id, e.incident.page, here)
+        return [m.cell(e.owner), done, m.cell(e.text), link, m.cell("; ".join(report.flags_of(e)))]
+
+    return row
+
+
+def not_held_part(entries: Sequence[ActionEntry], table: str) -> list[str]:
+    """The actions page's "The fix did not hold": done actions after which the failure came back (``table``: theirs)."""
+    parts = [f"## The fix did not hold ({len(entries)})"]
     parts.append(
         "Marked done, and then the failure came back: a later incident with the same crash or hardware-error "
         "signature, or in the same recurring cluster, began after the action was completed (its due date when "
         "no completion date is given)."
     )
-    if not report.not_held:
+    if not entries:
         parts.append("No done action was followed by a recurrence.")
         return parts
-    rows = []
-    for e in report.not_held:
-        when = completion(e)
-        done = f"{when[0].isoformat()} ({when[1]})" if when else "—"
-        link = m.link(e.incident.id, e.incident.page, ACTIONS)
-        rows.append([m.cell(e.owner), done, m.cell(e.text), link, m.cell("; ".join(report.flags_of(e)))])
-    parts.append(m.table(["Owner", "Done", "Action", "Incident", "Recurred"], rows))
+    parts.append(table)
     return parts

@@ -9,12 +9,14 @@ text), so the card of an incident links every one of its signatures there.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from failurelog.analysis.signatures import KINDS, Signature, describe, shared_by
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
 from failurelog.site.context import HOME, SIGNATURES, Context
+from failurelog.site.paging import Pages, pages_of
 
 #: Signatures listed on the home page.
 HOME_SIGNATURES = 8
@@ -30,14 +32,37 @@ def holders(ctx: Context) -> dict[Signature, list[Incident]]:
     return shared_by(ctx.related.signatures, ctx.model.incidents)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The signatures page's entries in their order (by kind), how they are cut into pages, and each one's page."""
+
+    entries: list[tuple[Signature, list[Incident]]]
+    pages: Pages
+    where: dict[Signature, str]  # the tree path of the page showing a signature
+
+
+def layout(ctx: Context) -> Layout:
+    """The signatures page's layout, made once per build (the cards and the home page link into it)."""
+
+    def make() -> Layout:
+        every = holders(ctx)
+        entries = [(s, found) for kind in KINDS for s, found in every.items() if s.kind == kind]
+        pages = pages_of(SIGNATURES, len(entries), noun="signatures")
+        return Layout(entries, pages, {sig: pages.page_of(i) for i, (sig, _found) in enumerate(entries)})
+
+    return ctx.memo("signatures", make)
+
+
 def card_line(ctx: Context, incident: Incident) -> str:
     """``Signature: A <- B <- C; MCE bank 13 ...`` for the summary card, each linked to its entry ("" if none)."""
     found = ctx.related.signatures.get(incident.id, [])
     if not found:
         return ""
-    here = incident.page
-    target = ctx.href(SIGNATURES, here)
-    shown = "; ".join(f'<a href="{h.esc(target)}#{anchor(s)}"><code>{h.esc(describe(s))}</code></a>' for s in found)
+    here, where = incident.page, layout(ctx).where
+    shown = "; ".join(
+        f'<a href="{h.esc(ctx.href(where.get(s, SIGNATURES), here))}#{anchor(s)}"><code>{h.esc(describe(s))}</code></a>'
+        for s in found
+    )
     label = "Signature" if len(found) == 1 else "Signatures"
     return f'<p class="fl-card-text fl-signature"><strong>{label}:</strong> {shown}</p>'
 
@@ -46,9 +71,11 @@ def _incident_links(incidents: list[Incident], here: str) -> str:
     return ", ".join(f"{m.link(i.id, i.page, here)} ({i.day})" for i in incidents)
 
 
-def signatures_page(ctx: Context) -> str:
-    """Every signature with its incidents, by kind; those seen more than once first within a kind."""
+def signatures_page(ctx: Context, number: int = 1) -> str:
+    """Every signature with its incidents, by kind; those seen more than once first within a kind (page ``number``)."""
     every = holders(ctx)
+    plan = layout(ctx)
+    here = plan.pages.path(number)
     repeated = sum(1 for found in every.values() if len(found) > 1)
     intro = (
         "Fingerprints read from each incident's backtrace and logs, with what changes from one crash to the next "
@@ -58,21 +85,24 @@ def signatures_page(ctx: Context) -> str:
         f"{len(every)} signature{'' if len(every) == 1 else 's'} in {len(ctx.related.signatures)} incidents; "
         f"{repeated} seen more than once. Incidents that share one are suggested to each other."
     )
-    parts = [m.page_header("Signatures", hide=("navigation",)) + f"# Signatures\n\n{intro}"]
+    title = plan.pages.title("Signatures", number)
+    parts = [m.page_header(title, hide=("navigation",)) + f"# {title}\n\n{intro}"]
     if not every:
         parts.append("No incident has a backtrace or log line with a signature yet.")
-    for kind, title in KINDS.items():
-        entries = [(s, found) for s, found in every.items() if s.kind == kind]
-        if not entries:
-            continue
-        parts.append(f"## {m.text(title)}")
-        for sig, found in entries:
-            count = f"{len(found)} incident{'' if len(found) == 1 else 's'}"
-            name = f"<code>{h.esc(describe(sig))}</code>"
-            parts.append(
-                f'<p id="{anchor(sig)}" class="fl-signature-entry">{name} — {count}</p>\n\n'
-                f"{_incident_links(found, SIGNATURES)}"
-            )
+    if nav := plan.pages.nav(number):
+        parts.append(nav)
+    kind = None
+    for sig, found in plan.pages.items(plan.entries, number):
+        if sig.kind != kind:
+            kind = sig.kind
+            parts.append(f"## {m.text(KINDS[kind])}")
+        count = f"{len(found)} incident{'' if len(found) == 1 else 's'}"
+        name = f"<code>{h.esc(describe(sig))}</code>"
+        parts.append(
+            f'<p id="{anchor(sig)}" class="fl-signature-entry">{name} — {count}</p>\n\n{_incident_links(found, here)}'
+        )
+    if nav:
+        parts.append(nav)
     return "\n\n".join(parts) + "\n"
 
 
@@ -83,7 +113,7 @@ def signatures_part(ctx: Context) -> str:
         return ""
     lines = []
     for sig, found in repeated[:HOME_SIGNATURES]:
-        target = f"{m.relative(SIGNATURES, HOME)}#{anchor(sig)}"
+        target = f"{m.relative(layout(ctx).where.get(sig, SIGNATURES), HOME)}#{anchor(sig)}"
         lines.append(f"- [{m.text(describe(sig))}]({target}): {len(found)} incidents, {_incident_links(found, HOME)}")
     more = f" ({len(repeated)} in all)" if len(repeated) > HOME_SIGNATURES else ""
     every = m.link("every signature", SIGNATURES, HOME)

@@ -16,14 +16,30 @@ from importlib import resources
 from failurelog.core.parallel import fork_imap
 from failurelog.model import export
 from failurelog.site import context as c
-from failurelog.site.asset_pages import asset_history_page, asset_index
-from failurelog.site.history_pages import audit_page
+from failurelog.site.asset_pages import asset_history_page, asset_index, asset_kind_page, history_pages, kind_pages
+from failurelog.site.history_pages import audit_list_page, audit_listings, audit_page
 from failurelog.site.home_page import home_page
 from failurelog.site.incident_page import incident_page
-from failurelog.site.index_pages import field_index, incident_index, pattern_overview, value_page_text
+from failurelog.site.index_pages import (
+    field_index,
+    field_pages,
+    incident_index,
+    index_pages,
+    pattern_overview,
+    value_page_text,
+    value_pages,
+)
+from failurelog.site.paging import page_jobs
 from failurelog.site.recovery_page import recovery_page
-from failurelog.site.report_pages import actions_page, data_page, related_page
-from failurelog.site.signature_pages import signatures_page
+from failurelog.site.report_pages import (
+    action_list_page,
+    action_listings,
+    actions_page,
+    cluster_pages,
+    data_page,
+    related_page,
+)
+from failurelog.site.signature_pages import layout, signatures_page
 from failurelog.site.stats_page import statistics_page
 
 #: The static assets copied into the tree (``site/assets/``).
@@ -42,8 +58,10 @@ def item_jobs(ctx: c.Context) -> list[Job]:
     """One page per incident and per grouped value: most of the work (rendered over the CPUs)."""
     jobs: list[Job] = [(incident.page, partial(incident_page, ctx, incident)) for incident in ctx.model.incidents]
     for index in ctx.patterns:
-        jobs += [(c.value_page(index, value), partial(value_page_text, ctx, index, value)) for value in index.values]
-    jobs += [(c.asset_page(history), partial(asset_history_page, ctx, history)) for history in ctx.assets.histories]
+        for value in index.values:
+            jobs += page_jobs(value_pages(index, value), value_page_text, ctx, index, value)
+    for history in ctx.assets.histories:
+        jobs += page_jobs(history_pages(history), asset_history_page, ctx, history)
     return jobs
 
 
@@ -51,23 +69,55 @@ def _asset(name: str) -> str:
     return resources.files("failurelog.site").joinpath("assets").joinpath(name).read_text("utf-8")
 
 
+def _asset_kind_jobs(ctx: c.Context) -> list[Job]:
+    """The asset index's later pages of each kind (its first page of each is on the index)."""
+    pages = kind_pages(ctx.assets)
+    return [
+        (pages[kind.slug].path(n), partial(asset_kind_page, ctx, kind, n))
+        for kind in ctx.assets.kinds
+        for n in pages[kind.slug].extra()
+    ]
+
+
+def _action_jobs(ctx: c.Context) -> list[Job]:
+    """The actions page and the later pages of its long lists (the lists made once for all of them)."""
+    listings = action_listings(ctx)
+    jobs: list[Job] = [(c.ACTIONS, partial(actions_page, ctx, listings))]
+    for key, listing in listings.items():
+        jobs += [
+            (listing.pages.path(n), partial(action_list_page, ctx, listings, key, n)) for n in listing.pages.extra()
+        ]
+    return jobs
+
+
+def _audit_jobs(ctx: c.Context) -> list[Job]:
+    """The later pages of the audit page's flags and changes (none without a readable history)."""
+    lists = audit_listings(ctx)
+    if lists is None:
+        return []
+    flags, changes = lists
+    jobs: list[Job] = [(flags.pages.path(n), partial(audit_list_page, ctx, 0, n)) for n in flags.pages.extra()]
+    return jobs + [(changes.pages.path(n), partial(audit_list_page, ctx, 1, n)) for n in changes.pages.extra()]
+
+
 def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
     """The pages over the whole model (indexes, reports, exports), the assets, the home page; new pages go here."""
     metas = sorted((i.meta for i in ctx.model.incidents), key=lambda meta: str(meta.get("id", "")))
-    jobs: list[Job] = [
-        (c.INCIDENT_INDEX, partial(incident_index, ctx)),
-        (c.PATTERN_INDEX, partial(pattern_overview, ctx)),
-    ]
-    jobs += [(c.field_page(index), partial(field_index, ctx, index)) for index in ctx.patterns]
+    jobs: list[Job] = page_jobs(index_pages(ctx), incident_index, ctx)
+    jobs.append((c.PATTERN_INDEX, partial(pattern_overview, ctx)))
+    for index in ctx.patterns:
+        jobs += page_jobs(field_pages(index), field_index, ctx, index)
     jobs += [
-        (c.RELATED, partial(related_page, ctx)),
-        (c.SIGNATURES, partial(signatures_page, ctx)),
-        (c.ACTIONS, partial(actions_page, ctx)),
+        *page_jobs(cluster_pages(ctx), related_page, ctx),
+        *page_jobs(layout(ctx).pages, signatures_page, ctx),
+        *_action_jobs(ctx),
         (c.STATISTICS, partial(statistics_page, ctx)),
         (c.RECOVERY, partial(recovery_page, ctx)),
         (c.ASSET_INDEX, partial(asset_index, ctx)),
+        *_asset_kind_jobs(ctx),
         (c.DATA, partial(data_page, ctx)),
         (c.AUDIT, partial(audit_page, ctx)),
+        *_audit_jobs(ctx),
         (c.EXPORT_JSON, partial(export.to_json, metas)),
         (c.EXPORT_CSV, partial(export.to_csv, ctx.model.schema, metas)),
     ]

@@ -7,11 +7,14 @@ WORK/rN when --work is given) is validated:
 
 - full, cold (`.failurelog-cache/` removed first) and warm (nothing changed);
 - one file, warm (the cache of the full run), RUNS times: median wall time and
-  peak RSS (from /usr/bin/time);
+  peak RSS (from /usr/bin/time); the sizes take turns, one run each, so every
+  size meets the same load;
 - with --cjs, check-jsonschema on the same front matters, alternating with a
   warm and a `--no-cache` full run.
 
-Every run is the whole command-line program, start-up included. Results are
+Every run is the whole command-line program, start-up included, as installed:
+with its bytecode cached (PYTHONDONTWRITEBYTECODE is dropped from the
+environment, or every run would compile failurelog afresh). Results are
 printed as JSON; medians and ratios are what to quote, beside `uptime`.
 """
 
@@ -38,6 +41,7 @@ BIN = Path(sys.executable).parent
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KB) of one run of ``cmd``; exits on failure."""
     env = {**os.environ, "CI": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run(
         ["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd, capture_output=True, text=True, check=False, env=env
     )
@@ -65,22 +69,32 @@ def front_matters(root: Path) -> list[str]:
     return sorted(str(p) for p in folder.glob("*.yaml"))
 
 
+def one_file(root: Path) -> list[str]:
+    """The command that validates the file in the middle of the repository."""
+    one = sorted((root / "incidents").rglob("*.md"))[len(list((root / "incidents").rglob("*.md"))) // 2]
+    return [str(BIN / "failurelog"), "validate", "-q", str(one.relative_to(root))]
+
+
+def singles(roots: list[Path], runs: int) -> list[list[tuple[float, int]]]:
+    """RUNS one-file runs in each repository, the repositories taking turns."""
+    out: list[list[tuple[float, int]]] = [[] for _ in roots]
+    for _ in range(runs):
+        for number, root in enumerate(roots):
+            out[number].append(timed(one_file(root), root))
+    return out
+
+
 def measure(root: Path, runs: int, cjs: bool) -> dict[str, object]:
     failurelog = str(BIN / "failurelog")
-    one = sorted((root / "incidents").rglob("*.md"))[len(list((root / "incidents").rglob("*.md"))) // 2]
     shutil.rmtree(root / ".failurelog-cache", ignore_errors=True)
     cold = timed([failurelog, "validate", "-q"], root)
     warm = [timed([failurelog, "validate", "-q"], root) for _ in range(runs)]
-    single = [timed([failurelog, "validate", "-q", str(one.relative_to(root))], root) for _ in range(runs)]
     out: dict[str, object] = {
         "incidents": len(list((root / "incidents").rglob("*.md"))),
         "full_cold_s": cold[0],
         "full_cold_rss_mb": round(cold[1] / 1024),
         "full_warm_median_s": statistics.median(t for t, _ in warm),
         "full_warm_s": [t for t, _ in warm],
-        "one_file_median_s": statistics.median(t for t, _ in single),
-        "one_file_s": [t for t, _ in single],
-        "one_file_rss_mb": round(max(r for _, r in single) / 1024),
     }
     if cjs:
         files = front_matters(root)
@@ -111,7 +125,14 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="failurelog-bench-"))
     load = os.getloadavg()
-    results = {str(size): measure(repository(work, int(size)), args.runs, args.cjs) for size in args.sizes.split(",")}
+    roots = [repository(work, int(size)) for size in args.sizes.split(",")]
+    results = {str(root.name[1:]): measure(root, args.runs, args.cjs) for root in roots}
+    for root, single in zip(roots, singles(roots, args.runs), strict=True):
+        results[root.name[1:]].update(
+            one_file_median_s=statistics.median(t for t, _ in single),
+            one_file_s=[t for t, _ in single],
+            one_file_rss_mb=round(max(r for _, r in single) / 1024),
+        )
     print(json.dumps({"load_average_at_start": load, "load_average_at_end": os.getloadavg(), **results}, indent=2))
     if args.work is None:
         shutil.rmtree(work)

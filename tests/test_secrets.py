@@ -11,6 +11,9 @@ from typing import cast
 import pytest
 
 from failurelog.authoring.scaffold import NewIncident, create
+from failurelog.core.loader import Document, parse_text
+from failurelog.core.problems import line_of
+from failurelog.core.yamlio import iter_paths
 from failurelog.validate import secrets as secrets_module
 from failurelog.validate.run import validate
 from failurelog.validate.secrets import MAX_FINDINGS, RULES, mask, scan
@@ -204,3 +207,37 @@ def test_cli_reports_secret_with_exit_1(repo: Path) -> None:
         f"incidents/2026/SYS-20261103-001.md:{BODY_LINE + 1}: body: probable password in a URL"
     )
     assert "S3cr3tPa55" not in result.stdout
+
+
+def test_decoded_values_are_each_scanned_as_on_their_own(repo: Path) -> None:
+    """The decoded values are searched for triggers all at once; what is found is what scanning each finds."""
+    head = HEAD.replace(
+        "schema_version: 2\n",
+        "schema_version: 2\n"
+        "note_a: |\n  line one\n  line two\n  pass the word: failurelog: allow-secret-next-line\n"
+        "note_c:\n  - plain\n  - |\n    first\n    second\n    third\n"
+        '  - "GITHUB_TOKEN=\\u0067hp_abcdefghijklmnopqrstuvwxyz0123456789AB"\n'
+        f'"{SLACK}": keyed\n'
+        "note_d: |\n  nothing\n  to see\n"
+        'note_b: "\\x41KIAIOSFODNN7EXAMPLQ"\n'
+        'note_e: "Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543"\n',
+    )
+    doc = parse_text(Document(path=repo / "x.md", display="x.md"), head + "Body.\n")
+    assert doc.meta is not None
+    raw_lines = doc.text.split("\n")
+    alone = []
+    for path, value in iter_paths(doc.meta):
+        for text in ([value] if isinstance(value, str) else []) + (
+            [path[-1]] if path and isinstance(path[-1], str) else []
+        ):
+            for found in scan(text):
+                line = line_of(doc.lines, path, 1)
+                if not secrets_module._allowed(raw_lines, line):
+                    alone.append((line, path, found))
+    assert {found.kind for _line, _path, found in alone} == {
+        "AWS access key id",
+        "GitHub token",
+        "Slack token",
+        "bearer token",
+    }
+    assert secrets_module.decoded_findings(doc) == alone

@@ -11,7 +11,7 @@ errors, and every key and list item is mapped to its line in the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -320,12 +320,23 @@ def dump_value(value: Any) -> str:
     return text.rstrip("\n")
 
 
+#: Every (path, value) pair of a front matter, as :func:`walk` lists them.
+Walk = Sequence[tuple[Path, Any]]
+
+
+def walk(data: Any) -> list[tuple[Path, Any]]:
+    """:func:`iter_paths` as a list: the checks that each look at every value share one walk."""
+    return list(iter_paths(data))
+
+
 def iter_paths(data: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
-    """Yield every (path, value) pair below ``data``, leaves and containers alike."""
-    yield path, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_paths(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from iter_paths(value, (*path, index))
+    """Yield every (path, value) pair below ``data``, leaves and containers alike, parents before children."""
+    # a stack, not recursion: a nested ``yield from`` costs every item one step per level above it
+    stack: list[tuple[Path, Any]] = [(path, data)]
+    while stack:
+        here, node = stack.pop()
+        yield here, node
+        if isinstance(node, dict):
+            stack.extend([((*here, key), value) for key, value in node.items()][::-1])
+        elif isinstance(node, list):
+            stack.extend([((*here, index), value) for index, value in enumerate(node)][::-1])

@@ -8,7 +8,7 @@ from failurelog.core.primary import primary_item, primary_specs
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import ITEMS, Schema
 from failurelog.core.values import value_at
-from failurelog.core.yamlio import iter_paths
+from failurelog.core.yamlio import Walk, walk
 from failurelog.validate.checks import shown
 
 
@@ -55,15 +55,18 @@ def primary_problems(doc: Document, schema: Schema) -> list[Problem]:
     return out
 
 
-def spacing_problems(doc: Document, schema: Schema) -> list[Problem]:
-    """An asset name or version (``x-asset``) with spaces around it: it would count as another asset."""
+def spacing_problems(doc: Document, schema: Schema, walked: Walk | None = None) -> list[Problem]:
+    """An asset name or version (``x-asset``) with spaces around it: it would count as another asset.
+
+    ``walked`` is :func:`~failurelog.core.yamlio.walk` of the front matter, when the caller has it already.
+    """
     kinds = {
         f.path: str(annotation(f.schema, "x-asset")) for f in schema.fields.values() if annotation(f.schema, "x-asset")
     }
     if not kinds or not isinstance(doc.meta, dict):
         return []
     out: list[Problem] = []
-    for path, value in iter_paths(doc.meta):
+    for path, value in walk(doc.meta) if walked is None else walked:
         if not isinstance(value, str) or value == value.strip():
             continue
         kind = kinds.get(tuple(ITEMS if isinstance(step, int) else step for step in path))

@@ -17,6 +17,11 @@ inodes and change times are not this checkout's. A file modified within
 of the recorded SHA-256 (its modification time may not have ticked since),
 until a later run has hashed it again.
 Symbolic links and unreadable or oversized files are never cached.
+
+Beside it, ``index.json`` (:mod:`failurelog.validate.cacheindex`) holds every
+file's stamp and id and where its entry lies: a run of a few files
+(``quick``) reads only the index and the entries it needs, when the index
+describes this very ``validate.json``, and the whole file otherwise.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Any
 from failurelog.core import atomic
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem
+from failurelog.validate.cacheindex import INDEX_FILE, Index, Row, read_index, serialize
 from failurelog.validate.facts import Facts, facts_from_json
 
 CACHE_DIR = ".failurelog-cache"
@@ -179,24 +185,36 @@ class Cache:
     later failurelog) or ``off`` (not used). Only a ``fresh`` cache gives hits.
     """
 
-    def __init__(self, root: Path, key: str, *, enabled: bool = True) -> None:
-        """Read the cache of ``root`` if its key is ``key``."""
+    def __init__(self, root: Path, key: str, *, enabled: bool = True, quick: bool = False) -> None:
+        """Read the cache of ``root`` if its key is ``key``; with ``quick``, through its index when it can."""
         self.path = root / CACHE_DIR / CACHE_FILE
         self.key = key
         self.started_ns = time.time_ns()
         self.entries: dict[str, Entry] = {}
         self._raw: dict[str, Any] = {}  # as read; made entries when first looked up
+        self._index: Index | None = None  # with ``_text``: entries still to be read from the text, by position
+        self._text = ""
+        self.index_ok = False  # index.json describes the validate.json read (else the next save writes one)
         self.schema_checked = False
         self.changed = False
-        self.state = self._read() if enabled else "off"
+        self.state = self._read(quick) if enabled else "off"
 
-    def _read(self) -> str:
+    def _read(self, quick: bool) -> str:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
+            text = data.decode("utf-8")
         except FileNotFoundError:
             return "missing"
         except (OSError, UnicodeDecodeError):
             return "corrupt"
+        try:
+            index = read_index((self.path.parent / INDEX_FILE).read_text(encoding="utf-8"), data)
+        except (OSError, UnicodeDecodeError):
+            index = None
+        self.index_ok = index is not None
+        if quick and index is not None and self._header_fits(text):
+            self._index, self._text = index, text
+            return "fresh"
         try:
             data = json.loads(text)
             if not isinstance(data, dict):
@@ -217,15 +235,59 @@ class Cache:
         self._raw, self.schema_checked = entries, checked
         return "fresh"
 
+    def _header_fits(self, text: str) -> bool:
+        """Whether the text the index describes begins as this module writes a fresh cache of this key."""
+        for checked in (True, False):
+            head = json.dumps({"format": FORMAT, "key": self.key, "schema_checked": checked}, separators=(",", ":"))
+            if text.startswith(head[:-1] + ',"entries":{'):
+                self.schema_checked = checked
+                return True
+        return False
+
     def discard(self, state: str) -> None:
         """Forget every entry (one turned out malformed): this run rebuilds the cache."""
         self.entries, self._raw, self.schema_checked, self.state = {}, {}, False, state
+        self._index, self._text = None, ""
+
+    def _from_index(self, display: str) -> Any:
+        """The entry of ``display`` as read from the text of validate.json, or None."""
+        at = self._index.position.get(display) if self._index is not None else None
+        if at is None or self._index is None:
+            return None
+        start, end = self._index.spans[2 * at], self._index.spans[2 * at + 1]
+        try:
+            value, stop = json.JSONDecoder().raw_decode(self._text, start)
+        except ValueError:
+            raise CorruptCache(f"malformed entry {display!r}") from None
+        if stop != end:
+            raise CorruptCache(f"malformed entry {display!r}")
+        return value
+
+    def peek(self, display: str, path: str | Path) -> tuple[bool, str | None]:
+        """Whether ``path`` is unchanged since it was cached, and then the id it holds.
+
+        Through the index, without reading the file's entry, unless its stamp is racy (then as :meth:`get`).
+        """
+        index = self._index
+        at = index.position.get(display) if index is not None and display not in self.entries else None
+        if index is None or at is None:
+            entry = self.get(display, path)
+            return (False, None) if entry is None else (True, entry.incident_id)
+        now = stamp_of(path)
+        if now is None or now != index.stamp(at):
+            return False, None
+        if index.columns[1][at] + RACY_NS < index.columns[4][at]:
+            return True, index.ids[at]
+        entry = self.get(display, path)
+        return (False, None) if entry is None else (True, entry.incident_id)
 
     def get(self, display: str, path: str | Path) -> Entry | None:
         """The cached outcome of ``path`` if its content is what was cached, else None."""
         entry = self.entries.get(display)
         if entry is None:
             raw = self._raw.get(display)
+            if raw is None:
+                raw = self._from_index(display)
             if raw is None:
                 return None
             entry = self.entries[display] = _entry(display, raw)
@@ -253,22 +315,36 @@ class Cache:
     def save(self, keep: set[str]) -> None:
         """Write the entries of the files in ``keep`` (the others were deleted or renamed); errors are ignored.
 
-        Nothing is written when the cache is off, or when nothing changed.
+        Nothing is written when the cache is off, or when nothing changed and the index describes the cache.
+        The entries of files only seen through the index are copied as the text they were read as.
         """
         if self.state == "off":
             return
-        dropped = (set(self.entries) | set(self._raw)) - keep
-        if not (self.changed or dropped or self.state != "fresh"):
+        indexed = self._index.names if self._index is not None else []
+        dropped = (set(self.entries) | set(self._raw) | set(indexed)) - keep
+        if not (self.changed or dropped or self.state != "fresh" or not self.index_ok):
             return
-        data = {
-            "format": FORMAT,
-            "key": self.key,
-            "schema_checked": self.schema_checked,
-            # every file of the run was looked up, so what is still only read is of files that are gone
-            "entries": {name: entry.as_json() for name, entry in sorted(self.entries.items()) if name in keep},
-        }
+        header = {"format": FORMAT, "key": self.key, "schema_checked": self.schema_checked}
+        # every file of the run was looked up (or seen through the index), so what is still only read is of
+        # files that are gone
+        rows = [self._row(name) for name in sorted((set(self.entries) | set(indexed)) & keep)]
         try:
+            cache_text, index_text = serialize(header, rows)
             self.path.parent.mkdir(exist_ok=True)
-            atomic.write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
-            pass  # a read-only checkout validates without a cache
+            atomic.write_text(self.path, cache_text)
+            if index_text is not None:
+                atomic.write_text(self.path.parent / INDEX_FILE, index_text)
+        except (OSError, UnicodeError):
+            pass  # a read-only checkout validates without a cache (and a file name that is not text, uncached)
+
+    def _row(self, name: str) -> Row:
+        """What :func:`serialize` writes of the file ``name``: from this run, or as the index has it."""
+        entry = self.entries.get(name)
+        if entry is not None:
+            assert entry.stamp is not None
+            return name, entry.as_json(), (*entry.stamp, entry.checked_ns), entry.incident_id
+        index = self._index
+        assert index is not None
+        at = index.position[name]
+        stamp = (*index.stamp(at), index.columns[4][at])
+        return name, self._text[index.spans[2 * at] : index.spans[2 * at + 1]], stamp, index.ids[at]

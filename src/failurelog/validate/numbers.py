@@ -14,11 +14,14 @@ import math
 
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
-from failurelog.core.yamlio import MAX_INT_DIGITS, iter_paths
+from failurelog.core.yamlio import MAX_INT_DIGITS, Walk, iter_paths, walk
 
 
-def number_problems(doc: Document) -> list[Problem]:
-    """One problem per value in the front matter that is not a finite number where a number is written."""
+def number_problems(doc: Document, walked: Walk | None = None) -> list[Problem]:
+    """One problem per value in the front matter that is not a finite number where a number is written.
+
+    ``walked`` is :func:`~failurelog.core.yamlio.walk` of the front matter, when the caller has it already.
+    """
     if not isinstance(doc.meta, dict):
         return []
     return [
@@ -30,7 +33,7 @@ def number_problems(doc: Document) -> list[Problem]:
             f"{MAX_INT_DIGITS} digits): write the measured value",
             "number",
         )
-        for path, value in iter_paths(doc.meta)
+        for path, value in (walk(doc.meta) if walked is None else walked)
         if isinstance(value, float) and not math.isfinite(value)
     ]
 

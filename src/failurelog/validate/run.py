@@ -16,6 +16,7 @@ from failurelog.core.progress import phase
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.siteconfig import markdown_spec
+from failurelog.core.yamlio import walk
 from failurelog.validate.assets import primary_problems, spacing_problems
 from failurelog.validate.cache import Cache, CorruptCache, Entry, cache_key, digest, stamp_of
 from failurelog.validate.checks import body_problems, schema_problems
@@ -55,19 +56,20 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
     Probable credentials and images from other hosts are looked for even when the front matter is broken;
     ``markdown`` is the site's body extensions (default: those of the working folder's mkdocs.yml).
     """
-    doc.problems.extend(secret_problems(doc))
+    walked = walk(doc.meta) if isinstance(doc.meta, dict) else []  # one walk for the checks that read every value
+    doc.problems.extend(secret_problems(doc, walked))
     doc.problems.extend(outside_content_problems(doc, markdown))
     if doc.meta is None:
         return
-    doc.problems.extend(number_problems(doc))
-    doc.problems.extend(text_problems(doc))
+    doc.problems.extend(number_problems(doc, walked))
+    doc.problems.extend(text_problems(doc, walked))
     if not (quick and schema.quick_check(doc.meta)):
         doc.problems.extend(schema_problems(doc, schema))
     doc.problems.extend(body_problems(doc, schema))
     doc.problems.extend(file_problems(doc, schema))
     doc.problems.extend(consistency_problems(doc, schema))
     doc.problems.extend(primary_problems(doc, schema))
-    doc.problems.extend(spacing_problems(doc, schema))
+    doc.problems.extend(spacing_problems(doc, schema, walked))
 
 
 #: From this many files on, compiling the quick check pays for itself.
@@ -196,7 +198,7 @@ def _validate(
         others = [name for name in names if name not in taken]
     else:
         chosen, others = [(root / name, name) for name in names], []
-    store = Cache(root, cache_key((root / SCHEMA_FILE).read_bytes(), markdown), enabled=cache)
+    store = Cache(root, cache_key((root / SCHEMA_FILE).read_bytes(), markdown), enabled=cache, quick=bool(targets))
     try:
         report, docs = _run(root, schema, markdown, store, chosen, others, progress=progress, keep=keep)
     except CorruptCache:  # an entry turned out malformed: start again from the files
@@ -206,6 +208,24 @@ def _validate(
         report.problems.extend(inventory_problems(root, schema))
         report.problems.sort(key=lambda p: (p.file, p.line, p.field, p.message))
     return report, docs
+
+
+#: An other file seen unchanged through the cache (its entry is read only if the rules need its facts).
+_SEEN = Entry(None, None, 0, (), None)
+
+
+def _other(root: Path, schema: Schema, markdown: str, store: Cache, name: str, entry: Entry | None) -> Entry:
+    """The outcome of another file whose facts the rules need: checked in this run, else from the cache."""
+    if entry is not None and entry is not _SEEN:
+        return entry
+    found = store.get(name, f"{root}/{name}")
+    if found is None:  # changed since it was seen a moment ago: checked now
+        found = check_file(
+            root, schema, root / name, quick=False, markdown=markdown, keep=False, checked_ns=store.started_ns
+        )
+        if found.stamp is not None:
+            store.put(name, found)
+    return found
 
 
 def _run(
@@ -222,35 +242,49 @@ def _run(
     """Validate ``chosen`` among ``others``: each file's outcome from ``store`` or from checking it, then the rules.
 
     The cross-incident rules run over the facts of the chosen files and of the other files that hold an id
-    one of them holds or names: the problems they find in the chosen files are those of all the facts.
+    one of them holds or names: the problems they find in the chosen files are those of all the facts. Of the
+    other files only the ids are read (:meth:`Cache.peek`), and the facts of those that hold such an id.
     """
     schema.meta_checked = schema.meta_checked or store.schema_checked
-    items: list[Chosen | tuple[None, str]] = [*chosen, *((None, name) for name in others)]
-    entries: list[Entry | None] = [None] * len(items)
     base = f"{root}/"
-    with phase("reading the cache", len(items), show=progress and store.state == "fresh" and _long(items)) as step:
-        for index, (_path, name) in enumerate(items):
-            if name is not None:
-                entries[index] = store.get(name, base + name)
+    total = len(chosen) + len(others)
+    entries: list[Entry | None] = []
+    other_ids: list[str | None] = []
+    with phase(
+        "reading the cache", total, show=progress and store.state == "fresh" and total >= PROGRESS_MIN_ITEMS
+    ) as step:
+        for _path, name in chosen:
+            entries.append(store.get(name, base + name) if name is not None else None)
             step(1)
+        for name in others:
+            seen, found = store.peek(name, base + name)
+            entries.append(None if not seen else _SEEN)
+            other_ids.append(found)
+            step(1)
+    names = [name for _path, name in chosen] + list(others)
     missing = [index for index, entry in enumerate(entries) if entry is None]
-    paths = [items[index][0] or root / str(items[index][1]) for index in missing]
+    paths = [chosen[index][0] if index < len(chosen) else root / str(names[index]) for index in missing]
     fresh = _check_files(
         root, schema, markdown, paths, keep=keep, progress=progress, checked_ns=store.started_ns, state=store.state
     )
     for index, entry in zip(missing, fresh, strict=True):
         entries[index] = entry
-        name = items[index][1]
+        name = names[index]
+        if index >= len(chosen):
+            other_ids[index - len(chosen)] = entry.facts.id
         if name is not None and entry.stamp is not None:
             store.put(name, entry)
-    done = [entry for entry in entries if entry is not None]
-    mine = done[: len(chosen)]
+    mine = [entry for entry in entries[: len(chosen)] if entry is not None]
     report = Report(checked=[name if name is not None else display_path(path, root) for path, name in chosen])
     for entry in mine:
         report.problems.extend(entry.problems)
     facts = [entry.facts for entry in mine]
     named = {f.id for f in facts if f.id is not None} | {ref.value for f in facts for ref in f.references}
-    context = [entry.facts for entry in done[len(chosen) :] if entry.incident_id in named]
+    context = [
+        _other(root, schema, markdown, store, others[number], entries[len(chosen) + number]).facts
+        for number, found in enumerate(other_ids)
+        if found in named
+    ]
     wanted = set(report.checked)
     report.problems.extend(p for p in cross_problems(facts + context) if p.file in wanted)
     ids = {name: entry.facts.id_line for (_path, name), entry in zip(chosen, mine, strict=True) if name is not None}

@@ -26,12 +26,13 @@ allowlist secret`` and ``pragma: allowlist nextline secret`` are honoured too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
-from failurelog.core.yamlio import Path, iter_paths
+from failurelog.core.yamlio import Path, Walk, walk
 
 #: Values that stand for a secret without being one.
 _PLACEHOLDER = re.compile(
@@ -311,26 +312,47 @@ def _allowed(lines: list[str], line: int) -> bool:
     return bool(_ALLOW.search(here) or _ALLOW_NEXT.search(before))
 
 
-def decoded_findings(doc: Document) -> list[tuple[int, Path, Finding]]:
+def decoded_findings(doc: Document, walked: Walk | None = None) -> list[tuple[int, Path, Finding]]:
     r"""Probable credentials in the front matter's decoded values and keys, with the line of each key.
 
     YAML escapes (``"\x41KIA..."``, ``"\u0067hp_..."``), folded and continued lines are decoded first, so a
-    secret spelled so that the raw text hides it is found all the same.
+    secret spelled so that the raw text hides it is found all the same. ``walked`` is
+    :func:`~failurelog.core.yamlio.walk` of the front matter, when the caller has it already.
     """
     if not isinstance(doc.meta, dict):
         return []
+    items: list[tuple[Path, str]] = []
+    for path, value in walk(doc.meta) if walked is None else walked:
+        if isinstance(value, str) and value:
+            items.append((path, value))
+        if path and isinstance(path[-1], str) and path[-1]:
+            items.append((path, path[-1]))
     raw_lines = doc.text.split("\n")
     out: list[tuple[int, Path, Finding]] = []
-    for path, value in iter_paths(doc.meta):
-        texts = [value] if isinstance(value, str) else []
-        if path and isinstance(path[-1], str):
-            texts.append(path[-1])
-        for text in texts:
-            for found in scan(text) if text else []:
-                line = line_of(doc.lines, path, 1)
-                if not _allowed(raw_lines, line):
-                    out.append((line, path, found))
+    for index in _triggered([text for _path, text in items]):
+        path, text = items[index]
+        for found in scan(text):
+            line = line_of(doc.lines, path, 1)
+            if not _allowed(raw_lines, line):
+                out.append((line, path, found))
     return out
+
+
+def _triggered(texts: list[str]) -> list[int]:
+    """Indexes of the texts where a trigger of some rule occurs: the only ones :func:`scan` can find anything in.
+
+    One pass per trigger over all the texts joined by line breaks, instead of one per text (an incident has
+    hundreds of values and keys). No trigger matches a line break, so each occurrence lies inside one text.
+    """
+    joined = "\n".join(texts)
+    lines = _candidate_lines(joined, joined.lower(), RULES)
+    if not lines:
+        return []
+    starts, at = [], 0  # the line index of each text's first line in ``joined``
+    for text in texts:
+        starts.append(at)
+        at += text.count("\n") + 1
+    return sorted({bisect_right(starts, line) - 1 for line in lines})
 
 
 def _problem(doc: Document, line: int, field: str, found: Finding) -> Problem:
@@ -344,14 +366,17 @@ def _problem(doc: Document, line: int, field: str, found: Finding) -> Problem:
     )
 
 
-def secret_problems(doc: Document) -> list[Problem]:
-    """Probable credentials anywhere in ``doc`` (raw lines, and decoded front-matter values), one problem each."""
+def secret_problems(doc: Document, walked: Walk | None = None) -> list[Problem]:
+    """Probable credentials anywhere in ``doc`` (raw lines, and decoded front-matter values), one problem each.
+
+    ``walked`` is :func:`~failurelog.core.yamlio.walk` of the front matter, when the caller has it already.
+    """
     if not doc.text:
         return []
     raw = scan(doc.text)
     problems = [_problem(doc, found.line, _field(doc, found.line), found) for found in raw]
     seen = {(found.kind, found.preview) for found in raw} | {(found.kind, found.line) for found in raw}
-    for line, path, found in decoded_findings(doc):
+    for line, path, found in decoded_findings(doc, walked):
         if (found.kind, found.preview) not in seen and (found.kind, line) not in seen:
             seen.update({(found.kind, found.preview), (found.kind, line)})
             problems.append(_problem(doc, line, dotted(path), found))

@@ -14,7 +14,7 @@ import re
 from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.terminal import CONTROL
-from failurelog.core.yamlio import iter_paths
+from failurelog.core.yamlio import Walk, walk
 
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
@@ -30,12 +30,22 @@ def _control(text: str) -> str | None:
     return None if found is None else f"U+{ord(found.group()):04X}"
 
 
-def text_problems(doc: Document) -> list[Problem]:
-    """One problem per front-matter string that holds a bidirectional control character."""
+def text_problems(doc: Document, walked: Walk | None = None) -> list[Problem]:
+    """One problem per front-matter string that holds a bidirectional control character.
+
+    ``walked`` is :func:`~failurelog.core.yamlio.walk` of the front matter, when the caller has it already.
+    """
     if not isinstance(doc.meta, dict):
         return []
+    pairs = walk(doc.meta) if walked is None else walked
+    # one search over every key and value first: almost every file has none of these characters
+    joined = "\n".join(
+        text for path, value in pairs for text in (value, path[-1] if path else "") if isinstance(text, str)
+    )
+    if CONTROL.search(joined) is None and BIDI.search(joined) is None:
+        return []
     out = []
-    for path, value in iter_paths(doc.meta):
+    for path, value in pairs:
         texts = [value] if isinstance(value, str) else []
         if path and isinstance(path[-1], str):
             texts.append(path[-1])

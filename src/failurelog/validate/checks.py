@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from typing import Any, cast
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any, cast
 
 from failurelog.core.annotations import get as annotation
 from failurelog.core.body import parse_body
@@ -20,6 +18,9 @@ from failurelog.core.loader import Document
 from failurelog.core.problems import Problem, dotted, line_of
 from failurelog.core.schema import Schema
 from failurelog.core.values import values_at
+
+if TYPE_CHECKING:  # jsonschema is imported where a file is checked: a run whose outcomes are cached never needs it
+    from jsonschema.exceptions import ValidationError
 
 #: How a problem says that a stage of the lifecycle asks for what is missing (``seedform.settle`` steps on it).
 STAGE_REQUIRES = "required once status is"
@@ -35,6 +36,8 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 def _leaves(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
     """Replace anyOf/oneOf errors by their most relevant sub-error."""
+    from jsonschema.exceptions import best_match
+
     for error in errors:
         if error.validator in ("anyOf", "oneOf") and error.context:
             best = best_match(error.context)

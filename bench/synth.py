@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import yaml  # noqa: E402
 
 from failurelog.core.loader import Document, parse_text  # noqa: E402
+from failurelog.core.paths import SCHEMA_FILE  # noqa: E402
 from failurelog.core.primary import primary_from_system, primary_specs  # noqa: E402
 from failurelog.core.schema import ITEMS, Field, Schema, load_schema  # noqa: E402
 from failurelog.validate.rules import _derive, repository_problems  # noqa: E402
@@ -249,7 +250,7 @@ def template(rng: random.Random, schema: Schema, vocab: list[str], when: datetim
         if not bad:
             return data, body
         dropped = False
-        for name in sorted(set(bad), key=len, reverse=True):
+        for name in sorted(set(bad), key=lambda n: (-len(n), n)):  # longest first; ties by name, not hash order
             while name and not (dropped := _drop(data, name) or dropped):
                 shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", name)
                 name = "" if shorter == name else shorter  # a top-level name already gone: nothing left to drop
@@ -279,20 +280,43 @@ def _shift(value: Any, days: int) -> Any:
     return value
 
 
+#: (seed, base day, schema text) -> (random state after the templates, vocabulary, templates), by :func:`_templates`.
+_TEMPLATE_MEMO: dict[tuple[int, datetime, str], tuple[Any, list[str], list[tuple[dict[str, Any], str]]]] = {}
+
+
+def _templates(
+    seed: int, schema: Schema, base: datetime
+) -> tuple[random.Random, list[str], list[tuple[dict[str, Any], str]]]:
+    """The generator seeded with ``seed``, its vocabulary and the checked templates, as they stand after drawing them.
+
+    Checking the templates with the validator is most of a small corpus' cost;
+    a process that generates several corpora (the test suite) checks them once
+    per seed and schema. The state is restored, so the output is the same bytes.
+    """
+    key = (seed, base, (ROOT / SCHEMA_FILE).read_text(encoding="utf-8"))
+    if key not in _TEMPLATE_MEMO:
+        rng = random.Random(seed)
+        vocab = vocabulary(rng)
+        made = [t for t in (template(rng, schema, vocab, base) for _ in range(TEMPLATES)) if t is not None]
+        if not made:
+            raise SystemExit("no valid template: the schema's rules reject every generated incident")
+        _TEMPLATE_MEMO[key] = rng.getstate(), vocab, made
+    state, vocab, made = _TEMPLATE_MEMO[key]
+    rng = random.Random()
+    rng.setstate(state)
+    return rng, list(vocab), copy.deepcopy(made)
+
+
 def generate(out: Path, count: int, seed: int = 1) -> list[Path]:
     """Write ``count`` valid incidents under ``out/incidents/YYYY/``; copy schema/ and templates/ beside them."""
     import shutil
 
-    rng = random.Random(seed)
     schema = load_schema(ROOT)
     for folder in ("schema", "templates"):
         if not (out / folder).exists():
             shutil.copytree(ROOT / folder, out / folder)
-    vocab = vocabulary(rng)
     base = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
-    made = [t for t in (template(rng, schema, vocab, base) for _ in range(TEMPLATES)) if t is not None]
-    if not made:
-        raise SystemExit("no valid template: the schema's rules reject every generated incident")
+    rng, vocab, made = _templates(seed, schema, base)
     hosts = [
         f"{role}-{site}-{n:02d}"
         for role in ("md-gw", "fixgw", "risk", "oms", "db", "strat")

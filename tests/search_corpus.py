@@ -29,6 +29,8 @@ from failurelog.core.schema import load_schema
 from tests.site_helpers import ROOT, make_repo
 
 SYNTHETIC = 36
+#: bench/synth.py's seed for the synthetic incidents.
+SEED = 11
 PHRASE = "Fatal exception in interrupt"
 HOSTILE_TITLE = 'Feed <b>zebracorn</b> & "quoted" <script>x</script> on md-gw-ny4-09'
 
@@ -61,6 +63,10 @@ class Incident:
 
 
 def _synth() -> Any:
+    """bench/synth.py, loaded once per process (so its checked templates are kept for the next corpus)."""
+    loaded = sys.modules.get("failurelog_bench_synth")
+    if loaded is not None:
+        return loaded
     spec = importlib.util.spec_from_file_location("failurelog_bench_synth", ROOT / "bench" / "synth.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -101,7 +107,7 @@ def build_corpus(target: Path) -> Path:
     """The repository at ``target``: shipped incidents, synthetic ones, and the planted near-misses."""
     repo = make_repo(target / "repo", ROOT / "incidents")
     synth = _synth()
-    made = sorted(synth.generate(target / "synth", SYNTHETIC, seed=11))
+    made = sorted(synth.generate(target / "synth", SYNTHETIC, seed=SEED))
     for n, path in enumerate(made):
         host, kernel, lines = PLANTS[n] if n < len(PLANTS) else (None, None, [])
         _plant(path, synth, host, kernel, lines, HOSTILE_TITLE if n == len(PLANTS) else None)

@@ -27,6 +27,7 @@ from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import load_schema
 from failurelog.core.values import values_at
 from failurelog.model.incident import Incident, Model, build_model
+from tests.search_corpus import SEED as SEARCH_SEED
 from tests.search_corpus import _synth
 
 COUNT = 300
@@ -37,7 +38,8 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Model:
     """Three hundred synthetic incidents with planted stacks, loaded once."""
     folder = tmp_path_factory.mktemp("reference")
     synth = _synth()
-    synth.plant_stacks(sorted(synth.generate(folder, COUNT, seed=31)), 8, seed=11)
+    # tests/search_corpus.py's seed: bench/synth.py's checked templates are reused (most of a corpus' cost)
+    synth.plant_stacks(sorted(synth.generate(folder, COUNT, seed=SEARCH_SEED)), 8, seed=11)
     return build_model(load_all(folder), load_schema(folder), date(2026, 12, 1))
 
 

@@ -18,7 +18,7 @@ from failurelog.core.inventory import INVENTORY_FILE, read_inventory
 from failurelog.core.schema import Schema
 from failurelog.model.incident import Model
 from failurelog.model.load import load_valid
-from failurelog.site.context import ASSET_INDEX, RECOVERY, asset_page, build_context
+from failurelog.site.context import ASSET_INDEX, RECOVERY, Context, asset_page, build_context
 from failurelog.site.tree import render_tree
 from tests.analytics_helpers import make, model_of
 from tests.cli_helpers import run_cli
@@ -38,6 +38,14 @@ def corpus(built_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 def corpus_model(corpus: Path) -> Model:
     """The corpus loaded and validated once for the tests that only read it."""
     return load_valid(corpus).model
+
+
+@pytest.fixture(scope="module")
+def examples_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Context, dict[str, str]]:
+    """The shipped examples' site context and generated tree, built once for the tests that only read them."""
+    repo = make_repo(tmp_path_factory.mktemp("examples") / "repo", ROOT / "incidents")
+    ctx = build_context(load_valid(repo).model)
+    return ctx, render_tree(ctx)
 
 
 def test_percentiles_interpolate_between_ranks() -> None:
@@ -283,11 +291,8 @@ def test_assets_command_warns_about_a_bad_inventory(tmp_path: Path) -> None:
     assert "WARNING inventory/assets.yaml:2: assets[0].kind: unknown asset kind 'nic'" in done.stdout
 
 
-def test_the_site_tree_has_a_page_per_asset_and_no_clash(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
-    model = load_valid(repo).model
-    ctx = build_context(model)
-    tree = render_tree(ctx)
+def test_the_site_tree_has_a_page_per_asset_and_no_clash(examples_site: tuple[Context, dict[str, str]]) -> None:
+    ctx, tree = examples_site
     paths = [asset_page(h) for h in ctx.assets.histories]
     assert len(paths) == len(set(paths)) == len(ctx.assets.histories) > 0
     assert all(p in tree for p in paths) and ASSET_INDEX in tree and RECOVERY in tree
@@ -312,10 +317,8 @@ def test_validate_reports_a_bad_inventory_and_accepts_a_good_one(tmp_path: Path)
     assert "failures per asset-year: " in shown.stdout and "40 since 2025-01-01" in shown.stdout
 
 
-def test_an_asset_pattern_page_links_its_history(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", ROOT / "incidents")
-    ctx = build_context(load_valid(repo).model)
-    tree = render_tree(ctx)
+def test_an_asset_pattern_page_links_its_history(examples_site: tuple[Context, dict[str, str]]) -> None:
+    ctx, tree = examples_site
     history = next(h for h in ctx.assets.histories if h.kind.kind == "firmware" and h.failures)
     pattern = ctx.pattern_page(history.kind.field.name, history.name)
     assert pattern is not None and "Asset history (failures, MTBF" in tree[pattern]

@@ -39,7 +39,7 @@ def collisions(report: Report) -> list[tuple[str, int, str, str, str]]:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("synth")
-    _synth().generate(root, COUNT, seed=5)
+    _synth().generate(root, COUNT)  # the seed of tests/test_cache.py: its checked templates are reused
     return root
 
 

@@ -30,6 +30,12 @@ def corpus(built_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return corpus_copy(built_corpus, tmp_path_factory, "followthrough")
 
 
+@pytest.fixture(scope="module")
+def corpus_model(corpus: Path) -> Model:
+    """The corpus loaded and validated once, as of TODAY, for the tests that only read it."""
+    return load_valid(corpus, TODAY).model
+
+
 def _from_files(repo: Path) -> tuple[int, int]:
     """(overdue, completed without verification) counted from the files themselves, as of TODAY."""
     overdue = unverified = 0
@@ -45,8 +51,8 @@ def _from_files(repo: Path) -> tuple[int, int]:
     return overdue, unverified
 
 
-def test_counts_match_the_files(corpus: Path) -> None:
-    model = load_valid(corpus, TODAY).model
+def test_counts_match_the_files(corpus: Path, corpus_model: Model) -> None:
+    model = corpus_model
     report = follow_through(model)
     assert (len(report.overdue), len(report.unverified)) == _from_files(corpus)
     assert report.overdue, "the corpus must have overdue actions"
@@ -56,8 +62,8 @@ def test_counts_match_the_files(corpus: Path) -> None:
         assert entry.due is not None and entry.age_days == (TODAY - entry.due).days > 0
 
 
-def test_owner_filter_is_case_blind(corpus: Path) -> None:
-    model = load_valid(corpus, TODAY).model
+def test_owner_filter_is_case_blind(corpus_model: Model) -> None:
+    model = corpus_model
     every = follow_through(model)
     owner = every.overdue[0].owner
     mine = follow_through(model, owner=owner.upper())

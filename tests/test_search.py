@@ -23,7 +23,7 @@ from failurelog.cli.main import main
 from failurelog.core.schema import load_schema
 from failurelog.site.search_markup import YEAR_TITLE
 from tests.browser_helpers import chromium, serve
-from tests.search_corpus import HOSTILE_TITLE, PHRASE, Incident, build_corpus, expected, incidents
+from tests.search_corpus import HOSTILE_TITLE, PHRASE, PLANTS, Incident, build_corpus, expected, incidents
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -226,3 +226,14 @@ def test_facets_filter_the_results(driver: Any, corpus_site: tuple[str, dict[str
     facts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, f"{ITEM} .fl-search-facts")]
     assert links and set(links) != set(everything)
     assert all(options[0] in f for f in facts), facts
+
+
+def test_a_field_value_is_found_as_label_and_value(driver: Any, corpus_site: tuple[str, dict[str, Incident]]) -> None:
+    url, corpus = corpus_site
+    kernel = PLANTS[0][1]
+    field = load_schema(ROOT).field("system.kernel_version")
+    assert kernel and field is not None
+    wanted = expected(corpus, "version", kernel)
+    assert len(wanted) == 1, wanted
+    _, links, _ = search(driver, url, f"{field.title}: {kernel}")
+    assert links and ident(links[0]) in wanted, [ident(x) for x in links[:3]]

@@ -11,10 +11,12 @@ import pytest
 from failurelog.core.annotations import get as annotation
 from failurelog.core.errors import FailurelogError
 from failurelog.core.schema import load_schema
+from failurelog.model.incident import Incident
 from failurelog.site.card import BADGE, summary_fields
-from failurelog.site.context import build_context
+from failurelog.site.context import Context, build_context
+from failurelog.site.incident_page import fields_section
 from failurelog.site.search_index import BUNDLE_DIR, build_search_index, incident_pages_glob
-from failurelog.site.search_markup import FACTS_SEPARATOR, YEAR_TITLE, result_facts, search_block
+from failurelog.site.search_markup import FACTS_SEPARATOR, YEAR_TITLE, result_facts, search_block, words_to_find
 from tests.site_helpers import ROOT
 from tests.test_site_pages import _model
 
@@ -94,3 +96,52 @@ def test_a_results_facts_line_comes_from_the_schema() -> None:
     # The card's order: a badge with an x-summary-order comes before one without (severity before status).
     orders = [annotation(f.schema, "x-summary-order") for f in badges]
     assert orders == sorted(orders, key=lambda o: (o is None, o or 0))
+
+
+ROW = re.compile(r"<tr( data-pagefind-ignore)?><th>([^<]*)</th> <td>(.*?)</td></tr>")
+
+
+def _field_rows(ctx: Context, incident: Incident) -> dict[str, tuple[bool, str]]:
+    """The "Recorded data" rows of an incident page: label -> (left out of the index, cell)."""
+    return {label: (bool(ignored), cell) for ignored, label, cell in ROW.findall(fields_section(ctx, incident))}
+
+
+def test_field_values_without_words_to_find_are_left_out_of_the_index() -> None:
+    schema = load_schema(ROOT)
+    ctx = build_context(_model(schema), "https://git.example.invalid/edit/")
+    incident = next(i for i in ctx.model.incidents if i.id == "SYS-20260115-001")
+    number, text = schema.field("system.cpu_cores"), schema.field("system.hostname")
+    placeholder = schema.field("system.cpu_model")
+    assert number is not None and text is not None and placeholder is not None
+    assert isinstance(incident.value(number.name), int) and isinstance(incident.value(text.name), str)
+    incident.meta["system"][placeholder.key] = "-"
+    incident.meta.get("remarks", {}).pop(number.name, None)
+    rows = _field_rows(ctx, incident)
+    assert not rows[text.title][0] and str(incident.value(text.name)) in rows[text.title][1]
+    assert rows[number.title][0], rows[number.title]
+    assert rows[placeholder.title] == (True, "-")
+    # Left out of the index, still on the page.
+    assert str(incident.value(number.name)) in rows[number.title][1].replace(",", "")
+    # A remark is words to find, whatever the value it is on.
+    incident.meta.setdefault("remarks", {})[number.name] = "counted after the BIOS update"
+    assert not _field_rows(ctx, incident)[number.title][0]
+
+
+@pytest.mark.parametrize(
+    ("value", "findable"),
+    [
+        (32, False),
+        (0.5, False),
+        (True, False),
+        ("-", False),
+        ("\N{EM DASH}", False),
+        (" ", False),
+        (["-", "?"], False),
+        ("md-gw-03", True),
+        ("5.14.0-503.26.1.el9_5", True),
+        ("10.1.2.3", True),
+        (["-", "eth0"], True),
+    ],
+)
+def test_words_to_find(value: object, findable: bool) -> None:
+    assert words_to_find(value) is findable

@@ -25,7 +25,7 @@ from failurelog.site.card import banner, card
 from failurelog.site.context import Context
 from failurelog.site.history_pages import history_section
 from failurelog.site.recurrence_parts import not_held_section
-from failurelog.site.search_markup import search_block
+from failurelog.site.search_markup import IGNORE, search_block, words_to_find
 from failurelog.site.story import story
 from failurelog.site.values import empty, remark, value_html, with_remark
 
@@ -105,8 +105,8 @@ def _item_html(ctx: Context, incident: Incident, spec: Field, item: Any) -> str:
     return line
 
 
-def _row(label: str, shown: str, css: str = "") -> str:
-    attr = f' class="{css}"' if css else ""
+def _row(label: str, shown: str, *, indexed: bool = True) -> str:
+    attr = "" if indexed else f" {IGNORE}"
     return f"<tr{attr}><th>{h.esc(label)}</th> <td>{shown}</td></tr>"
 
 
@@ -139,7 +139,8 @@ def _rows(ctx: Context, incident: Incident, prefix: tuple[str, ...], data: dict[
                 rows.append(_row(child.title, f'<{tag} class="fl-list">{" ".join(lines)}</{tag}>'))
         else:
             shown = "" if empty(value) else value_html(ctx, child, value, here)
-            rows.append(_row(child.title, with_remark(shown, note) or " "))
+            indexed = bool(note) or words_to_find(value)  # a remark is words to find whatever the value
+            rows.append(_row(child.title, with_remark(shown, note) or " ", indexed=indexed))
     return rows + subs
 
 

@@ -14,9 +14,18 @@ browser names no field: the id, the facets the summary card shows as badges
 date. The block is marked
 ``data-pagefind-ignore``: its text is not indexed as words (the visible
 tables already are), only its metadata and filters.
+
+A row of the folded "Recorded data" tables is indexed as ``Label value``
+(so ``Hostname: md-gw-03`` finds the incident) only when its value holds
+words a person types (:func:`words_to_find`): a number (a measurement, a
+count), a yes/no or a placeholder (``-``) is marked ``data-pagefind-ignore``
+and stays on the page. Those tables hold more than half of the words Pagefind
+reads on an incident page (bench/README.md, "Site search").
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from failurelog.core.annotations import get as annotation
 from failurelog.model.incident import Incident
@@ -33,6 +42,21 @@ YEAR, YEAR_TITLE = "year", "Year"
 ID, DATE, FACTS = "id", "date", "facts"
 #: What separates the parts of a result's ``facts`` line.
 FACTS_SEPARATOR = " \N{MIDDLE DOT} "
+
+
+#: The attribute that keeps an element's text out of the index (its ``data-pagefind-*`` values still count).
+IGNORE = "data-pagefind-ignore"
+
+
+def words_to_find(value: Any) -> bool:
+    """Whether a field value holds words to search for: not a number, a yes/no or text without a letter or digit."""
+    if isinstance(value, bool | int | float):
+        return False
+    if isinstance(value, str):
+        return any(c.isalnum() for c in value)
+    if isinstance(value, list):
+        return any(words_to_find(v) for v in value)
+    return value is not None
 
 
 def _span(kind: str, key: str, value: str) -> str:
@@ -68,4 +92,4 @@ def search_block(ctx: Context, incident: Incident) -> str:
         if name not in seen:  # metadata holds one value per key: the first (a list field's first value)
             seen.add(name)
             spans.append(_span("meta", name, value))
-    return f'{h.BLOCK_START}search-data" hidden data-pagefind-ignore>{"".join(spans)}{h.BLOCK_END}'
+    return f'{h.BLOCK_START}search-data" hidden {IGNORE}>{"".join(spans)}{h.BLOCK_END}'

@@ -11,7 +11,10 @@ few of them are planted, by name:
   other offsets, timestamps, CPU and PID, and unreliable ``?`` frames between;
 - ``decoy``: error messages naming the first stack's functions, and a crash
   somewhere else (must not share its signature);
-- ``noise``: a backtrace of nothing but ``abort``/``raise`` frames (no signature).
+- ``noise``: a backtrace of nothing but ``abort``/``raise`` frames (no signature);
+- ``standby-first`` / ``standby-fails``: two hosts of a redundant pair, each
+  the other's standby, fail a week apart of the same cause: each names the
+  other among its affected assets only.
 
 :func:`figures` is the labelled-pairs measure (precision and recall of what an
 incident page shows: its explicit links and its top three suggestions); it
@@ -28,7 +31,7 @@ import yaml
 
 from failurelog.analysis.related import related
 from failurelog.core.primary import primary_from_system, primary_specs
-from failurelog.core.schema import load_schema
+from failurelog.core.schema import Schema, load_schema
 from failurelog.model.incident import Model
 from tests.search_corpus import _split, _synth
 from tests.site_helpers import ROOT, make_repo
@@ -95,6 +98,37 @@ PLANTS: dict[str, tuple[int, str, dict[str, str]]] = {
     "noise": (20, "db-ch2-03", {"Backtrace/Stack Trace": NOISE_STACK}),
 }
 
+#: A redundant pair: the first incident's Primary fails and its standby does not take over; a week later the
+#: standby fails itself, the first Primary standing by, of the same cause on the same systems and kernel. Each
+#: names the other host among its affected assets only: the hostnames differ, the hosts are the same.
+STANDBY = "oms-ny4-40"
+#: name: (synthetic incident position, its Primary host).
+STANDBY_PLANTS = {"standby-first": (30, "oms-ny4-41"), "standby-fails": (58, STANDBY)}
+#: What the second standby incident takes over from the first: (section, key); section "" for the top level.
+SAME_CAUSE = (("", "components"), ("", "failure_types"), ("cause", "category"), ("cause", "trigger"))
+
+
+def _rehost(schema: Schema, data: dict[str, Any], host: str) -> None:
+    """Make ``host`` the incident's Primary asset and System Specifications hostname."""
+    data["system"]["hostname"] = host
+    data["title"] = f"{data['title'].rsplit(' on ', 1)[0]} on {host}"
+    for spec in primary_specs(schema):
+        data.pop(spec.field.key, None)
+    data.update(primary_from_system(schema, data))
+
+
+def _plant_standby(schema: Schema, data: dict[str, Any], first: dict[str, Any] | None) -> None:
+    """The first incident of the pair (``first`` None) or the second, which fails as the first one did."""
+    primary, standby = STANDBY_PLANTS["standby-first"][1], STANDBY
+    if first is not None:
+        for section, key in SAME_CAUSE:
+            (data[section] if section else data)[key] = (first[section] if section else first)[key]
+        data["system"]["kernel_version"] = first["system"]["kernel_version"]
+        primary, standby = standby, primary
+    _rehost(schema, data, primary)
+    for spec in primary_specs(schema):
+        data[spec.field.key].append({"name": standby, spec.role: "Standby"})
+
 
 def _replace(body: str, heading: str, text: str) -> str:
     head = f"## {heading}\n\n```text\n"
@@ -110,19 +144,21 @@ def build_corpus(target: Path) -> tuple[Path, dict[str, str]]:
     made = sorted(synth.generate(target / "synth", SYNTHETIC, seed=23))
     schema = load_schema(ROOT)
     planted = {position: (name, host, sections) for name, (position, host, sections) in PLANTS.items()}
+    standbys = {position: name for name, (position, _host) in STANDBY_PLANTS.items()}
     ids: dict[str, str] = {}
+    first: dict[str, Any] | None = None  # the first standby incident, once made
     for n, path in enumerate(made):
         data, body = _split(path)
         if n in planted:
             name, host, sections = planted[n]
-            data["system"]["hostname"] = host
-            data["title"] = f"{data['title'].rsplit(' on ', 1)[0]} on {host}"
-            for spec in primary_specs(schema):
-                data.pop(spec.field.key, None)
-            data.update(primary_from_system(schema, data))
+            _rehost(schema, data, host)
             for heading, text in sections.items():
                 body = _replace(body, heading, text)
             ids[name] = str(data["id"])
+        if n in standbys:
+            _plant_standby(schema, data, first)
+            first = first or data
+            ids[standbys[n]] = str(data["id"])
         out = repo / "incidents" / path.parent.name / path.name
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(synth.render(data, body.lstrip("\n")), encoding="utf-8")

@@ -96,8 +96,10 @@ def _reference_description(
             counts = Counter(describe(x) for i in cluster.incidents for x in set(signed.get(i.id, [])))
             traits += [("Signature", v, n) for v, n in counts.items() if n * 2 >= size]
         elif channel.kind == "exact" and channel.field is not None:
-            name = channel.field.name
-            counts = Counter(v for i in cluster.incidents for v in {str(x) for x in _reference_values(i, name)})
+            names = (channel.field.name, *channel.also)  # the hostname's channel: every asset's name too
+            counts = Counter(
+                v for i in cluster.incidents for v in {str(x) for name in names for x in _reference_values(i, name)}
+            )
             traits += [(channel.title, v, n) for v, n in counts.items() if n * 2 >= size]
         else:
             for incident in cluster.incidents:

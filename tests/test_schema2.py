@@ -350,8 +350,8 @@ def test_each_firmware_version_has_a_page_with_its_incidents(examples_ctx: Any) 
 
 def test_the_incident_page_links_every_host_and_version(examples_ctx: Any) -> None:
     page = incident_page(examples_ctx, examples_ctx.model.by_id["SYS-20260304-001"])
-    assert "/patterns/name/md-gw-04/" in page
-    assert "/patterns/driver-version/5-21-5/" in page
+    assert "/asset-history/host/md-gw-04/" in page  # a host or version: its history, which links its pattern page
+    assert "/asset-history/driver/5-21-5/" in page
     assert "/patterns/change-ids/chg-26-0412/" in page
     assert "Schema Version" not in page
 

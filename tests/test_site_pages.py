@@ -337,7 +337,7 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     name = raw["properties"]["assets"]["items"]["properties"]["name"]
     name.update({"title": "Host Name", "x-summary": True})
     raw["properties"]["assets"]["title"] = "Affected Hosts"  # the card labels a list's values with its title
-    name.pop("x-group-by")  # plain values on the card, as main's minimal list had them
+    name.pop("x-group-by")  # no pattern pages: the names still link, to their asset histories (x-asset)
     raw["properties"]["status"]["x-banner"] = {"investigating": "Still digging: nothing here is reviewed yet."}
     schema = Schema(raw)
     folder = tmp_path / "repo"
@@ -358,7 +358,8 @@ def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> N
     assert investigating and closed
     page = incident_page(ctx, investigating[0])
     card = next(line for line in page.splitlines() if line.startswith('<div class="fl-card">'))
-    assert "<dt>Affected Hosts</dt> <dd>md-gw-03<br> md-gw-04</dd>" in card
+    hosts = [f'<a href="../../../asset-history/host/{n}/">{n}</a>' for n in ("md-gw-03", "md-gw-04")]
+    assert f"<dt>Affected Hosts</dt> <dd>{', '.join(hosts)}</dd>" in card
     assert "Host Name" not in card
     assert "Still digging: nothing here is reviewed yet." in page
     assert page.index('<div class="fl-banner">') < page.index('<div class="fl-card">')

@@ -27,7 +27,7 @@ from failurelog.analysis.figures import Summary, summarise
 from failurelog.analysis.patterns import unique_slugs
 from failurelog.core.annotations import get as annotation
 from failurelog.core.inventory import Entry, Inventory
-from failurelog.core.primary import PrimarySpec, primary_specs
+from failurelog.core.primary import PrimarySpec, mirrored_fields, primary_specs
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.core.values import values_at
 from failurelog.model.incident import Incident, Model
@@ -156,11 +156,10 @@ def asset_kinds(schema: Schema) -> list[AssetKind]:
     ]
     slugs = unique_slugs([*RESERVED, *(k for k, _f in found)], "kind")
     mirrored: dict[str, str] = {}
-    for spec in primary_specs(schema):
-        for key, source in spec.mirrors.items():
-            target = schema.field(source)
-            if target is not None:
-                mirrored[f"{spec.field.name}{ITEMS}.{key}"] = target.title
+    for source, item_field in mirrored_fields(schema).items():
+        target = schema.field(source)
+        if target is not None:
+            mirrored[item_field] = target.title
     return [AssetKind(kind, f, slugs[kind], mirrored.get(f.name, f.title)) for kind, f in found]
 
 

@@ -226,7 +226,8 @@ def _raw_features(
             if channel is SIGNATURE:
                 row.append({sig.describe(s) for s in found.get(incident.id, [])})
             elif channel.kind == "exact" and channel.field is not None:
-                row.append(set(map(str, incident.values(channel.field.name))))
+                names = (channel.field.name, *channel.also)  # the hostname's: every affected asset's name too, once
+                row.append(set(map(str, chain.from_iterable(incident.values(n) for n in names))))
             else:
                 row.append(words(channel_text(incident, channel)))
         out.append(row)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from failurelog.core.annotations import get as annotation
-from failurelog.core.schema import Field, Schema
+from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.core.values import value_at
 
 
@@ -36,6 +36,19 @@ def primary_specs(schema: Schema) -> list[PrimarySpec]:
         if isinstance(spec, dict):
             out.append(PrimarySpec(f, str(spec["role"]), str(spec["value"]), dict(spec.get("mirrors", {}))))
     return out
+
+
+def mirrored_fields(schema: Schema) -> dict[str, str]:
+    """Each System Specifications field an ``x-primary`` list mirrors, with the item field mirroring it.
+
+    ``system.hostname`` -> ``assets[].name``: the same host, so its value has that asset's history and
+    an asset's name counts where the hostname does.
+    """
+    return {
+        source: f"{spec.field.name}{ITEMS}.{key}"
+        for spec in primary_specs(schema)
+        for key, source in spec.mirrors.items()
+    }
 
 
 def primary_item(items: Any, spec: PrimarySpec) -> tuple[int, dict[str, Any]] | None:

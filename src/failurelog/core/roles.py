@@ -24,7 +24,10 @@ change):
     used to suggest related incidents: shared values, or similar text. Body
     sections in ``x-body-sections`` take the same key.
 ``x-similarity-weight: NUMBER``
-    how much that channel counts (default 1).
+    how much that channel counts (default 1). A System Specifications field
+    an ``x-primary`` list mirrors takes in the mirroring ``x-asset`` item
+    field when that has no channel of its own: the hostname channel counts
+    every affected asset's name.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from failurelog.core.annotations import get as annotation
+from failurelog.core.primary import mirrored_fields
 from failurelog.core.schema import Field, Schema
 
 #: Kinds of ``x-stat`` the statistics page can chart.
@@ -68,6 +72,8 @@ class Channel:
     field: Field | None = None
     heading: str | None = None  # body section heading, for body channels
     weight: float = 1.0  # x-similarity-weight: how much the channel counts against the others
+    # item fields whose values count in this channel too: the affected assets' names in the hostname's
+    also: tuple[str, ...] = ()
 
 
 def flagged(schema: Schema, keyword: str) -> list[Field]:
@@ -120,13 +126,29 @@ def _weight(node: Mapping[str, Any]) -> float:
     return float(weight) if isinstance(weight, int | float) and weight > 0 else 1.0
 
 
+def _joining(schema: Schema) -> dict[str, tuple[str, ...]]:
+    """Per System Specifications field, the ``x-asset`` item fields mirroring it that are no channel of their own.
+
+    The hostname is one machine, the Primary one; the affected assets name every host involved
+    (a standby, a pair member), so a host shared only there is shared all the same.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for source, item_field in mirrored_fields(schema).items():
+        spec = schema.field(item_field)
+        if spec is not None and annotation(spec.schema, "x-asset") and not annotation(spec.schema, "x-similarity"):
+            out[source] = (*out.get(source, ()), item_field)
+    return out
+
+
 def similarity_channels(schema: Schema) -> list[Channel]:
     """Fields and body sections used to suggest related incidents, fields first."""
     out = []
+    joining = _joining(schema)
     for f in schema.fields.values():
         kind = annotation(f.schema, "x-similarity")
         if kind in SIMILARITY_KINDS:
-            out.append(Channel(f.name, f.title, str(kind), field=f, weight=_weight(f.schema)))
+            also = joining.get(f.name, ())
+            out.append(Channel(f.name, f.title, str(kind), field=f, weight=_weight(f.schema), also=also))
     for entry in annotation(schema.raw, "x-body-sections", []):
         kind = annotation(entry, "x-similarity")
         if kind in SIMILARITY_KINDS:

@@ -15,6 +15,7 @@ from failurelog.analysis.related import Related, related
 from failurelog.core import roles
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.inventory import Inventory
+from failurelog.core.primary import mirrored_fields
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import Field
 from failurelog.history.model import RepositoryHistory
@@ -108,10 +109,20 @@ class Context:
 
     @cached_property
     def _asset_pages(self) -> dict[tuple[str, str], str]:
-        return {(h.kind.field.name, h.name): asset_page(h) for h in self.assets.histories}
+        own = {(h.kind.field.name, h.name): asset_page(h) for h in self.assets.histories}
+        mirrors = mirrored_fields(self.model.schema)
+        return own | {
+            (source, name): page
+            for source, item_field in mirrors.items()
+            for (name_field, name), page in own.items()
+            if name_field == item_field
+        }
 
     def asset_history(self, field_name: str, value: object) -> str | None:
-        """Tree path of the history page of an asset or version (an ``x-asset`` field's value), or None."""
+        """Tree path of the history page of an asset or version, or None.
+
+        The field is an ``x-asset`` one, or a System Specifications field mirroring one (the hostname).
+        """
         return self._asset_pages.get((field_name, str(value)))
 
     def pattern_page(self, field_name: str, value: object) -> str | None:

@@ -1,4 +1,4 @@
-"""One field value as HTML for a page: linked to its pattern page or incident, with its remark."""
+"""One field value as HTML for a page: linked to its asset history, pattern page or incident, with its remark."""
 
 from __future__ import annotations
 
@@ -18,16 +18,18 @@ def empty(value: Any) -> bool:
 
 
 def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
-    """One field value as HTML: linked to its pattern page or incident where there is one."""
+    """One field value as HTML: linked to its asset history, pattern page or incident where there is one."""
     if spec is not None and annotation(spec.schema, "x-incident-ref") and isinstance(value, str):
         target = ctx.model.by_id.get(value)
         if target is None:  # kept elsewhere (or a typo validate reports); it becomes a link once imported
             return f"{h.esc(value)} <em>(not in this repository)</em>"
         return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here))
-    if spec is not None and spec.group_by:
+    values = value if isinstance(value, list) else [value]
+    assets = [ctx.asset_history(spec.name, v) for v in values] if spec is not None else []
+    if spec is not None and (spec.group_by or any(assets)):
         shown = []
-        for v in value if isinstance(value, list) else [value]:
-            page = ctx.pattern_page(spec.name, v)
+        for v, asset in zip(values, assets, strict=True):
+            page = asset or ctx.pattern_page(spec.name, v)  # a host or version: its history, which links its pattern
             shown.append(h.a(str(v), ctx.href(page, here)) if page else h.esc(m.display(spec, v)))
         return ", ".join(shown)
     if isinstance(value, list) and spec is not None and spec.choices is None and any(isinstance(v, str) for v in value):

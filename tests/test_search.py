@@ -30,6 +30,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ITEM = ".md-search-result__item"
 #: failurelog's search box says which query its list is for; a theme's own search box has no such mark.
@@ -86,7 +88,8 @@ def _settled(driver: Any, query: str, timeout: float = 30) -> tuple[str, list[st
 def search(driver: Any, url: str, query: str) -> tuple[str, list[str], list[str]]:
     """Type ``query`` into the search box of the page at ``url``; the settled results."""
     driver.get(url)
-    field = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    # search.js builds the box; it is loaded async, so it may run just after the page's load event.
+    field = WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "input.md-search__input")))
     driver.execute_script("arguments[0].focus()", field)
     field.send_keys(query)
     return _settled(driver, query)

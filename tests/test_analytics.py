@@ -150,7 +150,8 @@ def test_one_failure_same_day_failures_and_a_standby(schema: Schema) -> None:
     assert len(solo.occurrences) == 2 and len(solo.failures) == 1 and solo.mtbf_days is None
     assert [o.roles for o in solo.occurrences] == [("Primary",), ("Standby",)]
     assert len(twice.failures) == 2 and twice.mtbf_days == pytest.approx(30 / 2)
-    assert twice.recover.mean == 20 and twice.outage_min == 2
+    assert twice.recovery.every.mean == 20 and twice.outage_min == 2
+    assert twice.recovery.outages.mean == 10 and twice.recovery.no_outage == 1
     firmware = [h for h in report.histories if h.kind.kind == "firmware"]
     assert len(firmware) == 1 and len(firmware[0].failures) == 3  # the standby's NIC did not fail
     assert twice.rate_per_asset_year is None

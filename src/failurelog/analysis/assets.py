@@ -12,7 +12,9 @@ MTBF is the observation window divided by the failures, "n/a" with fewer
 than two. The window runs from the first incident in the repository (or the
 inventory's ``since``, when later) to the build date. With an inventory entry
 (:mod:`failurelog.core.inventory`), failures per asset-year are failures
-divided by count x years of the window.
+divided by count x years of the window. Time to recover is split as the
+recovery KPIs split it (:func:`failurelog.analysis.figures.recovery_split`):
+over every failure stating it, and over the outages only.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from failurelog.analysis.figures import Summary, summarise
+from failurelog.analysis.figures import Recovery, recovery_split
 from failurelog.analysis.patterns import unique_slugs
 from failurelog.core.annotations import get as annotation
 from failurelog.core.inventory import Entry, Inventory
@@ -65,7 +67,7 @@ class AssetHistory:
     slug: str
     occurrences: list[Occurrence] = field(default_factory=list)  # oldest first
     window: tuple[date, date] | None = None
-    recover: Summary = field(default_factory=lambda: summarise([]))
+    recovery: Recovery = field(default_factory=lambda: recovery_split([]))  # over the failures
     outage_min: float | None = None
     loss_realised: float | None = None
     loss_estimated: float | None = None
@@ -110,7 +112,7 @@ class AssetHistory:
             ],
             "window": [d.isoformat() for d in self.window] if self.window else None,
             "mtbf_days": self.mtbf_days,
-            "time_to_recover_min": self.recover.as_dict(),
+            **self.recovery.as_dict(),
             "outage_min": self.outage_min,
             "loss_realised_usd": self.loss_realised,
             "loss_estimated_usd": self.loss_estimated,
@@ -198,8 +200,9 @@ def _figures(model: Model, history: AssetHistory, start: date) -> None:
     failures = history.failures
     begin = max(start, history.inventory.since) if history.inventory else start
     history.window = (begin, max(begin, model.today))
-    history.recover = summarise(model.time_to_recover(i) for i in failures)
-    outages = [d for d in (model.downtime(i) for i in failures) if d is not None]
+    downtimes = [model.downtime(i) for i in failures]
+    history.recovery = recovery_split(zip((model.time_to_recover(i) for i in failures), downtimes, strict=True))
+    outages = [d for d in downtimes if d is not None]
     history.outage_min = sum(outages) if outages else None
     for role, attr in (("loss_realised", "loss_realised"), ("loss_estimated", "loss_estimated")):
         known = [v for v in (model.rolenumber(i, role) for i in failures) if v is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from failurelog.analysis.assets import AssetHistory, AssetKind, AssetReport
+from failurelog.analysis.figures import Summary
 from failurelog.site import markup as m
 from failurelog.site.context import ASSET_INDEX, INCIDENT_INDEX, Context, asset_page
 from failurelog.site.paging import TABLE_MARKER, Pages, pages_of
@@ -73,8 +74,9 @@ def _kind_table(ctx: Context, kind: AssetKind, number: int, here: str) -> str:
             "Failures",
             "Incidents",
             "MTBF (days)",
-            "TTR mean (min)",
-            "TTR p90 (min)",
+            "TTR mean, outages (min)",
+            "TTR p90, outages (min)",
+            "TTR mean, all (min)",
             "Outage (min)",
             "Loss (USD)",
             "Per asset-year",
@@ -85,8 +87,9 @@ def _kind_table(ctx: Context, kind: AssetKind, number: int, here: str) -> str:
                 str(len(h.failures)),
                 str(len(h.occurrences)),
                 m.number(h.mtbf_days) if h.mtbf_days is not None else "n/a",
-                m.number(h.recover.mean),
-                m.number(h.recover.p90),
+                m.number(h.recovery.outages.mean),
+                m.number(h.recovery.outages.p90),
+                m.number(h.recovery.every.mean),
                 m.number(h.outage_min),
                 m.number(_loss(h), 0),
                 _rate(h),
@@ -131,6 +134,15 @@ def asset_kind_page(ctx: Context, kind: AssetKind, number: int) -> str:
     )
 
 
+def _recovery_line(what: str, summary: Summary, no_outage: int = 0) -> str:
+    count = f"{summary.count} failure{'' if summary.count == 1 else 's'}"
+    extra = f", {no_outage} with no outage" if no_outage else ""
+    return (
+        f"- **Time to recover, {what}:** mean {m.minutes(summary.mean)}, p90 {m.minutes(summary.p90)} "
+        f"(of {count}{extra})"
+    )
+
+
 def _figures(history: AssetHistory) -> str:
     start, end = history.window or (None, None)
     window = f"{start} to {end} ({m.number(history.window_days, 0)} days)" if start else "—"
@@ -138,8 +150,8 @@ def _figures(history: AssetHistory) -> str:
         f"- **Failures:** {len(history.failures)} (incidents naming it: {len(history.occurrences)})",
         f"- **Observation window:** {window}",
         f"- **MTBF:** {_mtbf(history)}" + ("" if history.mtbf_days is not None else " (fewer than two failures)"),
-        f"- **Time to recover:** mean {m.minutes(history.recover.mean)}, p90 {m.minutes(history.recover.p90)} "
-        f"(of {history.recover.count} failure{'' if history.recover.count == 1 else 's'} stating it)",
+        _recovery_line("outages only (downtime above 0)", history.recovery.outages),
+        _recovery_line("every failure stating it", history.recovery.every, history.recovery.no_outage),
         f"- **Outage:** {m.minutes(history.outage_min)}",
         f"- **Loss:** realised {_usd(history.loss_realised)}, estimated {_usd(history.loss_estimated)}",
     ]

@@ -3,10 +3,10 @@
 The kinds are the values of the schema's ``x-asset`` annotations, each on an
 item field of the list of affected assets (or below it). An incident names an
 asset when one of its asset items holds the value; it counts as a *failure*
-of that asset when the item is the Primary one (``x-primary``: the machine
-that failed), and as an involvement otherwise (a standby that took over, a
-bystander). Drafts count: a failure happened even if its post-mortem is not
-reviewed yet.
+of that asset when that item failed itself (:func:`failurelog.core.primary.asset_failed`:
+its ``failed`` field, or, not stated, it is the Primary one), and as an
+involvement otherwise (a standby that took over, a bystander). Drafts count:
+a failure happened even if its post-mortem is not reviewed yet.
 
 MTBF is the observation window divided by the failures, "n/a" with fewer
 than two. The window runs from the first incident in the repository (or the
@@ -29,7 +29,7 @@ from failurelog.analysis.figures import Recovery, recovery_split
 from failurelog.analysis.patterns import unique_slugs
 from failurelog.core.annotations import get as annotation
 from failurelog.core.inventory import Entry, Inventory
-from failurelog.core.primary import PrimarySpec, mirrored_fields, primary_specs
+from failurelog.core.primary import PrimarySpec, asset_failed, mirrored_fields, primary_specs
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.core.values import values_at
 from failurelog.model.incident import Incident, Model
@@ -192,7 +192,7 @@ def _named_in(incident: Incident, kind: AssetKind, where: tuple[PrimarySpec, str
                 roles_seen, failed = seen.setdefault(str(one), ([], False))
                 if role is not None and str(role) not in roles_seen:
                     roles_seen.append(str(role))
-                seen[str(one)] = (roles_seen, failed or role == spec.value)
+                seen[str(one)] = (roles_seen, failed or asset_failed(item, spec))
     return {name: Occurrence(incident, tuple(r), f) for name, (r, f) in seen.items()}
 
 

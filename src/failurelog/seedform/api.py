@@ -21,9 +21,10 @@ from failurelog.core.paths import display_path
 from failurelog.core.repository import find_file, find_files
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.values import values_at
-from failurelog.seedform import extras, layout, parse, settle, to_incident
-from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.writer import form_order, read_sections, render_form
+from failurelog.seedform import layout, reader, settle, to_incident, writer
+from failurelog.seedform.reader import Draft, Note, format_path
+from failurelog.seedform.settle import read_sections
+from failurelog.seedform.writer import form_order, render_form
 
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4
@@ -74,7 +75,7 @@ def read_form(schema: Schema, text: str) -> Draft:
     if text.lstrip().startswith("---\n") and "\n## " in text:
         raise FormError("this is an incident file (Markdown with front matter), not a filled-in form")
     _one_form(text)
-    reading = parse.read(shape, text)
+    reading = reader.read(shape, text)
     if reading.recognised < MIN_RECOGNISED:
         raise FormError(
             "not a SYSTEM FAILURE ANALYSIS LOG form: found "
@@ -170,7 +171,7 @@ def mark_kept_elsewhere(schema: Schema, draft: Draft, known: set[str]) -> None:
                 draft.notes.append(
                     Note(
                         draft.sources.get(path, ("", 0))[1],
-                        extras.format_path(path),
+                        format_path(path),
                         f"{value} is not in this repository: kept as a reference to a record kept elsewhere "
                         f"({external.title}); it becomes a link once {value} is imported",
                     )
@@ -204,7 +205,7 @@ def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[d
 def export_form(root: Path, incident_id: str) -> tuple[str, list[str]]:
     """The incident as the filled-in form, and warnings about what would not read back the same.
 
-    What the form has no place for is added as ``[failurelog]`` lines (see :mod:`extras`),
+    What the form has no place for is added as ``[failurelog]`` lines (see :mod:`writer`),
     found by importing the printed form again and comparing.
     """
     schema = load_schema(root)
@@ -216,10 +217,10 @@ def export_form(root: Path, incident_id: str) -> tuple[str, list[str]]:
         back, back_sections = reimport(schema, text, real_id, root)
     except FailurelogError as exc:
         return text, [f"the printed form would not import again ({exc}); printed without [failurelog] lines"]
-    changes = extras.diff(schema, form_order(shape, meta), back)
+    changes = writer.diff(schema, form_order(shape, meta), back)
     warnings = [
         f"section '{spec.heading}' would not read back exactly as written"
         for spec in schema.sections
         if sections.get(spec.key, "") != back_sections.get(spec.key, "")
     ]
-    return (render_form(shape, meta, sections, extras.lines(changes)) if changes else text), warnings
+    return (render_form(shape, meta, sections, writer.lines(changes)) if changes else text), warnings

@@ -12,28 +12,365 @@ applied: extra blanks after a label take the other fields sharing that label
 ``Version: Old``; a blank left over at the end of a line takes the remaining
 fields of its label, split at `` to `` (``Deployment Window``); a blank whose
 label is an object fills the children its placeholder names (``[Name, Role]``).
+
+Repeated parts of the form (slots): the template repeats some lines: five
+``[HH:MM:SS] ____`` lines, three numbered contributing factors, three action
+items under HIGH PRIORITY. Such a run is one *slot*: its first repetition is
+kept as the unit, and each repetition in a filled-in form is one item of an
+array field. A form may hold more repetitions than the paper had room for;
+export prints as many as needed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from failurelog.core.schema import ITEMS, Field, Schema
-from failurelog.seedform import slots
-from failurelog.seedform.labels import (
-    Entry,
-    OptionLine,
-    Scope,
-    Section,
-    Target,
-    children_of,
-    find,
-    resolve_blanks,
-    section_for,
-)
-from failurelog.seedform.template import Box, Lit, TLine, labels_in, norm, template_lines
+from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, TLine, labels_in, norm, template_lines
+
+Scope = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a blank fills: one field, several (split at ``sep``), an array item, or a body section."""
+
+    fields: tuple[str, ...] = ()
+    sep: str = ""
+    section: str = ""
+    label: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        """True when the blank has a home."""
+        return bool(self.fields or self.section)
+
+
+def children_of(schema: Schema, scope: Scope) -> list[Field]:
+    """Every field below ``scope``, at any depth."""
+    return [f for f in schema.fields.values() if len(f.path) > len(scope) and f.path[: len(scope)] == scope]
+
+
+def _chain(scope: Scope, floor: Scope) -> list[Scope]:
+    """``scope`` and its parents down to ``floor`` (array levels stepped over)."""
+    out = []
+    here = scope
+    while True:
+        out.append(here)
+        if len(here) <= len(floor):
+            return out
+        here = here[:-1]
+        if here and here[-1] == ITEMS:
+            here = here[:-1]
+
+
+def find(schema: Schema, scope: Scope, floor: Scope, label: str) -> Field | None:
+    """The field titled (or seed-labelled) ``label`` nearest to ``scope``: titles first, then shallowest."""
+    wanted = norm(label)
+    for level in _chain(scope, floor):
+        found = [f for f in children_of(schema, level) if wanted in (norm(f.title), norm(f.seed_label))]
+        if found:
+            found.sort(key=lambda f: (norm(f.title) != wanted, len(f.path)))
+            return found[0]
+    return None
+
+
+def same_label(schema: Schema, scope: Scope, floor: Scope, label: str) -> list[Field]:
+    """Fields sharing the seed label ``label`` (``Used`` gives used, total and ``Used %``), in schema order."""
+    wanted = norm(label)
+    for level in _chain(scope, floor):
+        found = [
+            f
+            for f in children_of(schema, level)
+            if not f.is_container
+            and (norm(f.seed_label) == wanted or norm(f.title) == wanted or norm(f.title).startswith(wanted + " "))
+        ]
+        if found:
+            return found
+    return []
+
+
+def section_for(schema: Schema, heading: str, group: str) -> str:
+    """The key of the body section labelled ``heading`` in the form section ``group`` ("" for none)."""
+    for section in schema.sections:
+        if norm(section.group) == norm(group) and norm(heading) == norm(section.seed_label):
+            return section.key
+    return ""
+
+
+def _literal_before_blanks(tline: TLine) -> list[str]:
+    out, text = [], ""
+    for token in tline.tokens:
+        if isinstance(token, Lit):
+            text += token.text
+        elif isinstance(token, Box):
+            text = ""
+        else:
+            out.append(text)
+            text = ""
+    return out
+
+
+def resolve_blanks(schema: Schema, tline: TLine, scope: Scope, floor: Scope) -> list[Target]:
+    """Fields for each blank of a labelled line (see the module docstring for the rules)."""
+    before = _literal_before_blanks(tline)
+    heads = labels_in(before[0]) if before else []
+    head = heads[0] if heads else ""
+    line_scope = scope
+    taken: set[str] = set()
+    chosen: list[Field | None] = []
+    for text in before:
+        own = labels_in(text)
+        found = None
+        if own:
+            label = own[-1]
+            prefix = own[-2] if len(own) > 1 else (head if head != label else "")
+            for candidate in ([f"{prefix}: {label}"] if prefix else []) + [label]:
+                found = find(schema, line_scope, floor, candidate)
+                if found is not None and found.name not in taken and norm(found.title) == norm(candidate):
+                    break
+                found = None
+        if found is None:
+            group = [f for f in same_label(schema, line_scope, floor, own[-1] if own else head) if f.name not in taken]
+            found = group[0] if group else None
+        if found is not None and found.type == "object":
+            line_scope = found.path
+        chosen.append(found)
+        if found is not None:
+            taken.add(found.name)
+    targets: list[Target] = []
+    for index, found in enumerate(chosen):
+        label = (labels_in(before[index]) or [head])[-1]
+        if found is None:
+            targets.append(Target(label=label))
+        elif found.type == "object":  # ANALYZED BY: [Name, Role] -> name and role
+            blank = tline.blanks[index]
+            kids = [c for c in schema.children(found.path) if c.name not in taken and not c.is_container]
+            named = [c for c in kids if norm(c.title) in norm(blank.placeholder)]
+            use = named or kids[:1]
+            taken.update(c.name for c in use)
+            targets.append(Target(tuple(c.name for c in use), ",", label=label))
+        else:
+            targets.append(Target((found.name,), label=label))
+    if targets and targets[-1].fields and len(targets[-1].fields) == 1:
+        last = schema.fields[targets[-1].fields[0]]
+        rest = [
+            f
+            for f in same_label(schema, last.path[:-1], floor, last.seed_label)
+            if f.name not in taken and f.path[:-1] == last.path[:-1]
+        ]
+        if rest and norm(last.seed_label) == norm(targets[-1].label):  # one blank, two fields: split at " to "
+            targets[-1] = Target((last.name, *(f.name for f in rest)), " to ", label=targets[-1].label)
+    return targets
+
+
+@dataclass
+class OptionLine:
+    """A template line of check boxes: the choice of each box, and blanks beside them (``Other: __``)."""
+
+    tline: TLine
+    options: list[str]
+    targets: list[Target]
+
+
+@dataclass
+class Entry:
+    """One anchored line of the form (with the lines that belong to it), or a fixed line."""
+
+    tline: TLine
+    kind: str  # fixed | heading | header | value | choice | slot
+    group: int = 0
+    label: str | None = None
+    anchor: str = "none"  # label | numbered | placeholder | none
+    scope: Scope = ()
+    targets: list[Target] = field(default_factory=list)
+    choice: str | None = None
+    options: list[OptionLine] = field(default_factory=list)
+    block: Target | None = None
+    attached: list[TLine] = field(default_factory=list)
+    prefilled: bool = False
+    marker: bool = False
+    defaults: dict[str, str] = field(default_factory=dict)
+    unit: list[Entry] = field(default_factory=list)
+    count: int = 0
+    array: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass
+class Section:
+    """A ``====`` headed part of the form and the schema object it describes (``()`` for none)."""
+
+    heading: str
+    scope: Scope
+    entries: list[Entry] = field(default_factory=list)
+
+
+LineResolver = Callable[[Entry, tuple[str, ...]], list[Target]]
+
+
+def _signature(entry: Entry) -> str:
+    lines = [entry.tline.text, *(t.text for t in entry.attached)]
+    return "\n".join(NUMBERED.sub(r"\1#\3\4", line) for line in lines)
+
+
+def _best_run(members: list[Entry]) -> tuple[int, int, int] | None:
+    """(start, period, count) of the longest run of repeated lines holding a value line."""
+    best: tuple[int, int, int] | None = None
+    for start in range(len(members)):
+        for period in range(1, (len(members) - start) // 2 + 1):
+            unit = [_signature(e) for e in members[start : start + period]]
+            if not any(e.kind == "value" for e in members[start : start + period]):
+                continue
+            count = 1
+            while [_signature(e) for e in members[start + count * period : start + (count + 1) * period]] == unit:
+                count += 1
+            if count >= 2 and (best is None or period * count > best[1] * best[2]):
+                best = (start, period, count)
+        if best is not None:
+            return best
+    return best
+
+
+def collapse(schema: Schema, section: Section) -> None:
+    """Replace each run of repeated lines in a group by one slot entry."""
+    out: list[Entry] = []
+    entries = section.entries
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        out.append(entry)
+        index += 1
+        if entry.kind != "header":
+            continue
+        end = index
+        while end < len(entries) and entries[end].kind not in ("header", "heading"):
+            end += 1
+        members = entries[index:end]
+        run = _best_run(members)
+        if run is None:
+            continue
+        start, period, count = run
+        out.extend(members[:start])
+        unit = members[start : start + period]
+        slot = Entry(unit[0].tline, "slot", group=entry.group, unit=unit, count=count, scope=entry.scope)
+        slot.defaults = dict(entry.defaults)  # HIGH PRIORITY: every item of this slot has priority High
+        out.append(slot)
+        out.extend(members[start + period * count :])
+        index = end
+    section.entries = out
+
+
+def _array_of(schema: Schema, section: Section, slot: Entry) -> str | None:
+    header = next(
+        (e for e in reversed(section.entries[: section.entries.index(slot)]) if e.kind == "header"),
+        None,
+    )
+    if header is not None:
+        if header.scope and header.scope[-1] == ITEMS:
+            return ".".join(header.scope[:-1])
+        if header.block is not None and header.block.fields:
+            name = header.block.fields[0]
+            if schema.fields[name].type == "array":
+                header.block = None
+                return name
+        for name in header.defaults:
+            path = schema.fields[name].path
+            return ".".join(path[: path.index(ITEMS)])
+    return None
+
+
+def resolve_unit(schema: Schema, section: Section, slot: Entry, resolve: LineResolver) -> None:
+    """Give every blank of the slot's unit its field, relative to one item of the slot's array."""
+    array = _array_of(schema, section, slot)
+    slot.array = array
+    if array is None:
+        for entry in slot.unit:
+            if entry.kind == "value":
+                entry.targets = resolve(entry, slot.scope)
+        return
+    spec = schema.fields[array]
+    if not spec.is_container:  # a list of text: each repetition is one item
+        for entry in slot.unit:
+            entry.scope = spec.path
+            entry.targets = [Target((array + ITEMS,), label=spec.title) for _ in entry.tline.blanks]
+        return
+    scope = (*spec.path, ITEMS)
+    for entry in slot.unit:
+        entry.scope = scope
+        if entry.kind == "value":
+            entry.targets = resolve(entry, scope)
+    taken = {name for entry in slot.unit for target in entry.targets for name in target.fields}
+    free = [f for f in schema.children(scope) if f.name not in taken and not f.choices]
+    for entry in slot.unit:
+        for index, target in enumerate(entry.targets):
+            if not target.resolved and free:
+                entry.targets[index] = Target((free.pop(0).name,), label=target.label)
+
+
+def _literal(text: str) -> str:
+    out = ""
+    for chunk in re.split(r"(\s+)", text):
+        if chunk.isspace():
+            out += r"\s*"
+        elif chunk:
+            out += re.escape(chunk)
+    return out
+
+
+def line_pattern(schema: Schema, entry: Entry) -> re.Pattern[str]:
+    """A forgiving pattern for a filled-in copy of a value line: one group per blank.
+
+    Spacing and case may differ; the unit written after a blank (``GB``, ``%``)
+    and a ``$`` before it may be left out; so may whatever follows the last blank.
+    """
+    units: list[str] = []
+    for target in entry.targets:
+        spec = schema.fields.get(target.fields[0]) if target.fields else None
+        units.append((spec.unit or "") if spec is not None else "")
+    tokens = list(entry.tline.tokens)
+    blanks = sum(isinstance(t, Blank) for t in tokens)
+    parts, seen = [r"^\s*"], 0
+    for position, token in enumerate(tokens):
+        if isinstance(token, Box):
+            group = "?P<mark>" if position == 0 else "?:"
+            parts.append(rf"\[\s?({group}[^\]\s]?)\s?\]")
+        elif isinstance(token, Blank):
+            if token.placeholder and position == 0:
+                parts.append(rf"\[\s*(?P<b{seen}>[^\]]*?)\s*\]")
+            else:
+                parts.append(rf"\s*(?P<b{seen}>.*?)")
+            seen += 1
+        else:
+            parts.append(_lit_pattern(token, position, units[seen - 1] if seen else "", seen == blanks and seen > 0))
+    parts.append(r"\s*$")
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def _lit_pattern(token: Lit, position: int, unit: str, trailing: bool) -> str:
+    text = token.text
+    out = ""
+    if position == 0:
+        number = NUMBERED.match(text)
+        if number:
+            text = text[number.end() :]
+            out += r"\d+[.)]\s*"
+        stripped = text.lstrip()
+        if stripped.startswith("- "):
+            text = stripped[2:]
+            out += r"(?:[-*\u2022]\s*)?"
+    body = text.strip()
+    if unit and norm(body).startswith(norm(unit)):
+        out += rf"\s*(?:{re.escape(unit)})?"
+        body = body[len(unit) :]
+    dollar = body.endswith("$")
+    if dollar:
+        body = body[:-1]
+    out += r"\s*" + _literal(body) + r"\s*" + (r"\$?" if dollar else "")
+    return f"(?:{out})?" if trailing else out
 
 
 @dataclass
@@ -211,7 +548,7 @@ def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
             new = section.entries[before]
             if new.tline.text.strip() == heading and heading:
                 new.kind = "heading"
-        slots.collapse(schema, section)
+        collapse(schema, section)
         for entry in section.entries:
             _finish(schema, section, entry, layout)
         layout.sections.append(section)
@@ -221,7 +558,7 @@ def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
 def _finish(schema: Schema, section: Section, entry: Entry, layout: Layout) -> None:
     """Resolve the blanks of a value line (inside a slot, relative to the array item)."""
     if entry.kind == "slot":
-        slots.resolve_unit(schema, section, entry, lambda e, s: resolve_blanks(schema, e.tline, s, section.scope))
+        resolve_unit(schema, section, entry, lambda e, s: resolve_blanks(schema, e.tline, s, section.scope))
         units = entry.unit
     else:
         if entry.kind == "value" and not entry.targets:
@@ -232,7 +569,7 @@ def _finish(schema: Schema, section: Section, entry: Entry, layout: Layout) -> N
             if not target.resolved:
                 layout.unresolved.append((unit.tline.number, target.label))
         if unit.kind == "value":
-            unit.pattern = slots.line_pattern(schema, unit)
+            unit.pattern = line_pattern(schema, unit)
 
 
 @lru_cache(maxsize=4)

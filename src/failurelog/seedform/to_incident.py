@@ -12,13 +12,22 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from failurelog.core import yamlio
 from failurelog.core.primary import primary_from_system
 from failurelog.core.schema import ITEMS, Field, Schema
-from failurelog.seedform import extras
-from failurelog.seedform.draft import NOTES_SECTION, Draft, InstancePath, Note, section_text
-from failurelog.seedform.labels import Target
-from failurelog.seedform.layout import Layout
-from failurelog.seedform.parse import Hit, Reading
+from failurelog.seedform.layout import Layout, Target
+from failurelog.seedform.reader import (
+    NOTES_SECTION,
+    TAG,
+    Draft,
+    Hit,
+    InstancePath,
+    Note,
+    Reading,
+    parse_path,
+    section_text,
+    take,
+)
 from failurelog.seedform.template import clean_value, norm, read_boxes
 from failurelog.seedform.values import Parsed, parse_text
 
@@ -251,7 +260,7 @@ def build(layout: Layout, reading: Reading) -> Draft:
         builder.stray(stray.line, stray.where, stray.text)
     draft = builder.draft
     notes_lines = builder.sections.get(NOTES_SECTION, [])
-    kept, found = extras.take(notes_lines)
+    kept, found = take(notes_lines)
     builder.sections[NOTES_SECTION] = kept
     for key, lines in builder.sections.items():
         text = section_text(layout.schema, key, lines)
@@ -261,7 +270,7 @@ def build(layout: Layout, reading: Reading) -> Draft:
     for key, texts in builder.remarks.items():
         draft.meta.setdefault("remarks", {})[key] = "; ".join(texts)
     _schema_facts(layout.schema, draft)
-    draft.status_given = extras.apply(layout.schema, draft.meta, found, draft.notes)
+    draft.status_given = apply(layout.schema, draft.meta, found, draft.notes)
     _unplaced_defaults(builder, layout)
     return draft
 
@@ -307,3 +316,39 @@ def _unplaced_defaults(builder: _Builder, layout: Layout) -> None:
                         f"the form has no box for {field_spec.title}: set to {field_spec.choices[0]!r} (item {rep + 1})"
                     )
                     builder.note(0, where, message)
+
+
+def apply(schema: Schema, meta: dict[str, Any], found: list[tuple[str, str]], notes: list[Any]) -> str | None:
+    """Apply ``[failurelog]`` lines to ``meta``; returns the status they give, if any."""
+    status: str | None = None
+    for path_text, value_text in found:
+        path = parse_path(path_text, schema)
+        parsed = yamlio.parse(value_text) if value_text.strip() else None
+        if path is None or parsed is None or parsed.problems:
+            notes.append(Note(0, path_text, f"cannot use the line '{TAG} {path_text}: {value_text}'"))
+            continue
+        if path == ("status",):
+            status = parsed.data
+            continue
+        _put(meta, path, parsed.data)
+    return status
+
+
+def _put(meta: dict[str, Any], path: InstancePath, value: Any) -> None:
+    node: Any = meta
+    for part, following in pairwise(path):
+        if isinstance(part, int):
+            while len(node) <= part:
+                node.append({})
+            node = node[part]
+        else:
+            node = node.setdefault(part, [] if isinstance(following, int) else {})
+    last = path[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+        node[last] = value
+    elif value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value

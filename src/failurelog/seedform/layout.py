@@ -1,10 +1,10 @@
 """The seed form's layout resolved against the schema: which blank and box fills which field.
 
-Labels are matched to fields by ``x-seed-label`` or ``title`` within the scope
-of the form section (``SYSTEM METRICS AT TIME OF FAILURE`` is ``metrics``) and
-of the last heading (``Memory Utilization:`` is ``metrics.memory``); blocks of
-lines under a heading go to the body section of that group with that label;
-check boxes are the ``choices`` of a field. Nothing lists field names here.
+Labels name fields (:func:`template.find`) within the scope of the form section
+(``SYSTEM METRICS AT TIME OF FAILURE`` is ``metrics``) and of the last heading
+(``Memory Utilization:`` is ``metrics.memory``); blocks of lines under a
+heading go to the body section of that group with that label; check boxes are
+the ``choices`` of a field. Nothing lists field names here.
 
 Small rules for lines that hold several blanks, each documented where it is
 applied: extra blanks after a label take the other fields sharing that label
@@ -13,25 +13,35 @@ applied: extra blanks after a label take the other fields sharing that label
 fields of its label, split at `` to `` (``Deployment Window``); a blank whose
 label is an object fills the children its placeholder names (``[Name, Role]``).
 
-Repeated parts of the form (slots): the template repeats some lines: five
-``[HH:MM:SS] ____`` lines, three numbered contributing factors, three action
-items under HIGH PRIORITY. Such a run is one *slot*: its first repetition is
-kept as the unit, and each repetition in a filled-in form is one item of an
-array field. A form may hold more repetitions than the paper had room for;
-export prints as many as needed.
+Repeated lines (five ``[HH:MM:SS] ____`` lines, three numbered contributing
+factors, three action items under HIGH PRIORITY) are one *slot*: its first
+repetition is the unit, and each repetition in a filled-in form is one item of
+an array field; export prints as many as the paper had, or more.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from failurelog.core.schema import ITEMS, Field, Schema
-from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, TLine, labels_in, norm, template_lines
-
-Scope = tuple[str, ...]
+from failurelog.seedform.template import (
+    Box,
+    Lit,
+    Scope,
+    TLine,
+    best_run,
+    children_of,
+    find,
+    form_sections,
+    labels_in,
+    line_pattern,
+    literal_before_blanks,
+    norm,
+    same_label,
+    section_for,
+)
 
 
 @dataclass(frozen=True)
@@ -49,74 +59,9 @@ class Target:
         return bool(self.fields or self.section)
 
 
-def children_of(schema: Schema, scope: Scope) -> list[Field]:
-    """Every field below ``scope``, at any depth."""
-    return [f for f in schema.fields.values() if len(f.path) > len(scope) and f.path[: len(scope)] == scope]
-
-
-def _chain(scope: Scope, floor: Scope) -> list[Scope]:
-    """``scope`` and its parents down to ``floor`` (array levels stepped over)."""
-    out = []
-    here = scope
-    while True:
-        out.append(here)
-        if len(here) <= len(floor):
-            return out
-        here = here[:-1]
-        if here and here[-1] == ITEMS:
-            here = here[:-1]
-
-
-def find(schema: Schema, scope: Scope, floor: Scope, label: str) -> Field | None:
-    """The field titled (or seed-labelled) ``label`` nearest to ``scope``: titles first, then shallowest."""
-    wanted = norm(label)
-    for level in _chain(scope, floor):
-        found = [f for f in children_of(schema, level) if wanted in (norm(f.title), norm(f.seed_label))]
-        if found:
-            found.sort(key=lambda f: (norm(f.title) != wanted, len(f.path)))
-            return found[0]
-    return None
-
-
-def same_label(schema: Schema, scope: Scope, floor: Scope, label: str) -> list[Field]:
-    """Fields sharing the seed label ``label`` (``Used`` gives used, total and ``Used %``), in schema order."""
-    wanted = norm(label)
-    for level in _chain(scope, floor):
-        found = [
-            f
-            for f in children_of(schema, level)
-            if not f.is_container
-            and (norm(f.seed_label) == wanted or norm(f.title) == wanted or norm(f.title).startswith(wanted + " "))
-        ]
-        if found:
-            return found
-    return []
-
-
-def section_for(schema: Schema, heading: str, group: str) -> str:
-    """The key of the body section labelled ``heading`` in the form section ``group`` ("" for none)."""
-    for section in schema.sections:
-        if norm(section.group) == norm(group) and norm(heading) == norm(section.seed_label):
-            return section.key
-    return ""
-
-
-def _literal_before_blanks(tline: TLine) -> list[str]:
-    out, text = [], ""
-    for token in tline.tokens:
-        if isinstance(token, Lit):
-            text += token.text
-        elif isinstance(token, Box):
-            text = ""
-        else:
-            out.append(text)
-            text = ""
-    return out
-
-
 def resolve_blanks(schema: Schema, tline: TLine, scope: Scope, floor: Scope) -> list[Target]:
     """Fields for each blank of a labelled line (see the module docstring for the rules)."""
-    before = _literal_before_blanks(tline)
+    before = literal_before_blanks(tline)
     heads = labels_in(before[0]) if before else []
     head = heads[0] if heads else ""
     line_scope = scope
@@ -139,8 +84,7 @@ def resolve_blanks(schema: Schema, tline: TLine, scope: Scope, floor: Scope) -> 
         if found is not None and found.type == "object":
             line_scope = found.path
         chosen.append(found)
-        if found is not None:
-            taken.add(found.name)
+        taken.update([found.name] if found is not None else [])
     targets: list[Target] = []
     for index, found in enumerate(chosen):
         label = (labels_in(before[index]) or [head])[-1]
@@ -209,33 +153,7 @@ class Section:
     entries: list[Entry] = field(default_factory=list)
 
 
-LineResolver = Callable[[Entry, tuple[str, ...]], list[Target]]
-
-
-def _signature(entry: Entry) -> str:
-    lines = [entry.tline.text, *(t.text for t in entry.attached)]
-    return "\n".join(NUMBERED.sub(r"\1#\3\4", line) for line in lines)
-
-
-def _best_run(members: list[Entry]) -> tuple[int, int, int] | None:
-    """(start, period, count) of the longest run of repeated lines holding a value line."""
-    best: tuple[int, int, int] | None = None
-    for start in range(len(members)):
-        for period in range(1, (len(members) - start) // 2 + 1):
-            unit = [_signature(e) for e in members[start : start + period]]
-            if not any(e.kind == "value" for e in members[start : start + period]):
-                continue
-            count = 1
-            while [_signature(e) for e in members[start + count * period : start + (count + 1) * period]] == unit:
-                count += 1
-            if count >= 2 and (best is None or period * count > best[1] * best[2]):
-                best = (start, period, count)
-        if best is not None:
-            return best
-    return best
-
-
-def collapse(schema: Schema, section: Section) -> None:
+def collapse(section: Section) -> None:
     """Replace each run of repeated lines in a group by one slot entry."""
     out: list[Entry] = []
     entries = section.entries
@@ -250,7 +168,7 @@ def collapse(schema: Schema, section: Section) -> None:
         while end < len(entries) and entries[end].kind not in ("header", "heading"):
             end += 1
         members = entries[index:end]
-        run = _best_run(members)
+        run = best_run([([e.tline.text, *(t.text for t in e.attached)], e.kind == "value") for e in members])
         if run is None:
             continue
         start, period, count = run
@@ -265,10 +183,7 @@ def collapse(schema: Schema, section: Section) -> None:
 
 
 def _array_of(schema: Schema, section: Section, slot: Entry) -> str | None:
-    header = next(
-        (e for e in reversed(section.entries[: section.entries.index(slot)]) if e.kind == "header"),
-        None,
-    )
+    header = next((e for e in reversed(section.entries[: section.entries.index(slot)]) if e.kind == "header"), None)
     if header is not None:
         if header.scope and header.scope[-1] == ITEMS:
             return ".".join(header.scope[:-1])
@@ -283,94 +198,28 @@ def _array_of(schema: Schema, section: Section, slot: Entry) -> str | None:
     return None
 
 
-def resolve_unit(schema: Schema, section: Section, slot: Entry, resolve: LineResolver) -> None:
+def resolve_unit(schema: Schema, section: Section, slot: Entry) -> None:
     """Give every blank of the slot's unit its field, relative to one item of the slot's array."""
-    array = _array_of(schema, section, slot)
-    slot.array = array
-    if array is None:
-        for entry in slot.unit:
-            if entry.kind == "value":
-                entry.targets = resolve(entry, slot.scope)
-        return
-    spec = schema.fields[array]
-    if not spec.is_container:  # a list of text: each repetition is one item
+    array = slot.array = _array_of(schema, section, slot)
+    spec = schema.fields[array] if array is not None else None
+    if spec is not None and not spec.is_container:  # a list of text: each repetition is one item
         for entry in slot.unit:
             entry.scope = spec.path
-            entry.targets = [Target((array + ITEMS,), label=spec.title) for _ in entry.tline.blanks]
+            entry.targets = [Target((spec.name + ITEMS,), label=spec.title) for _ in entry.tline.blanks]
         return
-    scope = (*spec.path, ITEMS)
+    scope = (*spec.path, ITEMS) if spec is not None else slot.scope
     for entry in slot.unit:
-        entry.scope = scope
+        entry.scope = scope if spec is not None else entry.scope
         if entry.kind == "value":
-            entry.targets = resolve(entry, scope)
+            entry.targets = resolve_blanks(schema, entry.tline, scope, section.scope)
+    if spec is None:
+        return
     taken = {name for entry in slot.unit for target in entry.targets for name in target.fields}
     free = [f for f in schema.children(scope) if f.name not in taken and not f.choices]
     for entry in slot.unit:
         for index, target in enumerate(entry.targets):
             if not target.resolved and free:
                 entry.targets[index] = Target((free.pop(0).name,), label=target.label)
-
-
-def _literal(text: str) -> str:
-    out = ""
-    for chunk in re.split(r"(\s+)", text):
-        if chunk.isspace():
-            out += r"\s*"
-        elif chunk:
-            out += re.escape(chunk)
-    return out
-
-
-def line_pattern(schema: Schema, entry: Entry) -> re.Pattern[str]:
-    """A forgiving pattern for a filled-in copy of a value line: one group per blank.
-
-    Spacing and case may differ; the unit written after a blank (``GB``, ``%``)
-    and a ``$`` before it may be left out; so may whatever follows the last blank.
-    """
-    units: list[str] = []
-    for target in entry.targets:
-        spec = schema.fields.get(target.fields[0]) if target.fields else None
-        units.append((spec.unit or "") if spec is not None else "")
-    tokens = list(entry.tline.tokens)
-    blanks = sum(isinstance(t, Blank) for t in tokens)
-    parts, seen = [r"^\s*"], 0
-    for position, token in enumerate(tokens):
-        if isinstance(token, Box):
-            group = "?P<mark>" if position == 0 else "?:"
-            parts.append(rf"\[\s?({group}[^\]\s]?)\s?\]")
-        elif isinstance(token, Blank):
-            if token.placeholder and position == 0:
-                parts.append(rf"\[\s*(?P<b{seen}>[^\]]*?)\s*\]")
-            else:
-                parts.append(rf"\s*(?P<b{seen}>.*?)")
-            seen += 1
-        else:
-            parts.append(_lit_pattern(token, position, units[seen - 1] if seen else "", seen == blanks and seen > 0))
-    parts.append(r"\s*$")
-    return re.compile("".join(parts), re.IGNORECASE)
-
-
-def _lit_pattern(token: Lit, position: int, unit: str, trailing: bool) -> str:
-    text = token.text
-    out = ""
-    if position == 0:
-        number = NUMBERED.match(text)
-        if number:
-            text = text[number.end() :]
-            out += r"\d+[.)]\s*"
-        stripped = text.lstrip()
-        if stripped.startswith("- "):
-            text = stripped[2:]
-            out += r"(?:[-*\u2022]\s*)?"
-    body = text.strip()
-    if unit and norm(body).startswith(norm(unit)):
-        out += rf"\s*(?:{re.escape(unit)})?"
-        body = body[len(unit) :]
-    dollar = body.endswith("$")
-    if dollar:
-        body = body[:-1]
-    out += r"\s*" + _literal(body) + r"\s*" + (r"\$?" if dollar else "")
-    return f"(?:{out})?" if trailing else out
 
 
 @dataclass
@@ -384,27 +233,13 @@ class Layout:
     def placed(self) -> set[str]:
         """Every field some blank, box or heading of the form fills."""
         names: set[str] = set()
-        for entry in self.entries():
+        for entry in (unit for s in self.sections for e in s.entries for unit in [e, *e.unit]):
             for target in entry.targets + [t for o in entry.options for t in o.targets]:
                 names.update(n.removesuffix(ITEMS) for n in target.fields)  # x[]: the items of list x
             names.update(entry.block.fields if entry.block else ())
             names.update([entry.choice] if entry.choice else [])
-        for section in self.sections:
-            for entry in section.entries:
-                names.update(entry.defaults)
+            names.update(entry.defaults)
         return names
-
-    def slots_of(self, array: str) -> list[Entry]:
-        """The slots whose repetitions are items of ``array`` (HIGH, MEDIUM and LOW PRIORITY for action items)."""
-        return [e for s in self.sections for e in s.entries if e.kind == "slot" and e.array == array]
-
-    def entries(self) -> list[Entry]:
-        """Every entry, slot units included, in form order."""
-        out: list[Entry] = []
-        for section in self.sections:
-            for entry in section.entries:
-                out.extend(entry.unit if entry.kind == "slot" else [entry])
-        return out
 
 
 def _resolve_header(schema: Schema, section: Section, scope: Scope, entry: Entry) -> Scope:
@@ -449,10 +284,8 @@ def _option_line(schema: Schema, tline: TLine, choice: Field, scope: Scope, floo
             found = find(schema, scope, floor, f"{choice.title}: {label}") or find(schema, scope, floor, label)
             targets.append(Target((found.name,), label=label) if found else Target(label=label))
             text = ""
-    options = []
-    for match in re.finditer(r"\[ \]\s*([^\[]*)", tline.text):
-        name = re.split(r"\s+-\s+|:", match.group(1))[0].strip()
-        options.append(next((c for c in choice.choices or [] if norm(c) == norm(name)), ""))
+    names = [re.split(r"\s+-\s+|:", m.group(1))[0].strip() for m in re.finditer(r"\[ \]\s*([^\[]*)", tline.text)]
+    options = [next((c for c in choice.choices or [] if norm(c) == norm(name)), "") for name in names]
     return OptionLine(tline, options, targets)
 
 
@@ -495,6 +328,10 @@ def _classify(schema: Schema, section: Section, lines: list[TLine], index: int, 
     key = section_for(schema, tline.label or "", section.heading) if len(tline.blanks) == 1 else ""
     if key:  # Registers State: ____ (and the lines under it) is a body section
         entry.targets = [Target(section=key, label=tline.label or "")]
+    return _attach_underscores(lines, index, entry)
+
+
+def _attach_underscores(lines: list[TLine], index: int, entry: Entry) -> int:
     while index < len(lines) and lines[index].is_underscores:
         entry.attached.append(lines[index])
         index += 1
@@ -503,10 +340,7 @@ def _classify(schema: Schema, section: Section, lines: list[TLine], index: int, 
 
 def _attach_block(schema: Schema, section: Section, lines: list[TLine], index: int, entry: Entry) -> int:
     if index < len(lines) and lines[index].is_underscores:
-        while index < len(lines) and lines[index].is_underscores:
-            entry.attached.append(lines[index])
-            index += 1
-        return index
+        return _attach_underscores(lines, index, entry)
     following = next((t for t in lines[index:] if not t.is_empty), None)
     if following is not None and following.blanks:
         return index  # CONTRIBUTING FACTORS: numbered lines follow, not a block
@@ -522,20 +356,10 @@ def _attach_block(schema: Schema, section: Section, lines: list[TLine], index: i
     return end
 
 
-def _sections(lines: list[TLine]) -> list[tuple[str, list[TLine]]]:
-    out: list[tuple[str, list[TLine]]] = [("", [])]
-    for index, tline in enumerate(lines):
-        between = 0 < index < len(lines) - 1 and lines[index - 1].is_rule and lines[index + 1].is_rule
-        if between and not tline.is_rule and not tline.is_empty:
-            out.append((tline.text.strip(), []))
-        out[-1][1].append(tline)
-    return out
-
-
 def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
     """Resolve the template (default: the shipped seed form) against ``schema``."""
     layout = Layout([], schema)
-    for heading, part in _sections(lines if lines is not None else template_lines()):
+    for heading, part in form_sections(lines):
         top = [f for f in schema.children() if heading and norm(f.title) == norm(heading)]
         array = bool(top) and top[0].type == "array" and top[0].is_container
         scope: Scope = (top[0].path + ((ITEMS,) if array else ())) if top else ()
@@ -548,7 +372,7 @@ def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
             new = section.entries[before]
             if new.tline.text.strip() == heading and heading:
                 new.kind = "heading"
-        collapse(schema, section)
+        collapse(section)
         for entry in section.entries:
             _finish(schema, section, entry, layout)
         layout.sections.append(section)
@@ -558,18 +382,16 @@ def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
 def _finish(schema: Schema, section: Section, entry: Entry, layout: Layout) -> None:
     """Resolve the blanks of a value line (inside a slot, relative to the array item)."""
     if entry.kind == "slot":
-        resolve_unit(schema, section, entry, lambda e, s: resolve_blanks(schema, e.tline, s, section.scope))
-        units = entry.unit
-    else:
-        if entry.kind == "value" and not entry.targets:
-            entry.targets = resolve_blanks(schema, entry.tline, entry.scope, section.scope)
-        units = [entry]
-    for unit in units:
+        resolve_unit(schema, section, entry)
+    elif entry.kind == "value" and not entry.targets:
+        entry.targets = resolve_blanks(schema, entry.tline, entry.scope, section.scope)
+    for unit in entry.unit if entry.kind == "slot" else [entry]:
         for target in unit.targets + [t for o in unit.options for t in o.targets]:
             if not target.resolved:
                 layout.unresolved.append((unit.tline.number, target.label))
         if unit.kind == "value":
-            unit.pattern = line_pattern(schema, unit)
+            fields = [schema.fields.get(t.fields[0]) if t.fields else None for t in unit.targets]
+            unit.pattern = line_pattern(unit.tline, [(f.unit or "") if f is not None else "" for f in fields])
 
 
 @lru_cache(maxsize=4)

@@ -250,7 +250,7 @@ def slot_items(layout: Layout, meta: dict[str, Any], slot: Entry) -> list[Any]:
         node = node.get(part) if isinstance(node, dict) else None
     if not isinstance(node, list):
         return []
-    slots = layout.slots_of(slot.array or "")
+    slots = _slots_of(layout, slot.array or "")
     mine = [i for i in node if _belongs(i, slot)]
     if slots and slot is slots[0]:
         mine += [i for i in node if not any(_belongs(i, s) for s in slots)]
@@ -263,7 +263,7 @@ def form_order(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
 
     out = copy.deepcopy(meta)
     for array in {e.array for s in layout.sections for e in s.entries if e.kind == "slot" and e.array}:
-        slots = layout.slots_of(array)
+        slots = _slots_of(layout, array)
         if len(slots) < 2:
             continue
         node: Any = out
@@ -273,6 +273,11 @@ def form_order(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict) and isinstance(node.get(path[-1]), list):
             node[path[-1]] = [item for slot in slots for item in slot_items(layout, meta, slot)]
     return out
+
+
+def _slots_of(layout: Layout, array: str) -> list[Entry]:
+    """The slots whose repetitions are items of ``array`` (HIGH, MEDIUM and LOW PRIORITY for action items)."""
+    return [e for s in layout.sections for e in s.entries if e.kind == "slot" and e.array == array]
 
 
 def _belongs(item: Any, slot: Entry) -> bool:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from failurelog.core.annotations import get as annotation
 from failurelog.core.atomic import write_new
 from failurelog.core.branches import used_ids
 from failurelog.core.errors import FailurelogError, FormError
@@ -19,6 +18,7 @@ from failurelog.core.ids import IdFormat
 from failurelog.core.loader import load
 from failurelog.core.paths import display_path
 from failurelog.core.repository import find_file, find_files
+from failurelog.core.roles import flagged
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.values import values_at
 from failurelog.seedform import layout, reader, settle, to_incident, writer
@@ -154,10 +154,10 @@ KEPT_ELSEWHERE = "not in this repository when imported (named on the paper form)
 
 def mark_kept_elsewhere(schema: Schema, draft: Draft, known: set[str]) -> None:
     """Mark references to incidents not in the repository as kept elsewhere, with a note for each."""
+    externals = flagged(schema, "x-incident-external")
     for spec in schema.reference_fields:
         parent_name = spec.name.rsplit(".", 1)[0] if "." in spec.name else ""
-        siblings = [f for f in schema.fields.values() if annotation(f.schema, "x-incident-external")]
-        external = next((f for f in siblings if f.name.rsplit(".", 1)[0] == parent_name), None)
+        external = next((f for f in externals if f.name.rsplit(".", 1)[0] == parent_name), None)
         if external is None:
             continue
         for path, value in values_at(draft.meta, spec.name):
@@ -186,12 +186,13 @@ def import_files(root: Path, sources: list[Path], *, dry_run: bool = False) -> l
 
 def incident_parts(root: Path, incident_id: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Front matter and body sections of an incident (refused when its front matter cannot be read)."""
-    path = find_file(root, load_schema(root).ids, incident_id)
+    schema = load_schema(root)
+    path = find_file(root, schema.ids, incident_id)
     doc = load(path, display_path(path, root), root)
     if doc.meta is None:
         detail = "; ".join(f"line {p.line}: {p.message}" for p in doc.problems)
         raise FailurelogError(f"cannot read {doc.display}: {detail}")
-    return doc.meta, read_sections(load_schema(root), doc.body)
+    return doc.meta, read_sections(schema, doc.body)
 
 
 def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[dict[str, Any], dict[str, str]]:

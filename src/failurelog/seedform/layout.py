@@ -261,9 +261,8 @@ def _resolve_header(schema: Schema, section: Section, scope: Scope, entry: Entry
         entry.choice = found.name
         return found.path[:-1]
     if found.type == "object":
-        twin = [c for c in schema.children(found.path) if c.choices and norm(c.title) == norm(found.title)]
-        if twin:  # CRASH DUMP AVAILABLE: the object, and its check boxes
-            entry.choice = twin[0].name
+        twins = (c.name for c in schema.children(found.path) if c.choices and norm(c.title) == norm(found.title))
+        entry.choice = next(twins, None)  # CRASH DUMP AVAILABLE: the object, and its check boxes
         return found.path
     if found.is_container:
         return (*found.path, ITEMS)

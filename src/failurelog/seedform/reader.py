@@ -27,10 +27,9 @@ from typing import Any
 
 from failurelog.core.schema import Schema
 from failurelog.seedform.layout import Entry, Layout
-from failurelog.seedform.template import NUMBERED, after_label, first_label, norm, only_label
+from failurelog.seedform.template import NUMBERED, UNDERSCORES, after_label, first_label, norm, only_label
 
 InstancePath = tuple[str | int, ...]
-
 
 #: The body section that keeps lines the form has no place for (and the ``[failurelog]`` lines).
 NOTES_SECTION = "additional_notes"
@@ -69,11 +68,7 @@ def section_text(schema: Schema, key: str, lines: list[str]) -> str:
 
 
 TAG = "[failurelog]"
-
-
 _LINE = re.compile(r"^\s*\[failurelog\]\s+(?P<path>[A-Za-z0-9_.\[\]]+):\s?(?P<value>.*)$")
-
-
 _PART = re.compile(r"([a-z0-9_]+)((?:\[\d+\])*)")
 
 
@@ -115,17 +110,8 @@ def format_path(path: InstancePath) -> str:
 
 
 _EQUALS_RULE = re.compile(r"^\s*={5,}\s*$")
-
-
 _DASH_RULE = re.compile(r"^\s*-{5,}\s*$")
-
-
-_UNDERSCORES = re.compile(r"^\s*_{3,}\s*$")
-
-
 _LEAD_BOX = re.compile(r"^\s*\[\s?[xX*\u2713\u2714]?\s?\]")
-
-
 _LEAD_BRACKET = re.compile(r"^\s*\[(?!\s?[xX*\u2713\u2714]?\s?\])")
 
 
@@ -266,7 +252,7 @@ class _Reader:
         if self.pending is not None and self.sink is not None and self.mode == "block":
             self.sink.extra.append(self.pending)
         self.after_rule, self.pending = False, None
-        if _UNDERSCORES.match(text):
+        if UNDERSCORES.match(text):
             return
         found = self.find(text) if text.strip() else None
         boxed = self.mode == "options" and self.sink is not None and _LEAD_BOX.match(text)
@@ -315,7 +301,7 @@ class _Reader:
         if entry.kind == "header":
             self.header = entry.tline.text.strip()
             inline = after_label(text)
-            if inline and not _UNDERSCORES.match(inline):
+            if inline and not UNDERSCORES.match(inline):
                 hit.extra.append((number, inline))
             if entry.block is not None or entry.choice:
                 self.sink, self.mode = hit, "block" if entry.block is not None else "options"

@@ -258,8 +258,6 @@ def _sequence(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
 
 
 _BlockDumper.add_representer(str, _text)
-
-
 _BlockDumper.add_representer(list, _sequence)
 
 

@@ -9,11 +9,13 @@ Additional Notes; both are reported as warnings with the form's line number.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import Any
 
 from failurelog.core import yamlio
 from failurelog.core.primary import primary_from_system
+from failurelog.core.roles import action_lists
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform.layout import Layout, Target
 from failurelog.seedform.reader import (
@@ -231,8 +233,6 @@ class _Builder:
 
 
 def _split_words(text: str, word: str, count: int) -> list[str]:
-    import re
-
     return re.split(rf"\s+{word}\s+", text, maxsplit=count - 1, flags=re.IGNORECASE)
 
 
@@ -276,17 +276,17 @@ def build(layout: Layout, reading: Reading) -> Draft:
 
 
 def _finish_items(builder: _Builder, schema: Schema) -> None:
-    """A ticked box before an item (``[X] Action:``) means done: its Status, if not given, is the last stage."""
+    """A ticked box before an action (``[X] Action:``) means done: its status, if not given, is its list's done one."""
     for hit in builder.marked:
         assert hit.slot is not None and hit.slot.array is not None
         index = builder.items.get((id(hit.slot), hit.rep))
-        status = [f for f in schema.children((*schema.fields[hit.slot.array].path, ITEMS)) if f.key == "status"]
-        if index is None or not status or not status[0].choices:
+        actions = next((a for a in action_lists(schema) if a.field.name == hit.slot.array and a.done), None)
+        if index is None or actions is None:
             continue
-        done = status[0].choices[-1]
-        item = builder._container(schema.fields[hit.slot.array].path, create_list=True)[index]
-        if status[0].key not in item and builder.set(builder._instance(status[0].name, index), done, "[X]", hit.line):
-            builder.note(hit.line, status[0].name.replace(ITEMS, f"[{index}]"), f"ticked box taken as Status {done!r}")
+        done, name = actions.done[0], f"{actions.field.name}{ITEMS}.{actions.status}"
+        item = builder._container(actions.field.path, create_list=True)[index]
+        if actions.status not in item and builder.set(builder._instance(name, index), done, "[X]", hit.line):
+            builder.note(hit.line, name.replace(ITEMS, f"[{index}]"), f"ticked box taken as Status {done!r}")
 
 
 def _unplaced_defaults(builder: _Builder, layout: Layout) -> None:

@@ -25,10 +25,12 @@ would have given.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 from failurelog.core import yamlio
+from failurelog.core.roles import action_lists
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.seedform.layout import Entry, Layout, OptionLine, Target
 from failurelog.seedform.reader import NOTES_SECTION, TAG, InstancePath, format_path
@@ -36,8 +38,6 @@ from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, TLine, clean
 from failurelog.seedform.values import format_value, join_items, parse_text, split_items
 
 _FENCED = re.compile(r"^```text\n(.*)\n```$", re.DOTALL)
-
-
 #: A unit written as a symbol in front of the blank (``Financial Loss: $____``).
 SYMBOLS = {"USD": "$"}
 
@@ -186,8 +186,8 @@ class _Renderer:
         return True
 
     def done(self, entry: Entry, item: Any) -> bool:
-        status = [f for f in self.schema.children(entry.scope) if f.key == "status" and f.choices]
-        return bool(status and isinstance(item, dict) and item.get("status") == (status[0].choices or [""])[-1])
+        actions = next((a for a in action_lists(self.schema) if (*a.field.path, ITEMS) == entry.scope), None)
+        return bool(actions and isinstance(item, dict) and item.get(actions.status) in actions.done)
 
     def fill_block(self, attached: list[TLine], content: list[str]) -> None:
         self.out.extend(content)
@@ -259,8 +259,6 @@ def slot_items(layout: Layout, meta: dict[str, Any], slot: Entry) -> list[Any]:
 
 def form_order(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``meta`` with arrays spread over several slots in the order the form prints them."""
-    import copy
-
     out = copy.deepcopy(meta)
     for array in {e.array for s in layout.sections for e in s.entries if e.kind == "slot" and e.array}:
         slots = _slots_of(layout, array)

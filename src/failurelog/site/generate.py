@@ -6,13 +6,15 @@
 (:func:`failurelog.site.writer.write_tree`: only files whose content changed,
 removing files no longer generated). The bodies' HTML and the exports come from
 the render cache when their inputs are unchanged (:mod:`failurelog.site.rendercache`). Within one process
-a second call with unchanged inputs returns at once, so ``failurelog build``
+a second call with unchanged inputs (the files read, the build date, the engine, and the git state: every
+ref and the index, so a commit that changes no file is seen) returns at once, so ``failurelog build``
 and the MkDocs hook it triggers do the work once.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -82,8 +84,34 @@ def load_model(root: Path, today: date | None = None) -> Model:
     return build_model(docs, schema, today or build_date())
 
 
+def _git_state(root: Path) -> tuple[Any, ...]:
+    """Every ref's commit (HEAD first) and the index's stat; empty outside git.
+
+    A commit or a staged change leaves the files alone and still changes the history the pages show (other
+    branches: the ids they hold, which validation checks against).
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--git-path", "index", "HEAD", "--all"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    lines = done.stdout.split()
+    if not lines:  # not a repository
+        return ()
+    try:
+        index = (root / lines[0]).stat()
+    except OSError:
+        return tuple(lines[1:])
+    return (*lines[1:], index.st_mtime_ns, index.st_size, index.st_ino)
+
+
 def input_signature(root: Path, today: date) -> tuple[Any, ...]:
-    """The build date and the path, time and size of every file the tree is generated from."""
+    """The build date, the git state (:func:`_git_state`) and the path, time and size of every file read."""
     stats = []
     for base in (INCIDENTS_DIR, DOCS_DIR, SCHEMA_FILE, INVENTORY_SCHEMA, INVENTORY_FILE, TEMPLATE_FILE, CONFIG_FILE):
         path = root / base
@@ -94,7 +122,7 @@ def input_signature(root: Path, today: date) -> tuple[Any, ...]:
             except OSError:
                 continue
             stats.append((str(p), st.st_mtime_ns, st.st_size))
-    return (today, tuple(stats))
+    return (today, _git_state(root), tuple(stats))
 
 
 _MEMO: dict[Path, tuple[tuple[Any, ...], Prepared]] = {}
@@ -142,7 +170,11 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
         result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
     rendercache.finish(root)
     (docs_dir.parent / BROKEN_MARK).unlink(missing_ok=True)
-    _MEMO[docs_dir] = (key, result)
+    # Reading the history ran ``git status``, which may rewrite the index (its stat cache): keep the git state
+    # as the build left it, or the next call would build again for nothing (a commit made during the build is
+    # then taken as built: the price of not locking the repository).
+    today_, _git_before, files = key[1]
+    _MEMO[docs_dir] = ((engine, (today_, _git_state(root), files)), result)
     return result
 
 

@@ -111,7 +111,7 @@ def _git_state(root: Path) -> tuple[Any, ...]:
 
 
 def input_signature(root: Path, today: date) -> tuple[Any, ...]:
-    """The build date, the git state (:func:`_git_state`) and the path, time and size of every file read."""
+    """The build date and the path, time and size of every file the tree is generated from."""
     stats = []
     for base in (INCIDENTS_DIR, DOCS_DIR, SCHEMA_FILE, INVENTORY_SCHEMA, INVENTORY_FILE, TEMPLATE_FILE, CONFIG_FILE):
         path = root / base
@@ -122,7 +122,7 @@ def input_signature(root: Path, today: date) -> tuple[Any, ...]:
             except OSError:
                 continue
             stats.append((str(p), st.st_mtime_ns, st.st_size))
-    return (today, _git_state(root), tuple(stats))
+    return (today, tuple(stats))
 
 
 _MEMO: dict[Path, tuple[tuple[Any, ...], Prepared]] = {}
@@ -142,7 +142,8 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
     root = root.resolve()
     day = today or build_date()
     docs_dir = (out or root / BUILD_DIR / "docs").resolve()
-    key = (engine, input_signature(root, day))
+    inputs = input_signature(root, day)
+    key = (engine, inputs, _git_state(root))
     memo = _MEMO.get(docs_dir)
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
@@ -173,8 +174,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
     # Reading the history ran ``git status``, which may rewrite the index (its stat cache): keep the git state
     # as the build left it, or the next call would build again for nothing (a commit made during the build is
     # then taken as built: the price of not locking the repository).
-    today_, _git_before, files = key[1]
-    _MEMO[docs_dir] = ((engine, (today_, _git_state(root), files)), result)
+    _MEMO[docs_dir] = ((engine, inputs, _git_state(root)), result)
     return result
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
 
-from failurelog.analysis.similar import gc_paused
 from failurelog.core import roles
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.schema import Field
 from failurelog.model.incident import Incident, Model
 

@@ -12,10 +12,10 @@ from failurelog.analysis.similar import (
     Index,
     Suggestion,
     build_index,
-    gc_paused,
     suggest,
 )
 from failurelog.core.annotations import get as annotation
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import Field
 from failurelog.core.values import values_at

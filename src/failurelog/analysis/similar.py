@@ -15,18 +15,17 @@ by :class:`collections.Counter`, and a few are scored exactly (bench/README.md).
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 from operator import itemgetter
 
 from failurelog.analysis import signatures as sig
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.roles import Channel, similarity_channels
 from failurelog.model.incident import Incident, Model
 
@@ -232,22 +231,6 @@ def _raw_features(
                 row.append(words(channel_text(incident, channel)))
         out.append(row)
     return out
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside.
-
-    These loops allocate millions of small acyclic objects, and each full
-    collection would walk every object of the loaded incidents again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_index(

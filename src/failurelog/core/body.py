@@ -14,8 +14,11 @@ _MARK = re.compile(r"\n(?:[ ]{0,3}(`{3,}|~{3,})|(#{1,6})[ \t]+(.*)$)", re.MULTIL
 
 
 def _heading_text(rest: str) -> str:
-    """What :data:`_HEADING`'s lazy group keeps of the line after the hashes and blanks: its trailing blanks, then
-    closing hashes, then blanks before them stripped (the longest such tail; one pass each, no backtracking)."""
+    """What :data:`_HEADING`'s lazy group keeps of the line after the hashes and blanks.
+
+    Its trailing blanks, then closing hashes, then the blanks before them are stripped: the longest such
+    tail, as the lazy group leaves it, in one pass each instead of a match at every position.
+    """
     return rest.rstrip(" \t").rstrip("#").rstrip(" \t")
 
 

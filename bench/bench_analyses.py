@@ -13,6 +13,8 @@ related (signatures included), patterns, recurrences, the follow-through of
 actions with "the fix did not hold", the home page's and actions page's
 lists, KPIs, statistics and asset histories. ``all`` is their sum; the
 signatures alone are timed apart as a part of related (not added twice).
+The bodies' split into sections is timed first, with the cyclic collector
+paused, as a build pays for it: inside ``related()``, the first to read them.
 ``--src`` times another checkout's ``src`` (main, for a before/after) with
 this same script and corpus. Prints the median of RUNS runs, in CPU seconds of
 this process (``time.process_time``: on a shared machine at load 5-12 the wall

@@ -202,27 +202,37 @@ def _candidates(lines: list[str], every: str, present: list[str]) -> list[int]:
     parts are the lines lower-cased (a line holds no line break). Both tests
     run in bulk over joined texts, and a place found in one is turned into the
     line holding it by counting the line breaks before it, instead of testing
-    each line in turn.
+    each line in turn. A line whose only hint is ``edac `` can give nothing but
+    an EDAC error, so only the lines :data:`_EDAC` matches are kept for it.
     """
     lows = every.split("\n")
     if len(lows) != len(lines):  # cannot happen for lines from splitlines(); read them all then
         return list(range(len(lines)))
     found: set[int] = set()
     for word in present:
+        holding = []
         at, n, counted = every.find(word), 0, 0
         while at != -1:
             n += every.count("\n", counted, at)  # the line breaks before it, counted once
             counted = at
-            found.add(n)
+            holding.append(n)
             end = every.find("\n", at)  # then the next line holding it
             at = every.find(word, end + 1) if end != -1 else -1
+        found.update([n for n in holding if _EDAC.search(lines[n])] if word == "edac " else holding)
     joined = "\n" + "\n".join(lines)  # a driver's name after a line break: a line starting with it
-    n = counted = 0
-    for m in _NIC_FIRST.finditer(joined):
-        n += joined.count("\n", counted, m.start())  # the line breaks before it, counted once
-        counted = m.start()
-        found.add(n)
+    found.update(_breaks_before(joined, [m.start() for m in _NIC_FIRST.finditer(joined)]))
     return sorted(found)
+
+
+def _breaks_before(text: str, places: list[int]) -> list[int]:
+    """How many line breaks ``text`` has before each of ``places`` (in increasing order), each counted once."""
+    out = []
+    n = counted = 0
+    for at in places:
+        n += text.count("\n", counted, at)
+        counted = at
+        out.append(n)
+    return out
 
 
 def _hardware(lines: list[str]) -> list[Signature]:

@@ -36,9 +36,9 @@ class Incident:
     body: str = field(default="", repr=False)
     source: str = ""
 
-    @property
+    @cached_property
     def month(self) -> str:
-        """``YYYY-MM`` of the UTC start."""
+        """``YYYY-MM`` of the UTC start (kept: the analyses group every incident by month several times)."""
         return self.occurred_at.strftime("%Y-%m")
 
     @property

@@ -222,7 +222,7 @@ def test_pattern_figures(ctx: Context) -> None:
     gw = next(v for v in hosts.values if v.value == "md-gw-03")
     assert gw.count == 3
     assert gw.total_downtime == pytest.approx(14 + 42.5 + 6)
-    assert gw.mean_time_to_recover == pytest.approx((14 + 42.5) / 2)
+    assert gw.recovery.every.mean == pytest.approx((14 + 42.5) / 2)
     assert gw.first_seen.date().isoformat() == "2026-01-15"
     assert gw.by_month == {"2026-01": 1, "2026-03": 2}
 

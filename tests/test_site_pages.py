@@ -213,7 +213,7 @@ def test_suggestions_give_their_reasons(ctx: Context) -> None:
     from failurelog.analysis.similar import describe
 
     reasons = " ".join(describe(found[0].shared))
-    assert "same Hostname: md-gw-03" in reasons
+    assert "same host: md-gw-03" in reasons
     assert "similar Error Messages" in reasons and "hang" in reasons
 
 

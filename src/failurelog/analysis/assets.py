@@ -28,6 +28,7 @@ from typing import Any
 from failurelog.analysis.figures import Recovery, recovery_split
 from failurelog.analysis.patterns import unique_slugs
 from failurelog.core.annotations import get as annotation
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.inventory import Entry, Inventory
 from failurelog.core.primary import PrimarySpec, asset_failed, mirrored_fields, name_field, primary_specs
 from failurelog.core.schema import ITEMS, Field, Schema
@@ -222,6 +223,7 @@ def _figures(model: Model, history: AssetHistory, start: date) -> None:
         setattr(history, attr, sum(known) if known else None)
 
 
+@gc_paused()
 def asset_report(model: Model, inventory: Inventory | None = None) -> AssetReport:
     """Every asset any incident names (and every inventory entry), with its history and figures."""
     inventory = inventory or Inventory()

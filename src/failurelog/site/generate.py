@@ -94,13 +94,12 @@ def _git_state(root: Path) -> tuple[Any, ...]:
         done = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--git-path", "index", "HEAD", "--all"],
             capture_output=True,
-            text=True,
             timeout=60,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return ()
-    lines = done.stdout.split()
+    lines = done.stdout.decode("utf-8", "replace").split()  # a damaged ref file may hold any bytes
     if not lines:  # not a repository
         return ()
     try:

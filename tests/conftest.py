@@ -41,6 +41,17 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _compiled_quick_check() -> None:
+    """The project schema's compiled check, as a long-lived process has it (``validate.run.use_quick_check``).
+
+    Most tests validate a few dozen files many times over in one process; with the check compiled, a valid
+    file skips the full validator there as in ``serve``. Compiled once per schema object (a test that clears
+    the schema cache gets a fresh one, and the full validator, as a new process would).
+    """
+    load_schema(ROOT).quick_check  # noqa: B018
+
+
 @pytest.fixture(scope="session")
 def schema() -> Schema:
     """The project's incident schema."""

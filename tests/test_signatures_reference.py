@@ -24,6 +24,7 @@ from failurelog.analysis.signatures import Signature, all_signatures, log_sectio
 from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
 from failurelog.model.incident import Incident, Model, build_model
+from tests.search_corpus import SEED as SEARCH_SEED
 from tests.search_corpus import _synth
 from tests.site_helpers import ROOT
 
@@ -236,7 +237,8 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Model:
     """Three hundred synthetic incidents with planted stacks."""
     folder = tmp_path_factory.mktemp("sigref")
     synth = _synth()
-    synth.plant_stacks(sorted(synth.generate(folder, 300, seed=41)), 8, seed=13)
+    # tests/search_corpus.py's seed: bench/synth.py's checked templates are reused (most of a corpus' cost)
+    synth.plant_stacks(sorted(synth.generate(folder, 300, seed=SEARCH_SEED)), 8, seed=13)
     return build_model(load_all(folder), load_schema(folder), date(2026, 12, 1))
 
 

@@ -30,6 +30,7 @@ from failurelog.validate import run as run_module
 from failurelog.validate.cache import CACHE_DIR, CACHE_FILE, FORMAT, Cache
 from failurelog.validate.run import Report, validate
 from tests.cli_helpers import run_cli
+from tests.search_corpus import SEED as SEARCH_SEED
 from tests.search_corpus import _synth
 from tests.test_cases import EXPECTED as CASE_EXPECTED
 from tests.test_cases import place
@@ -73,7 +74,8 @@ def _refer(path: Path, entries: list[dict[str, str]]) -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """30 synthetic incidents, the later ones naming earlier ones in every way the rules judge."""
     root = tmp_path_factory.mktemp("corpus")
-    paths = sorted(_synth().generate(root, COUNT))
+    # tests/search_corpus.py's seed: bench/synth.py's checked templates are reused (most of a corpus' cost)
+    paths = sorted(_synth().generate(root, COUNT, seed=SEARCH_SEED))
     facts = [_split(p)[0] for p in paths]
     ids = [str(f["id"]) for f in facts]
     day = [str(f["occurred_at"])[:10] for f in facts]

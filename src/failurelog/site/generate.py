@@ -38,6 +38,8 @@ from failurelog.validate.run import validate_documents
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
+#: The engines that read a relative link of raw HTML from the page's source file (see ``site.html.href``).
+LINKS_FROM_SOURCE = ("zensical",)
 #: Beside the tree while it holds only an error page (see :func:`prepare_broken`).
 BROKEN_MARK = "broken"
 
@@ -104,15 +106,15 @@ def _counted(files: Iterable[tuple[str, str | bytes]], advance: Advance) -> Iter
         advance(1)
 
 
-def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -> Prepared:
-    """Validate, analyse and write the Markdown tree of the repository at ``root``.
+def prepare(root: Path, *, today: date | None = None, out: Path | None = None, engine: str = "mkdocs") -> Prepared:
+    """Validate, analyse and write the Markdown tree of the repository at ``root``, for ``engine`` to build.
 
     Raises :class:`ValidationFailed` (nothing written) when an incident is invalid.
     """
     root = root.resolve()
     day = today or build_date()
     docs_dir = (out or root / BUILD_DIR / "docs").resolve()
-    key = input_signature(root, day)
+    key = (engine, input_signature(root, day))
     memo = _MEMO.get(docs_dir)
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
@@ -125,6 +127,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
             model,
             edit_base(config),
             directory_urls=config.get("use_directory_urls") is not False,
+            links_from_source=engine in LINKS_FROM_SOURCE,
             history=history,
             markdown=extension_spec(config),
             inventory=read_inventory(root, asset_kind_names(model.schema)),

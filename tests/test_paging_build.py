@@ -7,6 +7,7 @@ followed to a file of the site, and every link to a signature's entry to a page 
 
 from __future__ import annotations
 
+import json
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
@@ -99,6 +100,11 @@ def test_every_link_of_a_paged_site_resolves(
     second = site / ("incidents/index/page-2/index.html" if directory_urls else "incidents/index/page-2.html")
     assert second.is_file()
     assert "Incidents 3 to 4 of" in second.read_text(encoding="utf-8")
+    # The search index holds the incident pages and nothing else: not the incident index's later pages.
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [lang["page_count"] for lang in entry["languages"].values()] == [
+        len(list((repo / "incidents").rglob("SYS-*.md")))
+    ]
     # Every link, of Markdown and of raw HTML (the data tables, the cards, the badges), in every mode: Zensical
     # reads raw HTML's relative links from the source file's folder, which the generator writes them for.
     broken, followed = _broken_links(site)

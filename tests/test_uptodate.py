@@ -76,6 +76,16 @@ def test_the_key_moves_with_every_input(tmp_path: Path) -> None:
     assert len(set(keys)) == len(keys), changed
 
 
+def test_git_rewriting_its_index_leaves_the_key(tmp_path: Path) -> None:
+    # Every build runs git status, which may rewrite .git/index; that alone must not make the next build a full
+    # one (found in review: with the index's stat in the key, no warm build was ever skipped).
+    repo = _repo(tmp_path)
+    first = _key(repo)
+    _bump(repo / ".git" / "index")
+    subprocess.run(["git", "-C", str(repo), "status", "--porcelain"], check=True, capture_output=True)
+    assert _key(repo) == first
+
+
 def test_a_recorded_folder_is_current_until_anything_in_it_changes(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "incidents").mkdir(parents=True)

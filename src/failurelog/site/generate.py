@@ -81,6 +81,22 @@ def load_model(root: Path, today: date | None = None) -> Model:
     return build_model(docs, schema, today or build_date())
 
 
+def site_context(root: Path, model: Model) -> c.Context:
+    """The model's analyses and the site settings of ``mkdocs.yml``: what every page reads."""
+    config = read_config(root)
+    with phase("reading git history", unit="step"):
+        history = read_history(root, schema=model.schema)
+    with phase("analysing", unit="step"):
+        return c.build_context(
+            model,
+            edit_base(config),
+            directory_urls=config.get("use_directory_urls") is not False,
+            history=history,
+            markdown=extension_spec(config),
+            inventory=read_inventory(root, asset_kind_names(model.schema)),
+        )
+
+
 def _signature(root: Path, today: date) -> tuple[Any, ...]:
     stats = []
     for base in (INCIDENTS_DIR, DOCS_DIR, SCHEMA_FILE, INVENTORY_SCHEMA, INVENTORY_FILE, TEMPLATE_FILE, CONFIG_FILE):
@@ -117,18 +133,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
     model = load_model(root, day)
-    config = read_config(root)
-    with phase("reading git history", unit="step"):
-        history = read_history(root, schema=model.schema)
-    with phase("analysing", unit="step"):
-        ctx = c.build_context(
-            model,
-            edit_base(config),
-            directory_urls=config.get("use_directory_urls") is not False,
-            history=history,
-            markdown=extension_spec(config),
-            inventory=read_inventory(root, asset_kind_names(model.schema)),
-        )
+    ctx = site_context(root, model)
     extra = hand_written(root)
     with_home = c.HOME not in extra
     rendercache.begin(root)

@@ -63,6 +63,8 @@ class Stats:
 _bodies: dict[str, Parts] = {}
 _new: dict[str, Parts] = {}
 _used: set[str] = set()
+_outbox: tuple[dict[str, Parts], set[str]] = ({}, set())  # what take() hands over next
+_counted: set[str] = set()  # the bodies counted as rendered in this build
 _disk_key: str | None = None
 _exports: dict[str, tuple[str, str]] = {}
 _last_digest: tuple[Any, str] | None = None
@@ -93,22 +95,23 @@ def body_parts(body: str, spec: str) -> list[Part]:
         parts = tuple(render_parts(body, spec))
         if any(isinstance(part, str) and _HEADING_MARK in part for part in parts):
             return list(parts)  # the mark's token is this process' own: another would render it differently
-        found = _bodies[key] = _new[key] = parts
+        found = _bodies[key] = _new[key] = _outbox[0][key] = parts
     _used.add(key)
+    _outbox[1].add(key)
     return list(found)
 
 
 def take() -> tuple[dict[str, Parts], set[str]]:
     """The bodies rendered and the keys used since the last call (a worker sends them back with its page)."""
-    global _new, _used
-    new, used = _new, _used
-    _new, _used = {}, set()
-    return new, used
+    global _outbox
+    given, _outbox = _outbox, ({}, set())
+    return given
 
 
 def adopt(new: dict[str, Parts], used: Iterable[str]) -> None:
     """Keep what :func:`take` gave in a worker (or in this process)."""
-    stats.rendered += len(new)
+    stats.rendered += len(new.keys() - _counted)
+    _counted.update(new)
     _bodies.update(new)
     _new.update(new)
     _used.update(used)
@@ -121,6 +124,8 @@ def begin(root: Path, *, disk: bool = True) -> None:
     stats.rendered = stats.used = 0
     _new.clear()
     _used.clear()
+    _counted.clear()
+    take()
     if _disk_key == key and _bodies:
         stats.disk = "kept"
         return

@@ -21,6 +21,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,9 @@ from failurelog.authoring.renumber import renumber
 from failurelog.core import bodyhtml
 from failurelog.core.inventory import INVENTORY_FILE
 from failurelog.history import read as history_read
-from failurelog.site import context, generate, pagecache, rendercache, story
+from failurelog.model import export
+from failurelog.model.incident import Incident
+from failurelog.site import context, exports, generate, pagecache, rendercache, story
 from failurelog.site.fingerprint import DirectRead
 from failurelog.validate import parsed
 from failurelog.validate.cache import CACHE_DIR
@@ -75,7 +78,8 @@ def _fresh(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     generate._MEMO.clear()
     with monkeypatch.context() as patch:
         patch.setattr(story, "body_parts", bodyhtml.render_parts)
-        patch.setattr(rendercache, "kept_export", lambda _path, _inputs, render: render())
+        patch.setattr(exports, "json_export", lambda _schema, incidents: export.to_json(_metas(incidents)))
+        patch.setattr(exports, "csv_export", lambda schema, incidents: export.to_csv(schema, _metas(incidents)))
         patch.setattr(rendercache, "begin", lambda *_a, **_k: None)
         patch.setattr(rendercache, "finish", lambda *_a, **_k: None)
         patch.setattr(pagecache, "reuse", lambda *_a, **_k: None)
@@ -83,6 +87,10 @@ def _fresh(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
         patch.setattr(pagecache, "finish", lambda *_a, **_k: None)
         done = generate.prepare(root, today=TODAY, out=root.parent / "fresh")
     return _tree(done.docs_dir)
+
+
+def _metas(incidents: list[Incident]) -> list[dict[str, Any]]:
+    return sorted((i.meta for i in incidents), key=lambda meta: str(meta.get("id", "")))
 
 
 def _bodies(root: Path) -> set[str]:
@@ -204,8 +212,7 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
     root = tmp_path / "repo"
     subprocess.run(["cp", "-a", str(corpus), str(root)], check=True)
     monkeypatch.setattr(history_read, "datetime", _Clock)  # builds a minute apart: the same audit page
-    rendercache.forget()
-    pagecache.forget()
+    _forget()
     parsed.forget()
     first = _cached(root)
     assert rendercache.stats.rendered == len(_files(root)) == rendercache.stats.used
@@ -232,9 +239,10 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
 
 
 def _forget() -> None:
-    """What a new process starts with: no bodies and no pages kept."""
+    """What a new process starts with: no bodies, pages or export parts kept."""
     rendercache.forget()
     pagecache.forget()
+    exports.forget()
 
 
 @pytest.mark.slow
@@ -291,6 +299,7 @@ def test_a_kept_page_cannot_read_around_the_recorded_lookups(corpus: Path) -> No
         with pytest.raises(DirectRead):
             read()
     assert reads == []
-    assert tracked.incident(incident.id) is incident
-    assert [name for name, _args, _seen in reads] == ["incident"]
-    assert ctx.replay(reads)
+    assert tracked.named(incident.id) == context.Named(incident.id, incident.title, incident.page)
+    assert [name for name, _args, _seen in reads] == ["named"]
+    assert ctx.replay(reads, {})
+    assert not ctx.replay([("named", (incident.id,), "another answer")], {})

@@ -78,7 +78,7 @@ def _related(ctx: Context, incident: Incident) -> str:
         seen.append(link.source.id)
     links = []
     for ident in dict.fromkeys(seen):
-        target = ctx.incident(ident)
+        target = ctx.named(ident)
         if target is not None:
             links.append(
                 f'<a href="{h.esc(ctx.href(target.page, here))}" title="{h.esc(target.title)}">{h.esc(ident)}</a>'

@@ -50,6 +50,20 @@ Read = tuple[str, tuple[Any, ...], str]
 
 
 @dataclass(frozen=True)
+class Named:
+    """What a page shows of another incident it names: a link with its title."""
+
+    id: str
+    title: str
+    page: str
+
+
+def _named(ctx: Context, ident: str) -> Named | None:
+    found = ctx.model.by_id.get(ident)
+    return Named(found.id, found.title, found.page) if found is not None else None
+
+
+@dataclass(frozen=True)
 class Lookup:
     """A lookup into the rest of the repository: ``find(ctx, *args)``; ``shown(result)`` is what a page can see."""
 
@@ -91,11 +105,19 @@ class Context:
             self._reads.append((name, args, fingerprint(lookup.shown(found))))
         return found
 
-    def replay(self, reads: list[Read]) -> bool:
-        """Whether every lookup of ``reads`` (recorded by an earlier build) sees the same here."""
+    def replay(self, reads: list[Read], answers: dict[tuple[str, tuple[Any, ...]], str]) -> bool:
+        """Whether every lookup of ``reads`` (recorded by an earlier build) sees the same here.
+
+        ``answers`` keeps the fingerprints made here, for the other pages that made the same lookups.
+        """
         for name, args, seen in reads:
-            lookup = LOOKUPS.get(name)
-            if lookup is None or fingerprint(lookup.shown(lookup.find(self, *args))) != seen:
+            now = answers.get((name, args))
+            if now is None:
+                lookup = LOOKUPS.get(name)
+                if lookup is None:
+                    return False
+                now = answers[(name, args)] = fingerprint(lookup.shown(lookup.find(self, *args)))
+            if now != seen:
                 return False
         return True
 
@@ -121,9 +143,9 @@ class Context:
         tracked._reads, tracked._origin = reads, self
         return tracked
 
-    def incident(self, ident: str) -> Incident | None:
-        """The incident of this repository with id ``ident``, or None."""
-        return cast("Incident | None", self.read("incident", ident))
+    def named(self, ident: str) -> Named | None:
+        """The id, title and page of the incident of this repository with id ``ident``, or None."""
+        return cast("Named | None", self.read("named", ident))
 
     def links_out(self, ident: str) -> list[Link]:
         """The links incident ``ident`` makes to others."""
@@ -247,6 +269,10 @@ def value_page(index: PatternIndex, value: PatternValue) -> str:
     return f"patterns/{index.slug}/{value.slug}.md"
 
 
+def _link_ends(links: list[Link]) -> list[tuple[str, str, Field, str]]:
+    return [(link.source.id, link.target.id, link.field, link.note) for link in links]
+
+
 def _pattern_page(ctx: Context, field_name: str, value: str) -> str | None:
     index = ctx.pattern_by_field.get(field_name)
     found = ctx.pattern_lookup.get(field_name, {}).get(value)
@@ -266,13 +292,13 @@ def _history_of(ctx: Context, ident: str) -> tuple[RepositoryHistory | None, Inc
 
 
 LOOKUPS.update(
-    incident=Lookup(lambda ctx, ident: ctx.model.by_id.get(ident)),
-    links_out=Lookup(lambda ctx, ident: ctx.related.outgoing.get(ident, [])),
-    links_in=Lookup(lambda ctx, ident: ctx.related.incoming.get(ident, [])),
-    # a suggestion's index is how its reasons are worked out: what a page sees is the reasons
+    named=Lookup(_named),
+    # of a link or a suggestion a page shows the other incident through named() (its title), and the reasons
+    links_out=Lookup(lambda ctx, ident: ctx.related.outgoing.get(ident, []), _link_ends),
+    links_in=Lookup(lambda ctx, ident: ctx.related.incoming.get(ident, []), _link_ends),
     suggestions=Lookup(
         lambda ctx, ident: ctx.related.suggestions.get(ident, []),
-        lambda found: [(s.incident, s.score, s.shared) for s in found],
+        lambda found: [(s.incident.id, s.score, s.shared) for s in found],
     ),
     signatures=Lookup(lambda ctx, ident: ctx.related.signatures.get(ident, [])),
     recurrences_of=Lookup(_recurrences_of),

@@ -115,6 +115,10 @@ def _parts(value: Any, out: list[str]) -> None:
 
 def fingerprint(value: Any) -> str:
     """A digest of ``value`` that changes whenever anything a page could show of it changes."""
+    if value is None:
+        return "n"  # a lookup's most common answers (a page's path, no page) kept as they are: not hex digits
+    if isinstance(value, str):
+        return f"s{value}"
     out: list[str] = []
     _parts(value, out)
     return hashlib.sha1("\x1f".join(out).encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -32,7 +32,7 @@ from failurelog.site.values import empty, remark, value_html, with_remark
 
 def _incident_link(ctx: Context, ident: str, here: str) -> str:
     """Markdown link to an incident, with its title."""
-    target = ctx.incident(ident)
+    target = ctx.named(ident)
     if target is None:
         return m.text(ident)
     return m.link(f"{target.id}: {target.title}", target.page, here)
@@ -70,7 +70,7 @@ def related_section(ctx: Context, incident: Incident) -> str:
 def _resolved(ctx: Context, children: list[Field], item: dict[str, Any]) -> bool:
     """The item's incident reference names an incident of this repository."""
     refs = [c for c in children if annotation(c.schema, "x-incident-ref")]
-    return any(isinstance(item.get(c.key), str) and ctx.incident(item[c.key]) is not None for c in refs)
+    return any(isinstance(item.get(c.key), str) and ctx.named(item[c.key]) is not None for c in refs)
 
 
 def _item_html(ctx: Context, incident: Incident, spec: Field, item: Any) -> str:

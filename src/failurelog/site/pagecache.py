@@ -52,6 +52,7 @@ class Stats:
 
 _pages: dict[str, Kept] = {}
 _seen: set[str] = set()
+_answers: dict[tuple[str, tuple[Any, ...]], str] = {}  # the lookups' fingerprints over this build
 stats = Stats()
 
 
@@ -65,6 +66,7 @@ def begin() -> None:
     """Start a build: forget the incidents' digests of the last one (its objects are gone)."""
     fp.forget()
     _seen.clear()
+    _answers.clear()
     stats.reused = stats.rendered = 0
 
 
@@ -81,7 +83,7 @@ def reuse(ctx: c.Context, path: str, key: str) -> str | None:
     """
     _seen.add(path)
     kept = _pages.get(path)
-    if kept is None or kept.key != key or not ctx.replay(kept.reads):
+    if kept is None or kept.key != key or not ctx.replay(kept.reads, _answers):
         return None
     stats.reused += 1
     rendercache.adopt({}, kept.bodies)
@@ -99,7 +101,7 @@ def render(call: partial[str]) -> tuple[str, list[c.Read]]:
 def keep(path: str, key: str, reads: list[c.Read], text: str, bodies: set[str]) -> None:
     """Keep a page just rendered (``bodies``: the render cache's keys of the bodies it shows)."""
     stats.rendered += 1
-    _pages[path] = Kept(key, reads, text, frozenset(bodies))
+    _pages[path] = Kept(key, list(dict.fromkeys(reads)), text, frozenset(bodies))
 
 
 def finish() -> None:

@@ -14,9 +14,8 @@ from functools import partial
 from importlib import resources
 
 from failurelog.core.parallel import fork_imap
-from failurelog.model import export
 from failurelog.site import context as c
-from failurelog.site import pagecache, rendercache
+from failurelog.site import exports, pagecache, rendercache
 from failurelog.site.asset_pages import asset_history_page, asset_index, asset_kind_page, history_pages, kind_pages
 from failurelog.site.history_pages import audit_list_page, audit_listings, audit_page
 from failurelog.site.home_page import home_page
@@ -111,7 +110,6 @@ def _audit_jobs(ctx: c.Context) -> list[Job]:
 
 def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
     """The pages over the whole model (indexes, reports, exports), the assets, the home page; new pages go here."""
-    metas = sorted((i.meta for i in ctx.model.incidents), key=lambda meta: str(meta.get("id", "")))
     jobs: list[Job] = page_jobs(index_pages(ctx), incident_index, ctx)
     jobs.append((c.PATTERN_INDEX, partial(pattern_overview, ctx)))
     for index in ctx.patterns:
@@ -128,11 +126,9 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
         (c.AUDIT, partial(audit_page, ctx)),
         *_audit_jobs(ctx),
     ]
-    inputs = (ctx.model.schema.raw, metas)  # the exports' every input: kept in a running serve when unchanged
-    to_json, to_csv = partial(export.to_json, metas), partial(export.to_csv, ctx.model.schema, metas)
     jobs += [
-        (c.EXPORT_JSON, partial(rendercache.kept_export, c.EXPORT_JSON, inputs, to_json)),
-        (c.EXPORT_CSV, partial(rendercache.kept_export, c.EXPORT_CSV, inputs, to_csv)),
+        (c.EXPORT_JSON, partial(exports.json_export, ctx.model.schema, ctx.model.incidents)),
+        (c.EXPORT_CSV, partial(exports.csv_export, ctx.model.schema, ctx.model.incidents)),
     ]
     jobs += [(f"{c.ASSETS}/{name}", partial(_asset, name)) for name in ASSET_FILES]
     if with_home:
@@ -164,6 +160,7 @@ def iter_tree(ctx: c.Context, *, with_home: bool = True) -> Iterator[tuple[str, 
     pagecache.finish()
     for path, render in summary_jobs(ctx, with_home=with_home):
         yield path, render()
+    exports.finish()
 
 
 def page_count(ctx: c.Context, *, with_home: bool = True) -> int:

@@ -49,7 +49,7 @@ ASSET_FILES = ("failurelog.js", "failurelog.css", "search.js", "search.css")
 #: A page to render: its tree path and the call that renders it.
 Job = tuple[str, Callable[[], str]]
 #: The pages kept by :mod:`failurelog.site.pagecache` (their lookups all go through ``Context.read``).
-CACHED = (incident_page, value_page_text)
+CACHED = (incident_page, value_page_text, asset_history_page)
 #: A page to render in a worker: its path, its call, and its key in the page cache (None: not kept).
 _Todo = tuple[str, Callable[[], str], str | None]
 _Rendered = tuple[str, tuple[dict[str, rendercache.Parts], set[str]], list[c.Read]]

@@ -30,6 +30,8 @@ from failurelog.model.incident import Incident
 
 #: Incidents' digests in this build, by object id (the object kept with it, so the id is not reused).
 _digests: dict[int, tuple[Incident, str]] = {}
+#: Frozen dataclasses' parts in this build (a channel shared by thousands of suggestions), likewise.
+_frozen: dict[int, tuple[Any, list[str]]] = {}
 
 
 class DirectRead(RuntimeError):
@@ -64,6 +66,7 @@ def forbidden(name: str) -> Any:
 def forget() -> None:
     """Drop the incidents' digests of the last build (a new build makes new incident objects)."""
     _digests.clear()
+    _frozen.clear()
 
 
 def incident_digest(incident: Incident) -> str:
@@ -104,11 +107,18 @@ def _parts(value: Any, out: list[str]) -> None:
         out.extend(sorted(fingerprint(item) for item in value))
         out.append("]")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(f"{type(value).__qualname__}(")
+        kept = _frozen.get(id(value))
+        if kept is not None and kept[0] is value:
+            out.extend(kept[1])
+            return
+        mine = [f"{type(value).__qualname__}("]
         for spec in dataclasses.fields(value):
             if spec.compare:
-                _parts(getattr(value, spec.name), out)
-        out.append(")")
+                _parts(getattr(value, spec.name), mine)
+        mine.append(")")
+        out.extend(mine)
+        if type(value).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            _frozen[id(value)] = (value, mine)
     else:
         raise TypeError(f"no fingerprint for a {type(value).__qualname__}")
 

@@ -75,11 +75,15 @@ def test_pattern_indexes_match_a_per_value_reading(model: Model) -> None:
         assert {v.value: [i.id for i in v.incidents] for v in index.values} == members
         for value in index.values:
             downtimes = [d for d in (model.downtime(i) for i in value.incidents) if d is not None]
-            recoveries = [r for r in (model.time_to_recover(i) for i in value.incidents) if r is not None]
+            pairs = [(model.time_to_recover(i), model.downtime(i)) for i in value.incidents]
+            recoveries = [r for r, _d in pairs if r is not None]
+            outages = [r for r, d in pairs if r is not None and d is not None and d > 0]
             assert value.total_downtime == (sum(downtimes) if downtimes else None)
             assert value.downtime_known == len(downtimes)
-            assert value.mean_time_to_recover == (fmean(recoveries) if recoveries else None)
-            assert value.recover_known == len(recoveries)
+            assert value.recovery.every.mean == (fmean(recoveries) if recoveries else None)
+            assert value.recovery.every.count == len(recoveries)
+            assert value.recovery.outages.mean == (fmean(outages) if outages else None)
+            assert value.recovery.no_outage == sum(1 for r, d in pairs if r is not None and d == 0)
             assert value.by_month == dict(sorted(Counter(i.month for i in value.incidents).items()))
             values += 1
     assert values > 100

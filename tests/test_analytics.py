@@ -116,12 +116,12 @@ def test_missing_figures_and_not_stated_groups(schema: Schema) -> None:
 
 
 def test_asset_failures_match_the_primary_assets_in_the_files(corpus: Path, corpus_model: Model) -> None:
-    """Counted from the files directly: each Primary asset's host and kernel, against the report."""
+    """Counted from the files: each failed asset's host and kernel (stated, else Primary), against the report."""
     hosts: Counter[str] = Counter()
     kernels: Counter[str] = Counter()
     for path in (corpus / "incidents").rglob("*.md"):
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
-        primaries = [a for a in data.get("assets", []) if a.get("role") == "Primary"]
+        primaries = [a for a in data.get("assets", []) if a.get("failed", a.get("role") == "Primary")]
         for asset in {a["name"]: a for a in primaries}.values():
             hosts[asset["name"]] += 1
         for kernel in {a["kernel"] for a in primaries if "kernel" in a}:
@@ -150,7 +150,8 @@ def test_one_failure_same_day_failures_and_a_standby(schema: Schema) -> None:
     assert len(solo.occurrences) == 2 and len(solo.failures) == 1 and solo.mtbf_days is None
     assert [o.roles for o in solo.occurrences] == [("Primary",), ("Standby",)]
     assert len(twice.failures) == 2 and twice.mtbf_days == pytest.approx(30 / 2)
-    assert twice.recover.mean == 20 and twice.outage_min == 2
+    assert twice.recovery.every.mean == 20 and twice.outage_min == 2
+    assert twice.recovery.outages.mean == 10 and twice.recovery.no_outage == 1
     firmware = [h for h in report.histories if h.kind.kind == "firmware"]
     assert len(firmware) == 1 and len(firmware[0].failures) == 3  # the standby's NIC did not fail
     assert twice.rate_per_asset_year is None

@@ -13,12 +13,15 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from failurelog.analysis.actions import open_actions
+from failurelog.analysis.recent import open_incidents
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.schema import load_schema
 from failurelog.core.siteconfig import edit_base, read_config
+from failurelog.site import home_page, paging, signature_pages
 from failurelog.site import html as h
-from failurelog.site import paging, signature_pages
-from failurelog.site.context import INCIDENT_INDEX, Context, build_context
+from failurelog.site import markup as m
+from failurelog.site.context import ACTIONS, HOME, INCIDENT_INDEX, Context, build_context
 from failurelog.site.paging import pages_by_weight, pages_of
 from failurelog.site.tree import render_tree
 from tests.site_helpers import ROOT
@@ -145,3 +148,26 @@ def test_the_home_page_names_a_bounded_number_of_a_signatures_incidents(monkeypa
         assert f"{len(found)} incidents" in line and found[0].id in line  # the newest is named
         assert not [i.id for i in found[1:] if i.id in line]
         assert f"and {len(found) - 1} more]" in line
+
+
+def test_the_home_page_lists_a_bounded_number_of_open_incidents_and_overdue_actions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(home_page, "HOME_ROWS", 1)
+    ctx, tree = _tree(monkeypatch, 2)
+    home = tree["index.md"]
+    groups = {status: items for status, items in open_incidents(ctx.model).items() if len(items) > 1}
+    assert groups  # the examples have more than one incident of some open status
+    for status, items in groups.items():
+        section = home.split(f"### {m.text(status)} ({len(items)})", 1)[1].split("###", 1)[0]
+        assert items[0].id in section  # the newest is listed
+        assert not [i.id for i in items[1:] if f">{i.id}<" in section]
+        page = ctx.pattern_page("status", status)
+        assert page and f"The 1 most recent of {len(items)} shown; see [all {len(items)}]" in section
+        linked = tree[page]
+        assert all(i.id in linked for i in items)  # what the link promises is there
+    overdue = [e for e in open_actions(ctx.model) if e.overdue]
+    assert len(overdue) > 1
+    part = home.split("## Overdue action items", 1)[1].split("\n## ", 1)[0]
+    assert part.count('class="fl-id"') == 1
+    assert f"see {m.link(f'all {len(overdue)} overdue', ACTIONS, HOME)} on the actions page" in part

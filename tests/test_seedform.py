@@ -22,10 +22,12 @@ import pytest
 from failurelog.cli.main import main
 from failurelog.core.loader import load
 from failurelog.core.schema import Schema
-from failurelog.seedform import api, extras, layout
+from failurelog.seedform import api, layout, writer
+from failurelog.seedform.reader import format_path
+from failurelog.seedform.settle import read_sections
 from failurelog.seedform.template import template_text
 from failurelog.seedform.values import parse_text
-from failurelog.seedform.writer import form_order, read_sections, render_form
+from failurelog.seedform.writer import form_order, render_form
 from failurelog.validate.run import validate
 
 from .conftest import FIXTURES, ROOT, SEED
@@ -416,7 +418,7 @@ def unexplained_extras(schema: Schema, repo: Path, incident_id: str) -> list[str
     back, _ = api.reimport(schema, render_form(shape, meta, sections), incident_id, repo)
     placed = shape.placed()
     out = []
-    for path, value in extras.diff(schema, form_order(shape, meta), back):
+    for path, value in writer.diff(schema, form_order(shape, meta), back):
         spec = schema.field_at(path)
         if path[0] in ("status", "remarks") or (spec is not None and spec.name not in placed):
             continue
@@ -424,7 +426,7 @@ def unexplained_extras(schema: Schema, repo: Path, incident_id: str) -> list[str
             continue
         if isinstance(value, list) and any(isinstance(item, dict) for item in value):
             continue  # a list of records (per-core figures) has no one-line form on the paper
-        out.append(f"{extras.format_path(path)}: {value!r}")
+        out.append(f"{format_path(path)}: {value!r}")
     return out
 
 

@@ -213,7 +213,7 @@ def test_suggestions_give_their_reasons(ctx: Context) -> None:
     from failurelog.analysis.similar import describe
 
     reasons = " ".join(describe(found[0].shared))
-    assert "same Hostname: md-gw-03" in reasons
+    assert "same host: md-gw-03" in reasons
     assert "similar Error Messages" in reasons and "hang" in reasons
 
 
@@ -222,7 +222,7 @@ def test_pattern_figures(ctx: Context) -> None:
     gw = next(v for v in hosts.values if v.value == "md-gw-03")
     assert gw.count == 3
     assert gw.total_downtime == pytest.approx(14 + 42.5 + 6)
-    assert gw.mean_time_to_recover == pytest.approx((14 + 42.5) / 2)
+    assert gw.recovery.every.mean == pytest.approx((14 + 42.5) / 2)
     assert gw.first_seen.date().isoformat() == "2026-01-15"
     assert gw.by_month == {"2026-01": 1, "2026-03": 2}
 

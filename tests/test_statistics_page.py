@@ -64,3 +64,36 @@ def test_the_examples_statistics_match_their_recovery_kpis() -> None:
     expected = [overall.recover_with_outage, overall.recover]
     assert shown == [(f"{s.mean:.1f}".rstrip("0").rstrip(".") + " min", s.count) for s in expected if s.mean]
     assert overall.recover_no_outage > 0 and f"{overall.recover_no_outage} of them with no outage" in rows[1][0]
+
+
+def _chart_svg(page: str, heading: str) -> str:
+    section = page.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    found = re.search(r"<svg .*?</svg>", section)
+    assert found is not None, heading
+    return found.group(0)
+
+
+def test_equal_recovery_lines_both_stay_visible(schema: Schema) -> None:
+    """No recovery without an outage: the two lines coincide, and the one drawn later lies inside the other."""
+    model = model_of(
+        schema,
+        [
+            make("SYS-20260105-001", "2026-01-05T10:00:00Z", recover=10, outage=5),
+            make("SYS-20260210-001", "2026-02-10T10:00:00Z", recover=30, outage=12),
+            make("SYS-20260315-001", "2026-03-15T10:00:00Z", recover=20, outage=2),
+        ],
+    )
+    svg = _chart_svg(statistics_page(build_context(model)), "Total Time to Recovery")
+    lines = re.findall(r'<polyline points="([^"]*)" fill="none" stroke="([^"]*)" stroke-width="([^"]*)"([^/]*)/>', svg)
+    assert len(lines) == 2 and lines[0][0] == lines[1][0]  # the same points, two colours
+    (_p, first_color, first_width, first_rest), (_q, later_color, later_width, later_rest) = lines
+    assert first_color != later_color
+    assert float(later_width) < float(first_width) and "stroke-dasharray" in later_rest
+    assert "stroke-dasharray" not in first_rest
+    dots = re.findall(r'<circle cx="([^"]*)" cy="([^"]*)" r="([^"]*)" fill="([^"]*)">', svg)
+    by_place: dict[tuple[str, str], list[float]] = {}
+    for x, y, r, _fill in dots:  # in drawing order
+        by_place.setdefault((x, y), []).append(float(r))
+    assert len(by_place) == 3
+    for radii in by_place.values():
+        assert len(radii) == 2 and radii[1] < radii[0]  # the later dot inside the earlier one: a ring shows

@@ -3,16 +3,18 @@
 The kinds are the values of the schema's ``x-asset`` annotations, each on an
 item field of the list of affected assets (or below it). An incident names an
 asset when one of its asset items holds the value; it counts as a *failure*
-of that asset when the item is the Primary one (``x-primary``: the machine
-that failed), and as an involvement otherwise (a standby that took over, a
-bystander). Drafts count: a failure happened even if its post-mortem is not
-reviewed yet.
+of that asset when that item failed itself (:func:`failurelog.core.primary.asset_failed`:
+its ``failed`` field, or, not stated, it is the Primary one), and as an
+involvement otherwise (a standby that took over, a bystander). Drafts count:
+a failure happened even if its post-mortem is not reviewed yet.
 
 MTBF is the observation window divided by the failures, "n/a" with fewer
 than two. The window runs from the first incident in the repository (or the
 inventory's ``since``, when later) to the build date. With an inventory entry
 (:mod:`failurelog.core.inventory`), failures per asset-year are failures
-divided by count x years of the window.
+divided by count x years of the window. Time to recover is split as the
+recovery KPIs split it (:func:`failurelog.analysis.figures.recovery_split`):
+over every failure stating it, and over the outages only.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from failurelog.analysis.figures import Summary, summarise
+from failurelog.analysis.figures import Recovery, recovery_split
 from failurelog.analysis.patterns import unique_slugs
 from failurelog.core.annotations import get as annotation
 from failurelog.core.inventory import Entry, Inventory
-from failurelog.core.primary import PrimarySpec, mirrored_fields, primary_specs
+from failurelog.core.primary import PrimarySpec, asset_failed, mirrored_fields, primary_specs
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.core.values import values_at
 from failurelog.model.incident import Incident, Model
@@ -65,7 +67,7 @@ class AssetHistory:
     slug: str
     occurrences: list[Occurrence] = field(default_factory=list)  # oldest first
     window: tuple[date, date] | None = None
-    recover: Summary = field(default_factory=lambda: summarise([]))
+    recovery: Recovery = field(default_factory=lambda: recovery_split([]))  # over the failures
     outage_min: float | None = None
     loss_realised: float | None = None
     loss_estimated: float | None = None
@@ -110,7 +112,7 @@ class AssetHistory:
             ],
             "window": [d.isoformat() for d in self.window] if self.window else None,
             "mtbf_days": self.mtbf_days,
-            "time_to_recover_min": self.recover.as_dict(),
+            **self.recovery.as_dict(),
             "outage_min": self.outage_min,
             "loss_realised_usd": self.loss_realised,
             "loss_estimated_usd": self.loss_estimated,
@@ -190,7 +192,7 @@ def _named_in(incident: Incident, kind: AssetKind, where: tuple[PrimarySpec, str
                 roles_seen, failed = seen.setdefault(str(one), ([], False))
                 if role is not None and str(role) not in roles_seen:
                     roles_seen.append(str(role))
-                seen[str(one)] = (roles_seen, failed or role == spec.value)
+                seen[str(one)] = (roles_seen, failed or asset_failed(item, spec))
     return {name: Occurrence(incident, tuple(r), f) for name, (r, f) in seen.items()}
 
 
@@ -198,8 +200,9 @@ def _figures(model: Model, history: AssetHistory, start: date) -> None:
     failures = history.failures
     begin = max(start, history.inventory.since) if history.inventory else start
     history.window = (begin, max(begin, model.today))
-    history.recover = summarise(model.time_to_recover(i) for i in failures)
-    outages = [d for d in (model.downtime(i) for i in failures) if d is not None]
+    downtimes = [model.downtime(i) for i in failures]
+    history.recovery = recovery_split(zip((model.time_to_recover(i) for i in failures), downtimes, strict=True))
+    outages = [d for d in downtimes if d is not None]
     history.outage_min = sum(outages) if outages else None
     for role, attr in (("loss_realised", "loss_realised"), ("loss_estimated", "loss_estimated")):
         known = [v for v in (model.rolenumber(i, role) for i in failures) if v is not None]

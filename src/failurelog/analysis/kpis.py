@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from failurelog.analysis.figures import Summary, good_choices, summarise
+from failurelog.analysis.figures import Summary, good_choices, recovery_split, summarise
 from failurelog.core import roles
 from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident, Model
@@ -146,9 +146,8 @@ def _keys(model: Model, by: str) -> tuple[Callable[[Incident], list[str]], dict[
 def _fill(group: Group, figures: list[_Figures], met: frozenset[str]) -> Group:
     group.incidents = len(figures)
     group.detect = summarise(f.detect for f in figures)
-    group.recover = summarise(f.recover for f in figures)
-    group.recover_with_outage = summarise(f.recover for f in figures if f.outage is not None and f.outage > 0)
-    group.recover_no_outage = sum(1 for f in figures if f.recover is not None and f.outage == 0)
+    split = recovery_split((f.recover, f.outage) for f in figures)
+    group.recover, group.recover_with_outage, group.recover_no_outage = split.every, split.outages, split.no_outage
     group.close = summarise(f.close for f in figures)
     group.sla_known = sum(1 for f in figures if f.sla is not None)
     group.sla_met = sum(1 for f in figures if f.sla is not None and f.sla in met)

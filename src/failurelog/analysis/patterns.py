@@ -7,8 +7,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import fmean
 
+from failurelog.analysis.figures import Recovery, recovery_split
 from failurelog.analysis.similar import gc_paused
 from failurelog.core import roles
 from failurelog.core.schema import Field
@@ -48,8 +48,7 @@ class PatternValue:
     incidents: list[Incident] = field(default_factory=list)  # newest first
     total_downtime: float | None = None
     downtime_known: int = 0
-    mean_time_to_recover: float | None = None
-    recover_known: int = 0
+    recovery: Recovery = field(default_factory=lambda: recovery_split([]))  # every incident / outages only
     by_month: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -101,11 +100,9 @@ def incident_figures(model: Model) -> Figures:
 def _figures(pattern: PatternValue, figures: Figures) -> None:
     rows = [figures[id(i)] for i in pattern.incidents]
     downtimes = [d for d, _r, _m in rows if d is not None]
-    recoveries = [r for _d, r, _m in rows if r is not None]
     pattern.downtime_known = len(downtimes)
     pattern.total_downtime = sum(downtimes) if downtimes else None
-    pattern.recover_known = len(recoveries)
-    pattern.mean_time_to_recover = fmean(recoveries) if recoveries else None
+    pattern.recovery = recovery_split((r, d) for d, r, _m in rows)
     months = Counter(m for _d, _r, m in rows)
     pattern.by_month = dict(sorted(months.items()))
 

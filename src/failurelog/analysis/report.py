@@ -11,7 +11,7 @@ from typing import Any
 
 from failurelog.analysis.actions import ActionEntry
 from failurelog.analysis.assets import AssetHistory, AssetReport
-from failurelog.analysis.figures import Summary
+from failurelog.analysis.figures import Recovery, Summary
 from failurelog.analysis.followthrough import FollowThrough, entry_dict
 from failurelog.analysis.kpis import Group, Kpis
 
@@ -91,6 +91,16 @@ def _rate_line(history: AssetHistory, report: AssetReport) -> str:
     )
 
 
+def _recovery_lines(split: Recovery) -> list[str]:
+    no_outage = f", {split.no_outage} of them with no outage" if split.no_outage else ""
+    return [
+        f"time to recover, outages only: mean {figure(split.outages.mean)} min, p90 {figure(split.outages.p90)} min "
+        f"(n={split.outages.count})",
+        f"time to recover, every failure stating it: mean {figure(split.every.mean)} min, "
+        f"p90 {figure(split.every.p90)} min (n={split.every.count}{no_outage})",
+    ]
+
+
 def history_text(history: AssetHistory, report: AssetReport) -> str:
     """One asset's history for a person."""
     start, end = history.window or ("", "")
@@ -100,8 +110,7 @@ def history_text(history: AssetHistory, report: AssetReport) -> str:
         f"{len(history.occurrences)} incident(s) naming it",
         f"observation window: {start} to {end} ({figure(history.window_days, 0)} days)",
         f"MTBF: {mtbf}",
-        f"time to recover: mean {figure(history.recover.mean)} min, p90 {figure(history.recover.p90)} min "
-        f"(n={history.recover.count})",
+        *_recovery_lines(history.recovery),
         f"outage: {minutes(history.outage_min)}; loss realised {figure(history.loss_realised, 0)} USD, "
         f"estimated {figure(history.loss_estimated, 0)} USD",
         _rate_line(history, report),

@@ -384,7 +384,7 @@ MIN_REASON = 0.05
 
 
 def describe(shared: Iterable[Shared]) -> list[str]:
-    """Reasons a reader understands: "same Hostname: md-gw-03", "similar Error Messages (71%): ixgbe, hang"."""
+    """Reasons a reader understands: "same host: md-gw-03", "similar Error Messages (71%): ixgbe, hang"."""
     out = []
     said: set[tuple[str, ...]] = set()
     for s in shared:
@@ -394,7 +394,7 @@ def describe(shared: Iterable[Shared]) -> list[str]:
             if s.features in said:  # the host as the asset's name and as the form's hostname: once
                 continue
             said.add(s.features)
-            out.append(f"same {s.channel.title}: {', '.join(s.features)}")
+            out.append(f"same {s.channel.reason}: {', '.join(s.features)}")
         else:
             out.append(f"similar {s.channel.title} ({round(100 * s.cosine)}%): {', '.join(s.features)}")
     return out

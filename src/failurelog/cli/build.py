@@ -21,7 +21,14 @@ def run(args: argparse.Namespace) -> int:
 
     root = root_of(args)
     try:
-        built = build_site(root, site_dir=args.site_dir, engine=args.engine, strict=args.strict, verbose=args.verbose)
+        built = build_site(
+            root,
+            site_dir=args.site_dir,
+            engine=args.engine,
+            strict=args.strict,
+            verbose=args.verbose,
+            force=args.force,
+        )
     except OSError as exc:  # a read-only or full site folder: what could not be written, and what to do
         where = exc.filename2 or exc.filename  # a copy names its source first, the file it wrote second
         shown = f" {display_path(Path(where), root)}" if where else ""
@@ -29,8 +36,14 @@ def run(args: argparse.Namespace) -> int:
             f"cannot write{shown}: {exc.strerror or exc}; the site folder may be incomplete (incidents and "
             "sources are untouched): free the space or choose a writable --site-dir, then build again"
         ) from None
-    assert built.site_dir is not None  # build_site always sets it
-    print(f"built {len(built.model.incidents)} incidents with {args.engine} into {display_path(built.site_dir, root)}")
+    where = display_path(built.site_dir, root)
+    if built.current:
+        print(
+            f"up to date: {where} already holds the build of {built.incidents} incidents "
+            "(nothing it reads has changed; --force builds anyway)"
+        )
+    else:
+        print(f"built {built.incidents} incidents with {args.engine} into {where}")
     return 0
 
 
@@ -52,5 +65,8 @@ def add_command(sub: Any) -> None:
         help="mkdocs (default; Material theme) or zensical (Material's successor; same tree and mkdocs.yml)",
     )
     build.add_argument("--strict", action="store_true", help="fail on MkDocs warnings (broken links and the like)")
+    build.add_argument(
+        "--force", action="store_true", help="build even when nothing changed since the build that made the folder"
+    )
     build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
     build.set_defaults(handler=run)

@@ -106,8 +106,10 @@ ANNOTATIONS: dict[str, Annotation] = {
         Annotation(
             "x-primary",
             "field",
-            "on the list of affected assets: {role, value, mirrors}: the item whose `role` is `value` is the machine "
-            "of the form's System Specifications; `mirrors` maps its fields to theirs (they must agree)",
+            "on the list of affected assets: {role, value, failed, mirrors}: the item whose `role` is `value` is the "
+            "machine of the form's System Specifications; `mirrors` maps its fields to theirs (they must agree); "
+            "`failed` names the item's yes/no field saying the asset itself failed (not stated: the `value` role "
+            "failed, the others did not), which the asset histories count",
         ),
         Annotation(
             "x-incident-external",

@@ -1,11 +1,16 @@
 """The primary affected asset and the form's System Specifications, from the ``x-primary`` annotation.
 
 The annotation sits on a list of assets and names the item field holding the
-role, the role of the primary asset, and which item fields mirror which
+role, the role of the primary asset, the item's yes/no field saying whether
+the asset itself failed (optional), and which item fields mirror which
 System Specifications fields::
 
-    "x-primary": {"role": "role", "value": "Primary",
+    "x-primary": {"role": "role", "value": "Primary", "failed": "failed",
                   "mirrors": {"name": "system.hostname", "os": "system.os", ...}}
+
+An asset *failed* in an incident when its ``failed`` field says so; when it
+is not stated, the primary asset failed and the others (a standby that took
+over, a bystander) did not (:func:`asset_failed`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ class PrimarySpec:
     role: str
     value: str
     mirrors: dict[str, str]
+    failed: str | None = None  # the item field saying whether the asset itself failed
 
 
 def primary_specs(schema: Schema) -> list[PrimarySpec]:
@@ -34,7 +40,8 @@ def primary_specs(schema: Schema) -> list[PrimarySpec]:
     for f in schema.fields.values():
         spec = annotation(f.schema, "x-primary")
         if isinstance(spec, dict):
-            out.append(PrimarySpec(f, str(spec["role"]), str(spec["value"]), dict(spec.get("mirrors", {}))))
+            failed = str(spec["failed"]) if spec.get("failed") else None
+            out.append(PrimarySpec(f, str(spec["role"]), str(spec["value"]), dict(spec.get("mirrors", {})), failed))
     return out
 
 
@@ -49,6 +56,17 @@ def mirrored_fields(schema: Schema) -> dict[str, str]:
         for spec in primary_specs(schema)
         for key, source in spec.mirrors.items()
     }
+
+
+def asset_failed(item: dict[str, Any], spec: PrimarySpec) -> bool:
+    """Whether the asset ``item`` of the list ``spec`` failed itself: as its ``failed`` field says, else if primary."""
+    stated = item.get(spec.failed) if spec.failed else None
+    return stated if isinstance(stated, bool) else item.get(spec.role) == spec.value
+
+
+def failed_field(schema: Schema, spec: PrimarySpec) -> Field | None:
+    """The item field of ``spec``'s list saying whether an asset failed itself, or None when it names none."""
+    return schema.field(f"{spec.field.name}{ITEMS}.{spec.failed}") if spec.failed else None
 
 
 def primary_item(items: Any, spec: PrimarySpec) -> tuple[int, dict[str, Any]] | None:

@@ -74,6 +74,14 @@ class Channel:
     weight: float = 1.0  # x-similarity-weight: how much the channel counts against the others
     # item fields whose values count in this channel too: the affected assets' names in the hostname's
     also: tuple[str, ...] = ()
+    # what a shared value is called in a reason when not the title: "host" (the ``x-asset`` kind of ``also``),
+    # since a host named only among the affected assets is no incident's Hostname
+    noun: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The words a reason puts before the shared values ("same host: md-gw-03")."""
+        return self.noun or self.title
 
 
 def flagged(schema: Schema, keyword: str) -> list[Field]:
@@ -140,6 +148,12 @@ def _joining(schema: Schema) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _asset_kind(schema: Schema, fields: tuple[str, ...]) -> str:
+    """The ``x-asset`` kind the joined item fields share ("host"), or "" when they name none or several."""
+    kinds = {annotation(spec.schema, "x-asset") for name in fields if (spec := schema.field(name)) is not None}
+    return str(kinds.pop()) if len(kinds) == 1 else ""
+
+
 def similarity_channels(schema: Schema) -> list[Channel]:
     """Fields and body sections used to suggest related incidents, fields first."""
     out = []
@@ -148,7 +162,8 @@ def similarity_channels(schema: Schema) -> list[Channel]:
         kind = annotation(f.schema, "x-similarity")
         if kind in SIMILARITY_KINDS:
             also = joining.get(f.name, ())
-            out.append(Channel(f.name, f.title, str(kind), field=f, weight=_weight(f.schema), also=also))
+            noun = _asset_kind(schema, also)
+            out.append(Channel(f.name, f.title, str(kind), field=f, weight=_weight(f.schema), also=also, noun=noun))
     for entry in annotation(schema.raw, "x-body-sections", []):
         kind = annotation(entry, "x-similarity")
         if kind in SIMILARITY_KINDS:

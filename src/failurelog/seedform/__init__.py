@@ -2,10 +2,10 @@
 
 ``form.txt`` is the paper form (the seed template), shipped as package data.
 Modules: :mod:`template` (lines, labels, blanks, boxes), :mod:`layout` (the
-form resolved against the schema) with :mod:`slots` (repeated parts),
-:mod:`parse` (a filled-in form against the layout), :mod:`values` (text to
-typed values and back), :mod:`to_incident` (front matter and body),
-:mod:`settle` (status and validation), :mod:`writer` (incident to form, and
-the incident file), :mod:`extras` (``[failurelog]`` lines) and :mod:`api`
-(import and export); the commands are ``cli/import_forms`` and ``cli/export``.
+form resolved against the schema, repeated parts as slots), :mod:`reader` (a
+filled-in form against the layout), :mod:`values` (text to typed values and
+back), :mod:`to_incident` (front matter and body), :mod:`settle` (status,
+validation and the incident file), :mod:`writer` (incident to form, and the
+``[failurelog]`` lines) and :mod:`api` (import and export); the commands are
+``cli/import_forms`` and ``cli/export``.
 """

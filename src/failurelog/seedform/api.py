@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from failurelog.core.annotations import get as annotation
 from failurelog.core.atomic import write_new
 from failurelog.core.branches import used_ids
 from failurelog.core.errors import FailurelogError, FormError
@@ -19,11 +18,13 @@ from failurelog.core.ids import IdFormat
 from failurelog.core.loader import load
 from failurelog.core.paths import display_path
 from failurelog.core.repository import find_file, find_files
+from failurelog.core.roles import flagged
 from failurelog.core.schema import Schema, load_schema
 from failurelog.core.values import values_at
-from failurelog.seedform import extras, layout, parse, settle, to_incident
-from failurelog.seedform.draft import Draft, Note
-from failurelog.seedform.writer import form_order, read_sections, render_form
+from failurelog.seedform import layout, reader, settle, to_incident, writer
+from failurelog.seedform.reader import Draft, Note, format_path
+from failurelog.seedform.settle import read_sections
+from failurelog.seedform.writer import form_order, render_form
 
 #: Fewer recognised headings and labels than this, and the file is not taken for the form.
 MIN_RECOGNISED = 4
@@ -74,7 +75,7 @@ def read_form(schema: Schema, text: str) -> Draft:
     if text.lstrip().startswith("---\n") and "\n## " in text:
         raise FormError("this is an incident file (Markdown with front matter), not a filled-in form")
     _one_form(text)
-    reading = parse.read(shape, text)
+    reading = reader.read(shape, text)
     if reading.recognised < MIN_RECOGNISED:
         raise FormError(
             "not a SYSTEM FAILURE ANALYSIS LOG form: found "
@@ -153,10 +154,10 @@ KEPT_ELSEWHERE = "not in this repository when imported (named on the paper form)
 
 def mark_kept_elsewhere(schema: Schema, draft: Draft, known: set[str]) -> None:
     """Mark references to incidents not in the repository as kept elsewhere, with a note for each."""
+    externals = flagged(schema, "x-incident-external")
     for spec in schema.reference_fields:
         parent_name = spec.name.rsplit(".", 1)[0] if "." in spec.name else ""
-        siblings = [f for f in schema.fields.values() if annotation(f.schema, "x-incident-external")]
-        external = next((f for f in siblings if f.name.rsplit(".", 1)[0] == parent_name), None)
+        external = next((f for f in externals if f.name.rsplit(".", 1)[0] == parent_name), None)
         if external is None:
             continue
         for path, value in values_at(draft.meta, spec.name):
@@ -170,7 +171,7 @@ def mark_kept_elsewhere(schema: Schema, draft: Draft, known: set[str]) -> None:
                 draft.notes.append(
                     Note(
                         draft.sources.get(path, ("", 0))[1],
-                        extras.format_path(path),
+                        format_path(path),
                         f"{value} is not in this repository: kept as a reference to a record kept elsewhere "
                         f"({external.title}); it becomes a link once {value} is imported",
                     )
@@ -185,12 +186,13 @@ def import_files(root: Path, sources: list[Path], *, dry_run: bool = False) -> l
 
 def incident_parts(root: Path, incident_id: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Front matter and body sections of an incident (refused when its front matter cannot be read)."""
-    path = find_file(root, load_schema(root).ids, incident_id)
+    schema = load_schema(root)
+    path = find_file(root, schema.ids, incident_id)
     doc = load(path, display_path(path, root), root)
     if doc.meta is None:
         detail = "; ".join(f"line {p.line}: {p.message}" for p in doc.problems)
         raise FailurelogError(f"cannot read {doc.display}: {detail}")
-    return doc.meta, read_sections(load_schema(root), doc.body)
+    return doc.meta, read_sections(schema, doc.body)
 
 
 def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[dict[str, Any], dict[str, str]]:
@@ -204,7 +206,7 @@ def reimport(schema: Schema, text: str, incident_id: str, root: Path) -> tuple[d
 def export_form(root: Path, incident_id: str) -> tuple[str, list[str]]:
     """The incident as the filled-in form, and warnings about what would not read back the same.
 
-    What the form has no place for is added as ``[failurelog]`` lines (see :mod:`extras`),
+    What the form has no place for is added as ``[failurelog]`` lines (see :mod:`writer`),
     found by importing the printed form again and comparing.
     """
     schema = load_schema(root)
@@ -216,10 +218,10 @@ def export_form(root: Path, incident_id: str) -> tuple[str, list[str]]:
         back, back_sections = reimport(schema, text, real_id, root)
     except FailurelogError as exc:
         return text, [f"the printed form would not import again ({exc}); printed without [failurelog] lines"]
-    changes = extras.diff(schema, form_order(shape, meta), back)
+    changes = writer.diff(schema, form_order(shape, meta), back)
     warnings = [
         f"section '{spec.heading}' would not read back exactly as written"
         for spec in schema.sections
         if sections.get(spec.key, "") != back_sections.get(spec.key, "")
     ]
-    return (render_form(shape, meta, sections, extras.lines(changes)) if changes else text), warnings
+    return (render_form(shape, meta, sections, writer.lines(changes)) if changes else text), warnings

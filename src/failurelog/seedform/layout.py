@@ -1,10 +1,10 @@
 """The seed form's layout resolved against the schema: which blank and box fills which field.
 
-Labels are matched to fields by ``x-seed-label`` or ``title`` within the scope
-of the form section (``SYSTEM METRICS AT TIME OF FAILURE`` is ``metrics``) and
-of the last heading (``Memory Utilization:`` is ``metrics.memory``); blocks of
-lines under a heading go to the body section of that group with that label;
-check boxes are the ``choices`` of a field. Nothing lists field names here.
+Labels name fields (:func:`template.find`) within the scope of the form section
+(``SYSTEM METRICS AT TIME OF FAILURE`` is ``metrics``) and of the last heading
+(``Memory Utilization:`` is ``metrics.memory``); blocks of lines under a
+heading go to the body section of that group with that label; check boxes are
+the ``choices`` of a field. Nothing lists field names here.
 
 Small rules for lines that hold several blanks, each documented where it is
 applied: extra blanks after a label take the other fields sharing that label
@@ -12,6 +12,11 @@ applied: extra blanks after a label take the other fields sharing that label
 ``Version: Old``; a blank left over at the end of a line takes the remaining
 fields of its label, split at `` to `` (``Deployment Window``); a blank whose
 label is an object fills the children its placeholder names (``[Name, Role]``).
+
+Repeated lines (five ``[HH:MM:SS] ____`` lines, three numbered contributing
+factors, three action items under HIGH PRIORITY) are one *slot*: its first
+repetition is the unit, and each repetition in a filled-in form is one item of
+an array field; export prints as many as the paper had, or more.
 """
 
 from __future__ import annotations
@@ -21,19 +26,200 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from failurelog.core.schema import ITEMS, Field, Schema
-from failurelog.seedform import slots
-from failurelog.seedform.labels import (
-    Entry,
-    OptionLine,
+from failurelog.seedform.template import (
+    Box,
+    Lit,
     Scope,
-    Section,
-    Target,
+    TLine,
+    best_run,
     children_of,
     find,
-    resolve_blanks,
+    form_sections,
+    labels_in,
+    line_pattern,
+    literal_before_blanks,
+    norm,
+    same_label,
     section_for,
 )
-from failurelog.seedform.template import Box, Lit, TLine, labels_in, norm, template_lines
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a blank fills: one field, several (split at ``sep``), an array item, or a body section."""
+
+    fields: tuple[str, ...] = ()
+    sep: str = ""
+    section: str = ""
+    label: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        """True when the blank has a home."""
+        return bool(self.fields or self.section)
+
+
+def resolve_blanks(schema: Schema, tline: TLine, scope: Scope, floor: Scope) -> list[Target]:
+    """Fields for each blank of a labelled line (see the module docstring for the rules)."""
+    before = literal_before_blanks(tline)
+    heads = labels_in(before[0]) if before else []
+    head = heads[0] if heads else ""
+    line_scope = scope
+    taken: set[str] = set()
+    chosen: list[Field | None] = []
+    for text in before:
+        own = labels_in(text)
+        found = None
+        if own:
+            label = own[-1]
+            prefix = own[-2] if len(own) > 1 else (head if head != label else "")
+            for candidate in ([f"{prefix}: {label}"] if prefix else []) + [label]:
+                found = find(schema, line_scope, floor, candidate)
+                if found is not None and found.name not in taken and norm(found.title) == norm(candidate):
+                    break
+                found = None
+        if found is None:
+            group = [f for f in same_label(schema, line_scope, floor, own[-1] if own else head) if f.name not in taken]
+            found = group[0] if group else None
+        if found is not None and found.type == "object":
+            line_scope = found.path
+        chosen.append(found)
+        taken.update([found.name] if found is not None else [])
+    targets: list[Target] = []
+    for index, found in enumerate(chosen):
+        label = (labels_in(before[index]) or [head])[-1]
+        if found is None:
+            targets.append(Target(label=label))
+        elif found.type == "object":  # ANALYZED BY: [Name, Role] -> name and role
+            blank = tline.blanks[index]
+            kids = [c for c in schema.children(found.path) if c.name not in taken and not c.is_container]
+            named = [c for c in kids if norm(c.title) in norm(blank.placeholder)]
+            use = named or kids[:1]
+            taken.update(c.name for c in use)
+            targets.append(Target(tuple(c.name for c in use), ",", label=label))
+        else:
+            targets.append(Target((found.name,), label=label))
+    if targets and targets[-1].fields and len(targets[-1].fields) == 1:
+        last = schema.fields[targets[-1].fields[0]]
+        rest = [
+            f
+            for f in same_label(schema, last.path[:-1], floor, last.seed_label)
+            if f.name not in taken and f.path[:-1] == last.path[:-1]
+        ]
+        if rest and norm(last.seed_label) == norm(targets[-1].label):  # one blank, two fields: split at " to "
+            targets[-1] = Target((last.name, *(f.name for f in rest)), " to ", label=targets[-1].label)
+    return targets
+
+
+@dataclass
+class OptionLine:
+    """A template line of check boxes: the choice of each box, and blanks beside them (``Other: __``)."""
+
+    tline: TLine
+    options: list[str]
+    targets: list[Target]
+
+
+@dataclass
+class Entry:
+    """One anchored line of the form (with the lines that belong to it), or a fixed line."""
+
+    tline: TLine
+    kind: str  # fixed | heading | header | value | choice | slot
+    group: int = 0
+    label: str | None = None
+    anchor: str = "none"  # label | numbered | placeholder | none
+    scope: Scope = ()
+    targets: list[Target] = field(default_factory=list)
+    choice: str | None = None
+    options: list[OptionLine] = field(default_factory=list)
+    block: Target | None = None
+    attached: list[TLine] = field(default_factory=list)
+    prefilled: bool = False
+    marker: bool = False
+    defaults: dict[str, str] = field(default_factory=dict)
+    unit: list[Entry] = field(default_factory=list)
+    count: int = 0
+    array: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+
+@dataclass
+class Section:
+    """A ``====`` headed part of the form and the schema object it describes (``()`` for none)."""
+
+    heading: str
+    scope: Scope
+    entries: list[Entry] = field(default_factory=list)
+
+
+def collapse(section: Section) -> None:
+    """Replace each run of repeated lines in a group by one slot entry."""
+    out: list[Entry] = []
+    entries = section.entries
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        out.append(entry)
+        index += 1
+        if entry.kind != "header":
+            continue
+        end = index
+        while end < len(entries) and entries[end].kind not in ("header", "heading"):
+            end += 1
+        members = entries[index:end]
+        run = best_run([([e.tline.text, *(t.text for t in e.attached)], e.kind == "value") for e in members])
+        if run is None:
+            continue
+        start, period, count = run
+        out.extend(members[:start])
+        unit = members[start : start + period]
+        slot = Entry(unit[0].tline, "slot", group=entry.group, unit=unit, count=count, scope=entry.scope)
+        slot.defaults = dict(entry.defaults)  # HIGH PRIORITY: every item of this slot has priority High
+        out.append(slot)
+        out.extend(members[start + period * count :])
+        index = end
+    section.entries = out
+
+
+def _array_of(schema: Schema, section: Section, slot: Entry) -> str | None:
+    header = next((e for e in reversed(section.entries[: section.entries.index(slot)]) if e.kind == "header"), None)
+    if header is not None:
+        if header.scope and header.scope[-1] == ITEMS:
+            return ".".join(header.scope[:-1])
+        if header.block is not None and header.block.fields:
+            name = header.block.fields[0]
+            if schema.fields[name].type == "array":
+                header.block = None
+                return name
+        for name in header.defaults:
+            path = schema.fields[name].path
+            return ".".join(path[: path.index(ITEMS)])
+    return None
+
+
+def resolve_unit(schema: Schema, section: Section, slot: Entry) -> None:
+    """Give every blank of the slot's unit its field, relative to one item of the slot's array."""
+    array = slot.array = _array_of(schema, section, slot)
+    spec = schema.fields[array] if array is not None else None
+    if spec is not None and not spec.is_container:  # a list of text: each repetition is one item
+        for entry in slot.unit:
+            entry.scope = spec.path
+            entry.targets = [Target((spec.name + ITEMS,), label=spec.title) for _ in entry.tline.blanks]
+        return
+    scope = (*spec.path, ITEMS) if spec is not None else slot.scope
+    for entry in slot.unit:
+        entry.scope = scope if spec is not None else entry.scope
+        if entry.kind == "value":
+            entry.targets = resolve_blanks(schema, entry.tline, scope, section.scope)
+    if spec is None:
+        return
+    taken = {name for entry in slot.unit for target in entry.targets for name in target.fields}
+    free = [f for f in schema.children(scope) if f.name not in taken and not f.choices]
+    for entry in slot.unit:
+        for index, target in enumerate(entry.targets):
+            if not target.resolved and free:
+                entry.targets[index] = Target((free.pop(0).name,), label=target.label)
 
 
 @dataclass
@@ -47,27 +233,13 @@ class Layout:
     def placed(self) -> set[str]:
         """Every field some blank, box or heading of the form fills."""
         names: set[str] = set()
-        for entry in self.entries():
+        for entry in (unit for s in self.sections for e in s.entries for unit in [e, *e.unit]):
             for target in entry.targets + [t for o in entry.options for t in o.targets]:
                 names.update(n.removesuffix(ITEMS) for n in target.fields)  # x[]: the items of list x
             names.update(entry.block.fields if entry.block else ())
             names.update([entry.choice] if entry.choice else [])
-        for section in self.sections:
-            for entry in section.entries:
-                names.update(entry.defaults)
+            names.update(entry.defaults)
         return names
-
-    def slots_of(self, array: str) -> list[Entry]:
-        """The slots whose repetitions are items of ``array`` (HIGH, MEDIUM and LOW PRIORITY for action items)."""
-        return [e for s in self.sections for e in s.entries if e.kind == "slot" and e.array == array]
-
-    def entries(self) -> list[Entry]:
-        """Every entry, slot units included, in form order."""
-        out: list[Entry] = []
-        for section in self.sections:
-            for entry in section.entries:
-                out.extend(entry.unit if entry.kind == "slot" else [entry])
-        return out
 
 
 def _resolve_header(schema: Schema, section: Section, scope: Scope, entry: Entry) -> Scope:
@@ -89,9 +261,8 @@ def _resolve_header(schema: Schema, section: Section, scope: Scope, entry: Entry
         entry.choice = found.name
         return found.path[:-1]
     if found.type == "object":
-        twin = [c for c in schema.children(found.path) if c.choices and norm(c.title) == norm(found.title)]
-        if twin:  # CRASH DUMP AVAILABLE: the object, and its check boxes
-            entry.choice = twin[0].name
+        twins = (c.name for c in schema.children(found.path) if c.choices and norm(c.title) == norm(found.title))
+        entry.choice = next(twins, None)  # CRASH DUMP AVAILABLE: the object, and its check boxes
         return found.path
     if found.is_container:
         return (*found.path, ITEMS)
@@ -112,10 +283,8 @@ def _option_line(schema: Schema, tline: TLine, choice: Field, scope: Scope, floo
             found = find(schema, scope, floor, f"{choice.title}: {label}") or find(schema, scope, floor, label)
             targets.append(Target((found.name,), label=label) if found else Target(label=label))
             text = ""
-    options = []
-    for match in re.finditer(r"\[ \]\s*([^\[]*)", tline.text):
-        name = re.split(r"\s+-\s+|:", match.group(1))[0].strip()
-        options.append(next((c for c in choice.choices or [] if norm(c) == norm(name)), ""))
+    names = [re.split(r"\s+-\s+|:", m.group(1))[0].strip() for m in re.finditer(r"\[ \]\s*([^\[]*)", tline.text)]
+    options = [next((c for c in choice.choices or [] if norm(c) == norm(name)), "") for name in names]
     return OptionLine(tline, options, targets)
 
 
@@ -158,6 +327,10 @@ def _classify(schema: Schema, section: Section, lines: list[TLine], index: int, 
     key = section_for(schema, tline.label or "", section.heading) if len(tline.blanks) == 1 else ""
     if key:  # Registers State: ____ (and the lines under it) is a body section
         entry.targets = [Target(section=key, label=tline.label or "")]
+    return _attach_underscores(lines, index, entry)
+
+
+def _attach_underscores(lines: list[TLine], index: int, entry: Entry) -> int:
     while index < len(lines) and lines[index].is_underscores:
         entry.attached.append(lines[index])
         index += 1
@@ -166,10 +339,7 @@ def _classify(schema: Schema, section: Section, lines: list[TLine], index: int, 
 
 def _attach_block(schema: Schema, section: Section, lines: list[TLine], index: int, entry: Entry) -> int:
     if index < len(lines) and lines[index].is_underscores:
-        while index < len(lines) and lines[index].is_underscores:
-            entry.attached.append(lines[index])
-            index += 1
-        return index
+        return _attach_underscores(lines, index, entry)
     following = next((t for t in lines[index:] if not t.is_empty), None)
     if following is not None and following.blanks:
         return index  # CONTRIBUTING FACTORS: numbered lines follow, not a block
@@ -185,20 +355,10 @@ def _attach_block(schema: Schema, section: Section, lines: list[TLine], index: i
     return end
 
 
-def _sections(lines: list[TLine]) -> list[tuple[str, list[TLine]]]:
-    out: list[tuple[str, list[TLine]]] = [("", [])]
-    for index, tline in enumerate(lines):
-        between = 0 < index < len(lines) - 1 and lines[index - 1].is_rule and lines[index + 1].is_rule
-        if between and not tline.is_rule and not tline.is_empty:
-            out.append((tline.text.strip(), []))
-        out[-1][1].append(tline)
-    return out
-
-
 def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
     """Resolve the template (default: the shipped seed form) against ``schema``."""
     layout = Layout([], schema)
-    for heading, part in _sections(lines if lines is not None else template_lines()):
+    for heading, part in form_sections(lines):
         top = [f for f in schema.children() if heading and norm(f.title) == norm(heading)]
         array = bool(top) and top[0].type == "array" and top[0].is_container
         scope: Scope = (top[0].path + ((ITEMS,) if array else ())) if top else ()
@@ -211,7 +371,7 @@ def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
             new = section.entries[before]
             if new.tline.text.strip() == heading and heading:
                 new.kind = "heading"
-        slots.collapse(schema, section)
+        collapse(section)
         for entry in section.entries:
             _finish(schema, section, entry, layout)
         layout.sections.append(section)
@@ -221,18 +381,16 @@ def build(schema: Schema, lines: list[TLine] | None = None) -> Layout:
 def _finish(schema: Schema, section: Section, entry: Entry, layout: Layout) -> None:
     """Resolve the blanks of a value line (inside a slot, relative to the array item)."""
     if entry.kind == "slot":
-        slots.resolve_unit(schema, section, entry, lambda e, s: resolve_blanks(schema, e.tline, s, section.scope))
-        units = entry.unit
-    else:
-        if entry.kind == "value" and not entry.targets:
-            entry.targets = resolve_blanks(schema, entry.tline, entry.scope, section.scope)
-        units = [entry]
-    for unit in units:
+        resolve_unit(schema, section, entry)
+    elif entry.kind == "value" and not entry.targets:
+        entry.targets = resolve_blanks(schema, entry.tline, entry.scope, section.scope)
+    for unit in entry.unit if entry.kind == "slot" else [entry]:
         for target in unit.targets + [t for o in unit.options for t in o.targets]:
             if not target.resolved:
                 layout.unresolved.append((unit.tline.number, target.label))
         if unit.kind == "value":
-            unit.pattern = slots.line_pattern(schema, unit)
+            fields = [schema.fields.get(t.fields[0]) if t.fields else None for t in unit.targets]
+            unit.pattern = line_pattern(unit.tline, [(f.unit or "") if f is not None else "" for f in fields])
 
 
 @lru_cache(maxsize=4)

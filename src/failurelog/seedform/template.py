@@ -1,9 +1,15 @@
-"""The seed form's text, cut into lines and tokens: labels, blanks and check boxes.
+"""The seed form's text, cut into lines and tokens: labels, blanks and check boxes; and the field a label names.
 
-Nothing here knows the schema. A template line is literal text, *blanks*
-(runs of underscores, or a placeholder such as ``[YYYY-MM-DD HH:MM:SS.mmm UTC]``)
-and check boxes (``[ ]``). The same helpers read the labels and boxes of a
-filled-in form's lines, so template and form are read alike.
+A template line is literal text, *blanks* (runs of underscores, or a
+placeholder such as ``[YYYY-MM-DD HH:MM:SS.mmm UTC]``) and check boxes
+(``[ ]``). The same helpers read the labels and boxes of a filled-in form's
+lines, so template and form are read alike; :func:`line_pattern` reads a
+filled-in copy of one line.
+
+The schema comes in at one point: the field a label names (:func:`find`,
+:func:`same_label`, :func:`section_for`). A label matches a field by
+``x-seed-label`` or ``title`` (case and spacing ignored), nearest scope first,
+titles before seed labels, shallow before deep.
 """
 
 from __future__ import annotations
@@ -12,6 +18,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from failurelog.core.schema import ITEMS, Field, Schema
+
+Scope = tuple[str, ...]
 
 #: The seed template shipped with the package (a copy of the paper form).
 FORM_RESOURCE = "form.txt"
@@ -220,3 +230,163 @@ def after_label(text: str) -> str:
 def only_label(text: str) -> bool:
     """A label and nothing else (but underscores) on the line."""
     return first_label(text) is not None and not clean_value(after_label(text))
+
+
+def _literal(text: str) -> str:
+    out = ""
+    for chunk in re.split(r"(\s+)", text):
+        if chunk.isspace():
+            out += r"\s*"
+        elif chunk:
+            out += re.escape(chunk)
+    return out
+
+
+def line_pattern(tline: TLine, units: list[str]) -> re.Pattern[str]:
+    """A forgiving pattern for a filled-in copy of a value line: one group per blank.
+
+    ``units`` are the units of the blanks' fields, in order. Spacing and case
+    may differ; the unit written after a blank (``GB``, ``%``)
+    and a ``$`` before it may be left out; so may whatever follows the last blank.
+    """
+    tokens = list(tline.tokens)
+    blanks = sum(isinstance(t, Blank) for t in tokens)
+    parts, seen = [r"^\s*"], 0
+    for position, token in enumerate(tokens):
+        if isinstance(token, Box):
+            group = "?P<mark>" if position == 0 else "?:"
+            parts.append(rf"\[\s?({group}[^\]\s]?)\s?\]")
+        elif isinstance(token, Blank):
+            if token.placeholder and position == 0:
+                parts.append(rf"\[\s*(?P<b{seen}>[^\]]*?)\s*\]")
+            else:
+                parts.append(rf"\s*(?P<b{seen}>.*?)")
+            seen += 1
+        else:
+            parts.append(_lit_pattern(token, position, units[seen - 1] if seen else "", seen == blanks and seen > 0))
+    parts.append(r"\s*$")
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def _lit_pattern(token: Lit, position: int, unit: str, trailing: bool) -> str:
+    text = token.text
+    out = ""
+    if position == 0:
+        number = NUMBERED.match(text)
+        if number:
+            text = text[number.end() :]
+            out += r"\d+[.)]\s*"
+        stripped = text.lstrip()
+        if stripped.startswith("- "):
+            text = stripped[2:]
+            out += r"(?:[-*\u2022]\s*)?"
+    body = text.strip()
+    if unit and norm(body).startswith(norm(unit)):
+        out += rf"\s*(?:{re.escape(unit)})?"
+        body = body[len(unit) :]
+    dollar = body.endswith("$")
+    if dollar:
+        body = body[:-1]
+    out += r"\s*" + _literal(body) + r"\s*" + (r"\$?" if dollar else "")
+    return f"(?:{out})?" if trailing else out
+
+
+def children_of(schema: Schema, scope: Scope) -> list[Field]:
+    """Every field below ``scope``, at any depth."""
+    return [f for f in schema.fields.values() if len(f.path) > len(scope) and f.path[: len(scope)] == scope]
+
+
+def _chain(scope: Scope, floor: Scope) -> list[Scope]:
+    """``scope`` and its parents down to ``floor`` (array levels stepped over)."""
+    out = []
+    here = scope
+    while True:
+        out.append(here)
+        if len(here) <= len(floor):
+            return out
+        here = here[:-1]
+        if here and here[-1] == ITEMS:
+            here = here[:-1]
+
+
+def find(schema: Schema, scope: Scope, floor: Scope, label: str) -> Field | None:
+    """The field titled (or seed-labelled) ``label`` nearest to ``scope``: titles first, then shallowest."""
+    wanted = norm(label)
+    for level in _chain(scope, floor):
+        found = [f for f in children_of(schema, level) if wanted in (norm(f.title), norm(f.seed_label))]
+        if found:
+            found.sort(key=lambda f: (norm(f.title) != wanted, len(f.path)))
+            return found[0]
+    return None
+
+
+def same_label(schema: Schema, scope: Scope, floor: Scope, label: str) -> list[Field]:
+    """Fields sharing the seed label ``label`` (``Used`` gives used, total and ``Used %``), in schema order."""
+    wanted = norm(label)
+    for level in _chain(scope, floor):
+        found = [
+            f
+            for f in children_of(schema, level)
+            if not f.is_container
+            and (norm(f.seed_label) == wanted or norm(f.title) == wanted or norm(f.title).startswith(wanted + " "))
+        ]
+        if found:
+            return found
+    return []
+
+
+def section_for(schema: Schema, heading: str, group: str) -> str:
+    """The key of the body section labelled ``heading`` in the form section ``group`` ("" for none)."""
+    for section in schema.sections:
+        if norm(section.group) == norm(group) and norm(heading) == norm(section.seed_label):
+            return section.key
+    return ""
+
+
+def literal_before_blanks(tline: TLine) -> list[str]:
+    """The literal text before each blank of the line (from the last box)."""
+    out, text = [], ""
+    for token in tline.tokens:
+        if isinstance(token, Lit):
+            text += token.text
+        elif isinstance(token, Box):
+            text = ""
+        else:
+            out.append(text)
+            text = ""
+    return out
+
+
+def form_sections(lines: list[TLine] | None = None) -> list[tuple[str, list[TLine]]]:
+    """The form (default: the shipped one) cut at its ``====`` headed sections: (heading, lines); ``""`` first."""
+    lines = template_lines() if lines is None else lines
+    out: list[tuple[str, list[TLine]]] = [("", [])]
+    for index, tline in enumerate(lines):
+        between = 0 < index < len(lines) - 1 and lines[index - 1].is_rule and lines[index + 1].is_rule
+        if between and not tline.is_rule and not tline.is_empty:
+            out.append((tline.text.strip(), []))
+        out[-1][1].append(tline)
+    return out
+
+
+def best_run(members: list[tuple[list[str], bool]]) -> tuple[int, int, int] | None:
+    """(start, period, count) of the longest run of repeated lines holding a value line.
+
+    ``members`` are the entries of a group: their lines, and whether the entry holds a value.
+    Lines compare with their numbers (``1.``, ``2.``) left out.
+    """
+    signatures = ["\n".join(NUMBERED.sub(r"\1#\3\4", line) for line in lines) for lines, _value in members]
+    best: tuple[int, int, int] | None = None
+    for start in range(len(members)):
+        for period in range(1, (len(members) - start) // 2 + 1):
+            unit = signatures[start : start + period]
+            if not any(value for _lines, value in members[start : start + period]):
+                continue
+            count = 1
+            while signatures[start + count * period : start + (count + 1) * period] == unit:
+                count += 1
+            if count >= 2 and (best is None or period * count > best[1] * best[2]):
+                best = (start, period, count)
+        if best is not None:
+            return best
+    return best

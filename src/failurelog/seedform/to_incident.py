@@ -9,16 +9,27 @@ Additional Notes; both are reported as warnings with the form's line number.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import Any
 
+from failurelog.core import yamlio
 from failurelog.core.primary import primary_from_system
+from failurelog.core.roles import action_lists
 from failurelog.core.schema import ITEMS, Field, Schema
-from failurelog.seedform import extras
-from failurelog.seedform.draft import NOTES_SECTION, Draft, InstancePath, Note, section_text
-from failurelog.seedform.labels import Target
-from failurelog.seedform.layout import Layout
-from failurelog.seedform.parse import Hit, Reading
+from failurelog.seedform.layout import Layout, Target
+from failurelog.seedform.reader import (
+    NOTES_SECTION,
+    TAG,
+    Draft,
+    Hit,
+    InstancePath,
+    Note,
+    Reading,
+    parse_path,
+    section_text,
+    take,
+)
 from failurelog.seedform.template import clean_value, norm, read_boxes
 from failurelog.seedform.values import Parsed, parse_text
 
@@ -222,8 +233,6 @@ class _Builder:
 
 
 def _split_words(text: str, word: str, count: int) -> list[str]:
-    import re
-
     return re.split(rf"\s+{word}\s+", text, maxsplit=count - 1, flags=re.IGNORECASE)
 
 
@@ -251,7 +260,7 @@ def build(layout: Layout, reading: Reading) -> Draft:
         builder.stray(stray.line, stray.where, stray.text)
     draft = builder.draft
     notes_lines = builder.sections.get(NOTES_SECTION, [])
-    kept, found = extras.take(notes_lines)
+    kept, found = take(notes_lines)
     builder.sections[NOTES_SECTION] = kept
     for key, lines in builder.sections.items():
         text = section_text(layout.schema, key, lines)
@@ -261,23 +270,23 @@ def build(layout: Layout, reading: Reading) -> Draft:
     for key, texts in builder.remarks.items():
         draft.meta.setdefault("remarks", {})[key] = "; ".join(texts)
     _schema_facts(layout.schema, draft)
-    draft.status_given = extras.apply(layout.schema, draft.meta, found, draft.notes)
+    draft.status_given = apply(layout.schema, draft.meta, found, draft.notes)
     _unplaced_defaults(builder, layout)
     return draft
 
 
 def _finish_items(builder: _Builder, schema: Schema) -> None:
-    """A ticked box before an item (``[X] Action:``) means done: its Status, if not given, is the last stage."""
+    """A ticked box before an action (``[X] Action:``) means done: its status, if not given, is its list's done one."""
     for hit in builder.marked:
         assert hit.slot is not None and hit.slot.array is not None
         index = builder.items.get((id(hit.slot), hit.rep))
-        status = [f for f in schema.children((*schema.fields[hit.slot.array].path, ITEMS)) if f.key == "status"]
-        if index is None or not status or not status[0].choices:
+        actions = next((a for a in action_lists(schema) if a.field.name == hit.slot.array and a.done), None)
+        if index is None or actions is None:
             continue
-        done = status[0].choices[-1]
-        item = builder._container(schema.fields[hit.slot.array].path, create_list=True)[index]
-        if status[0].key not in item and builder.set(builder._instance(status[0].name, index), done, "[X]", hit.line):
-            builder.note(hit.line, status[0].name.replace(ITEMS, f"[{index}]"), f"ticked box taken as Status {done!r}")
+        done, name = actions.done[0], f"{actions.field.name}{ITEMS}.{actions.status}"
+        item = builder._container(actions.field.path, create_list=True)[index]
+        if actions.status not in item and builder.set(builder._instance(name, index), done, "[X]", hit.line):
+            builder.note(hit.line, name.replace(ITEMS, f"[{index}]"), f"ticked box taken as Status {done!r}")
 
 
 def _unplaced_defaults(builder: _Builder, layout: Layout) -> None:
@@ -307,3 +316,39 @@ def _unplaced_defaults(builder: _Builder, layout: Layout) -> None:
                         f"the form has no box for {field_spec.title}: set to {field_spec.choices[0]!r} (item {rep + 1})"
                     )
                     builder.note(0, where, message)
+
+
+def apply(schema: Schema, meta: dict[str, Any], found: list[tuple[str, str]], notes: list[Any]) -> str | None:
+    """Apply ``[failurelog]`` lines to ``meta``; returns the status they give, if any."""
+    status: str | None = None
+    for path_text, value_text in found:
+        path = parse_path(path_text, schema)
+        parsed = yamlio.parse(value_text) if value_text.strip() else None
+        if path is None or parsed is None or parsed.problems:
+            notes.append(Note(0, path_text, f"cannot use the line '{TAG} {path_text}: {value_text}'"))
+            continue
+        if path == ("status",):
+            status = parsed.data
+            continue
+        _put(meta, path, parsed.data)
+    return status
+
+
+def _put(meta: dict[str, Any], path: InstancePath, value: Any) -> None:
+    node: Any = meta
+    for part, following in pairwise(path):
+        if isinstance(part, int):
+            while len(node) <= part:
+                node.append({})
+            node = node[part]
+        else:
+            node = node.setdefault(part, [] if isinstance(following, int) else {})
+    last = path[-1]
+    if isinstance(last, int):
+        while len(node) <= last:
+            node.append(None)
+        node[last] = value
+    elif value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value

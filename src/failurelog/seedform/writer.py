@@ -1,4 +1,4 @@
-"""What the form side writes: an incident printed as the filled-in paper form, and an imported incident's file.
+"""An incident printed as the filled-in paper form, and the ``[failurelog]`` lines it needs.
 
 The form, line for line (:func:`render_form`):
 
@@ -8,25 +8,32 @@ sections (a log section's ``text`` fence is left off, as on paper), and a
 blank stays underscores. A slot prints as many repetitions as the paper had,
 or more when the incident has more items.
 
-The incident file (:func:`incident_text`): block-style front matter and the
-body sections in the schema's order; :func:`read_sections` reads the sections
-back from a body, for printing an incident as the form.
+The form has no box for an incident's status, for the status of a preventive
+action, or for a remark on a text field. So that exporting and importing
+again gives the same incident, export writes what the form cannot show as
+lines under ADDITIONAL NOTES, one value each, in inline YAML (:func:`diff`,
+:func:`lines`)::
+
+    [failurelog] status: investigating
+    [failurelog] prevention.immediate_actions[0].status: In Progress
+    [failurelog] remarks.system.os: "upgraded from 9.2 the day before"
+
+Import takes these lines out of the notes and applies them last
+(:mod:`to_incident`). A value of ``null`` removes a value the form itself
+would have given.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
-import yaml
-
 from failurelog.core import yamlio
-from failurelog.core.body import parse_body
-from failurelog.core.errors import FailurelogError
+from failurelog.core.roles import action_lists
 from failurelog.core.schema import ITEMS, Field, Schema
-from failurelog.seedform.draft import NOTES_SECTION
-from failurelog.seedform.labels import Entry, OptionLine, Target
-from failurelog.seedform.layout import Layout
+from failurelog.seedform.layout import Entry, Layout, OptionLine, Target
+from failurelog.seedform.reader import NOTES_SECTION, TAG, InstancePath, format_path
 from failurelog.seedform.template import NUMBERED, Blank, Box, Lit, TLine, clean_value
 from failurelog.seedform.values import format_value, join_items, parse_text, split_items
 
@@ -179,8 +186,8 @@ class _Renderer:
         return True
 
     def done(self, entry: Entry, item: Any) -> bool:
-        status = [f for f in self.schema.children(entry.scope) if f.key == "status" and f.choices]
-        return bool(status and isinstance(item, dict) and item.get("status") == (status[0].choices or [""])[-1])
+        actions = next((a for a in action_lists(self.schema) if (*a.field.path, ITEMS) == entry.scope), None)
+        return bool(actions and isinstance(item, dict) and item.get(actions.status) in actions.done)
 
     def fill_block(self, attached: list[TLine], content: list[str]) -> None:
         self.out.extend(content)
@@ -243,7 +250,7 @@ def slot_items(layout: Layout, meta: dict[str, Any], slot: Entry) -> list[Any]:
         node = node.get(part) if isinstance(node, dict) else None
     if not isinstance(node, list):
         return []
-    slots = layout.slots_of(slot.array or "")
+    slots = _slots_of(layout, slot.array or "")
     mine = [i for i in node if _belongs(i, slot)]
     if slots and slot is slots[0]:
         mine += [i for i in node if not any(_belongs(i, s) for s in slots)]
@@ -252,11 +259,9 @@ def slot_items(layout: Layout, meta: dict[str, Any], slot: Entry) -> list[Any]:
 
 def form_order(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``meta`` with arrays spread over several slots in the order the form prints them."""
-    import copy
-
     out = copy.deepcopy(meta)
     for array in {e.array for s in layout.sections for e in s.entries if e.kind == "slot" and e.array}:
-        slots = layout.slots_of(array)
+        slots = _slots_of(layout, array)
         if len(slots) < 2:
             continue
         node: Any = out
@@ -266,6 +271,11 @@ def form_order(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict) and isinstance(node.get(path[-1]), list):
             node[path[-1]] = [item for slot in slots for item in slot_items(layout, meta, slot)]
     return out
+
+
+def _slots_of(layout: Layout, array: str) -> list[Entry]:
+    """The slots whose repetitions are items of ``array`` (HIGH, MEDIUM and LOW PRIORITY for action items)."""
+    return [e for s in layout.sections for e in s.entries if e.kind == "slot" and e.array == array]
 
 
 def _belongs(item: Any, slot: Entry) -> bool:
@@ -311,79 +321,28 @@ def render_form(layout: Layout, meta: dict[str, Any], sections: dict[str, str], 
     return _Renderer(layout, meta, sections, extra or []).render()
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+def diff(schema: Schema, want: Any, got: Any, path: InstancePath = ()) -> list[tuple[InstancePath, Any]]:
+    """What to set in ``got`` to make it ``want`` (``None`` to remove); check-box lists compare as sets."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out: list[tuple[InstancePath, Any]] = []
+        for key, value in want.items():
+            out.extend(diff(schema, value, got[key], (*path, key)) if key in got else [((*path, key), value)])
+        out.extend(((*path, key), None) for key in got if key not in want)
+        return out
+    spec = schema.field_at(path) if path and path[0] != "remarks" else None
+    if isinstance(want, list) and isinstance(got, list):
+        if spec is not None and spec.multiple and sorted(map(str, want)) == sorted(map(str, got)):
+            return []
+        if len(want) == len(got) and (spec is None or spec.is_container):
+            return [d for i, (a, b) in enumerate(zip(want, got, strict=True)) for d in diff(schema, a, b, (*path, i))]
+    same = (
+        want == got
+        and isinstance(want, bool) == isinstance(got, bool)
+        and isinstance(want, str) == isinstance(got, str)
+    )
+    return [] if same else [(path, want)]
 
 
-class _BlockDumper(yamlio.SafeValueDumper):
-    """Block-style YAML; multi-line text as ``|`` blocks; lists of numbers inline; list items indented."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        """Indent ``- item`` under its key, as the example incidents do."""
-        super().increase_indent(flow, False)
-
-
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_str(value)
-
-
-def _sequence(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
-    numbers = bool(value) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=numbers)
-
-
-_BlockDumper.add_representer(str, _text)
-_BlockDumper.add_representer(list, _sequence)
-
-
-def ordered(schema: Schema, value: Any, path: tuple[str, ...] = ()) -> Any:
-    """``value`` with mapping keys in the schema's order (the seed form's order)."""
-    if isinstance(value, list):
-        return [ordered(schema, item, (*path, ITEMS)) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if path == ("remarks",):
-        names = list(schema.fields)
-        return dict(sorted(value.items(), key=lambda kv: names.index(kv[0]) if kv[0] in names else len(names)))
-    keys = [f.key for f in schema.children(path)]
-    order = sorted(value, key=lambda k: keys.index(k) if k in keys else len(keys))
-    return {key: ordered(schema, value[key], (*path, key)) for key in order}
-
-
-def front_matter(schema: Schema, meta: dict[str, Any]) -> str:
-    """The YAML between the ``---`` lines; checked to read back equal with the strict loader."""
-    data = ordered(schema, meta)
-    text: str = yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
-    parsed = yamlio.parse(text)
-    if parsed.problems or parsed.data != data:
-        raise FailurelogError("internal error: the front matter would not read back as written")
-    return text
-
-
-def section_comment(schema: Schema, key: str) -> str:
-    """The guidance comment an empty section gets, as `failurelog new` writes it."""
-    spec = next(s for s in schema.sections if s.key == key)
-    when = f" Required once status is '{spec.required_from}'." if spec.required_from else ""
-    return f"<!-- {spec.description}{when} -->"
-
-
-def incident_text(schema: Schema, meta: dict[str, Any], sections: dict[str, str]) -> str:
-    """A whole incident file: front matter, then every body section of the schema in order."""
-    out = ["---\n", front_matter(schema, meta), "---\n"]
-    for spec in schema.sections:
-        content = sections.get(spec.key, "").strip("\n") or section_comment(schema, spec.key)
-        out.append(f"\n## {spec.heading}\n\n{content}\n")
-    return "".join(out)
-
-
-def read_sections(schema: Schema, body: str) -> dict[str, str]:
-    """Body sections by key, HTML comments (the scaffold's guidance) removed; empty ones left out."""
-    out: dict[str, str] = {}
-    by_heading = {s.heading: s.key for s in schema.sections}
-    for section in parse_body(body).sections:
-        key = by_heading.get(section.heading)
-        text = _COMMENT.sub("", section.text).strip("\n")
-        if key is not None and text.strip():
-            out[key] = "\n".join(line.rstrip() for line in text.strip("\n").splitlines()).strip("\n")
-    return out
+def lines(changes: list[tuple[InstancePath, Any]]) -> list[str]:
+    """``[failurelog] path: value`` lines for :func:`diff`'s changes."""
+    return [f"{TAG} {format_path(path)}: {yamlio.dump_value(value)}" for path, value in changes]

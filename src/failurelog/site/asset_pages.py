@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from failurelog.analysis.assets import AssetHistory, AssetKind, AssetReport
+from failurelog.analysis.figures import Summary
 from failurelog.core.inventory import Inventory
+from failurelog.core.primary import failed_field, primary_specs
+from failurelog.core.schema import Schema
 from failurelog.site import markup as m
 from failurelog.site.context import ASSET_INDEX, INCIDENT_INDEX, Context, asset_page
 from failurelog.site.paging import TABLE_MARKER, Pages, pages_of
@@ -11,12 +14,21 @@ from failurelog.site.paging import TABLE_MARKER, Pages, pages_of
 #: Where the later pages of each kind's table go (``KIND_PAGES/host/page-2.md``).
 KIND_PAGES = ASSET_INDEX.removesuffix(".md")
 
-#: What a failure is and how the figures are made, on every asset page.
-METHOD = (
-    "An asset **fails** in an incident when it is the Primary affected asset (for a version: the Primary "
-    "asset runs it); a standby or bystander is listed as *involved* and not counted. MTBF is the observation "
-    "window divided by the failures (n/a with fewer than two). Drafts count: the failure happened."
-)
+
+def method(schema: Schema) -> str:
+    """What a failure is and how the figures are made, on every asset page (read from the ``x-primary`` list)."""
+    rule = "an incident names it"
+    for spec in primary_specs(schema)[:1]:
+        stated = failed_field(schema, spec)
+        says = f"the affected asset's *{m.text(stated.title)}* says so, or, not stated, " if stated else ""
+        rule = (
+            f"it failed itself: {says}it is the {m.text(spec.value)} one (for a version: an asset that failed runs it)"
+        )
+    return (
+        f"An asset **fails** in an incident when {rule}; an asset that did not fail (a standby that took over, a "
+        "bystander) is listed as *involved* and not counted. MTBF is the observation window divided by the "
+        "failures (n/a with fewer than two). Drafts count: the failure happened."
+    )
 
 
 def _mtbf(history: AssetHistory) -> str:
@@ -73,8 +85,9 @@ def _kind_table(ctx: Context, kind: AssetKind, number: int, here: str) -> str:
             "Failures",
             "Incidents",
             "MTBF (days)",
-            "TTR mean (min)",
-            "TTR p90 (min)",
+            "TTR mean, outages (min)",
+            "TTR p90, outages (min)",
+            "TTR mean, all (min)",
             "Outage (min)",
             "Loss (USD)",
             "Per asset-year",
@@ -85,8 +98,9 @@ def _kind_table(ctx: Context, kind: AssetKind, number: int, here: str) -> str:
                 str(len(h.failures)),
                 str(len(h.occurrences)),
                 m.number(h.mtbf_days) if h.mtbf_days is not None else "n/a",
-                m.number(h.recover.mean),
-                m.number(h.recover.p90),
+                m.number(h.recovery.outages.mean),
+                m.number(h.recovery.outages.p90),
+                m.number(h.recovery.every.mean),
                 m.number(h.outage_min),
                 m.number(_loss(h), 0),
                 _rate(h),
@@ -106,7 +120,7 @@ def asset_index(ctx: Context) -> str:
     intro = (
         f"Every host and every model, firmware, driver, kernel and BIOS version the incidents name "
         f"({len(report.histories)} in all). Observation window: {first.isoformat()} (the first incident) to "
-        f"{ctx.model.today.isoformat()} (the build date). {METHOD}"
+        f"{ctx.model.today.isoformat()} (the build date). {method(ctx.model.schema)}"
     )
     parts = [m.page_header("Asset histories", hide=("navigation", "toc")) + f"# Asset histories\n\n{intro}"]
     parts.append(inventory_note(report.inventory))
@@ -127,7 +141,16 @@ def asset_kind_page(ctx: Context, kind: AssetKind, number: int) -> str:
     back = m.link("Asset histories", ASSET_INDEX, here)
     return (
         m.page_header(title, hide=("navigation", "toc"), search=False)
-        + f"# {m.text(title)}\n\n{back} · {METHOD}\n\n{_kind_table(ctx, kind, number, here)}\n"
+        + f"# {m.text(title)}\n\n{back} · {method(ctx.model.schema)}\n\n{_kind_table(ctx, kind, number, here)}\n"
+    )
+
+
+def _recovery_line(what: str, summary: Summary, no_outage: int = 0) -> str:
+    count = f"{summary.count} failure{'' if summary.count == 1 else 's'}"
+    extra = f", {no_outage} with no outage" if no_outage else ""
+    return (
+        f"- **Time to recover, {what}:** mean {m.minutes(summary.mean)}, p90 {m.minutes(summary.p90)} "
+        f"(of {count}{extra})"
     )
 
 
@@ -138,8 +161,8 @@ def _figures(history: AssetHistory) -> str:
         f"- **Failures:** {len(history.failures)} (incidents naming it: {len(history.occurrences)})",
         f"- **Observation window:** {window}",
         f"- **MTBF:** {_mtbf(history)}" + ("" if history.mtbf_days is not None else " (fewer than two failures)"),
-        f"- **Time to recover:** mean {m.minutes(history.recover.mean)}, p90 {m.minutes(history.recover.p90)} "
-        f"(of {history.recover.count} failure{'' if history.recover.count == 1 else 's'} stating it)",
+        _recovery_line("outages only (downtime above 0)", history.recovery.outages),
+        _recovery_line("every failure stating it", history.recovery.every, history.recovery.no_outage),
         f"- **Outage:** {m.minutes(history.outage_min)}",
         f"- **Loss:** realised {_usd(history.loss_realised)}, estimated {_usd(history.loss_estimated)}",
     ]
@@ -164,7 +187,7 @@ def asset_history_page(ctx: Context, history: AssetHistory, number: int = 1) -> 
     title = pages.title(f"{history.kind.title} {history.name}", number)
     back = m.link("Asset histories", ASSET_INDEX, here)
     heading = pages.title(f"{m.text(history.kind.title)}: {m.text(history.name)}", number)
-    parts = [m.page_header(title, hide=("navigation", "toc")) + f"# {heading}\n\n{back} · {METHOD}"]
+    parts = [m.page_header(title, hide=("navigation", "toc")) + f"# {heading}\n\n{back} · {method(ctx.model.schema)}"]
     if number > 1:
         parts.append("## Incidents, oldest first")
         parts.append(_occurrence_table(ctx, pages, history, number))

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,10 @@ import yaml
 from failurelog.core.errors import FailurelogError
 from failurelog.core.progress import phase
 from failurelog.core.siteconfig import CONFIG_FILE, read_config
-from failurelog.site.generate import Prepared, prepare
+from failurelog.site.generate import Prepared, build_date, prepare
 from failurelog.site.search_index import build_search_index
-from failurelog.site.sitedir import check_site_dir, mark
+from failurelog.site.sitedir import check_site_dir
+from failurelog.site.uptodate import build_key, forget, is_current, record
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -100,6 +102,15 @@ def _require_config(root: Path) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Built:
+    """What :func:`build_site` did: the folder it wrote, how many incidents, and whether it was already current."""
+
+    site_dir: Path
+    incidents: int
+    current: bool = False  # nothing changed since the build that made site_dir: nothing was done
+
+
 def build_site(
     root: Path,
     *,
@@ -108,25 +119,32 @@ def build_site(
     strict: bool = False,
     verbose: bool = False,
     today: date | None = None,
-) -> Prepared:
+    force: bool = False,
+) -> Built:
     """Validate, generate and build the site of ``root`` into ``site_dir`` (default: mkdocs.yml's ``site_dir``).
 
-    The returned :class:`Prepared` names the folder written (``site_dir``).
+    When nothing a build reads has changed since the build that made ``site_dir``, and the folder is as that
+    build left it, nothing is done (:mod:`failurelog.site.uptodate`), unless ``force``.
     """
     if engine not in ENGINES:
         raise FailurelogError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     _require_config(root)
     target = (site_dir or root / str(read_config(root).get("site_dir", "site"))).resolve()
     check_site_dir(root, target)
-    prepared = prepare(root, today=today)
-    prepared.site_dir = target
+    day = today or build_date()
+    key = build_key(root, engine=engine, strict=strict, site_dir=target, today=day)
+    count = None if force else is_current(target, key)
+    if count is not None:
+        return Built(target, count, current=True)
+    forget(target)
+    prepared = prepare(root, today=day)
     with phase(f"building the site with {engine}", unit="step"):
         if engine == "mkdocs":
             run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)
         else:
             run_zensical(prepared.root, prepared, target, strict=strict)
-    mark(target)
-    return prepared
+    record(target, key, len(prepared.model.incidents))
+    return Built(target, len(prepared.model.incidents))
 
 
 def serve_site(root: Path, *, dev_addr: str | None = None, verbose: bool = False, **extra: Any) -> None:

@@ -69,7 +69,6 @@ class Prepared:
     docs_dir: Path
     model: Model
     written: Written = field(default_factory=Written)
-    site_dir: Path | None = None  # where the engine wrote the site (set by build_site)
 
 
 def load_model(root: Path, today: date | None = None) -> Model:
@@ -97,7 +96,8 @@ def site_context(root: Path, model: Model) -> c.Context:
         )
 
 
-def _signature(root: Path, today: date) -> tuple[Any, ...]:
+def input_signature(root: Path, today: date) -> tuple[Any, ...]:
+    """The build date and the path, time and size of every file the tree is generated from."""
     stats = []
     for base in (INCIDENTS_DIR, DOCS_DIR, SCHEMA_FILE, INVENTORY_SCHEMA, INVENTORY_FILE, TEMPLATE_FILE, CONFIG_FILE):
         path = root / base
@@ -128,7 +128,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -
     root = root.resolve()
     day = today or build_date()
     docs_dir = (out or root / BUILD_DIR / "docs").resolve()
-    key = _signature(root, day)
+    key = input_signature(root, day)
     memo = _MEMO.get(docs_dir)
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]

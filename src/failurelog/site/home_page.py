@@ -2,7 +2,10 @@
 
 Open incidents by status, overdue action items, the last 90 days against the
 90 before (incidents and every summed figure), recurring clusters, and the
-ten most recent incidents. Each part is one function in :data:`PARTS`, in
+ten most recent incidents. Every list is bounded (:data:`HOME_ROWS`), so the
+page that every visit and every linked search opens stays small at any size
+of the repository; the rest is one link away (a status's value page, the
+actions page). Each part is one function in :data:`PARTS`, in
 page order; an analysis that has something to say on the home page (such as
 signatures seen more than once) adds its part there.
 """
@@ -35,6 +38,8 @@ from failurelog.site.signature_pages import signatures_part
 RECENT = 10
 #: Clusters listed on the home page (the clusters page has them all).
 CLUSTERS = 5
+#: At most this many open incidents of each status, and overdue actions, are listed on the home page.
+HOME_ROWS = 20
 
 
 def _incident_row(ctx: Context, incident: Incident, with_status: bool) -> list[str]:
@@ -63,8 +68,17 @@ def open_part(ctx: Context) -> str:
     counts = ", ".join(f"{len(items)} {m.text(status)}" for status, items in groups.items())
     parts = [f"## Open incidents\n\n**{total} open**: {counts}."]
     for status, items in groups.items():
-        parts.append(f"### {m.text(status)} ({len(items)})\n\n{_incident_table(ctx, items, with_status=False)}")
+        table = _incident_table(ctx, items[:HOME_ROWS], with_status=False)
+        parts.append(f"### {m.text(status)} ({len(items)})\n\n{table}{_more_open(ctx, status, len(items))}")
     return "\n\n".join(parts)
+
+
+def _more_open(ctx: Context, status: str, count: int) -> str:
+    if count <= HOME_ROWS:
+        return ""
+    page = ctx.pattern_page("status", status)
+    every = m.link(f"all {count}", page, HOME) if page else f"all {count}"
+    return f"\n\nThe {HOME_ROWS} most recent of {count} shown; see {every}."
 
 
 def actions_part(ctx: Context) -> str:
@@ -81,9 +95,13 @@ def actions_part(ctx: Context) -> str:
             f"{h.esc(e.text)}<br> <em>{h.esc(e.owner)}</em>",
             f'<a class="fl-id" href="{h.esc(ctx.href(e.incident.page, HOME))}">{h.esc(e.incident.id)}</a>',
         ]
-        for e in overdue
+        for e in overdue[:HOME_ROWS]
     ]
-    return head + "\n\n" + h.block("index", h.table(rows, header=["Due", "Action and owner", "Incident"]))
+    table = h.block("index", h.table(rows, header=["Due", "Action and owner", "Incident"]))
+    if len(overdue) > HOME_ROWS:
+        every = m.link(f"all {len(overdue)} overdue", ACTIONS, HOME)
+        table += f"\n\nThe {HOME_ROWS} longest overdue shown; see {every} on the actions page."
+    return head + "\n\n" + table
 
 
 def _shown(item: Compared, value: float) -> str:

@@ -69,14 +69,17 @@ def _figures_row(ctx: Context, value: PatternValue, index: PatternIndex, here: s
         h.a(value.value, ctx.href(value_page(index, value), here)),
         str(value.count),
         h.esc(m.minutes(value.total_downtime)),
-        h.esc(m.minutes(value.mean_time_to_recover)),
+        h.esc(m.minutes(value.recovery.outages.mean)),
+        h.esc(m.minutes(value.recovery.every.mean)),
         value.first_seen.strftime("%Y-%m-%d"),
         value.last_seen.strftime("%Y-%m-%d"),
         trend,
     ]
 
 
-FIGURE_HEADER = ["Value", "Incidents", "Total downtime", "Mean time to recover", "First seen", "Last seen"]
+#: The two means of time to recover, as the recovery KPIs split them (``figures.recovery_split``).
+RECOVER_HEADER = ["Mean time to recover, outages only", "Mean time to recover, all stating it"]
+FIGURE_HEADER = ["Value", "Incidents", "Total downtime", *RECOVER_HEADER, "First seen", "Last seen"]
 
 
 def _last_months(ctx: Context, count: int = 12) -> list[str]:
@@ -101,7 +104,8 @@ def pattern_overview(ctx: Context) -> str:
         )
     intro = (
         "Incidents grouped by every field the schema marks as worth grouping by. "
-        "Each value has a page with its incidents, total downtime, mean time to recover, "
+        "Each value has a page with its incidents, total downtime, mean time to recover (over the outages only, "
+        "downtime above 0, and over every incident stating it, as the recovery KPIs count them), "
         "first and last occurrence, and trend by month."
     )
     table = m.table(["Field", "Values", "Incidents", "Most frequent"], rows)
@@ -148,14 +152,19 @@ def value_page_text(ctx: Context, index: PatternIndex, value: PatternValue, numb
             + f"## Incidents\n\n{paged_table(ctx, pages, value.incidents, number)}\n"
         )
     downtime_note = f" (from {value.downtime_known} of {value.count})" if value.downtime_known < value.count else ""
-    recover_note = f" (from {value.recover_known} of {value.count})" if value.recover_known < value.count else ""
+    split = value.recovery
+    outages_note = f" (from {split.outages.count} of {value.count})" if split.outages.count < value.count else ""
+    every_note = f" (from {split.every.count} of {value.count})" if split.every.count < value.count else ""
+    if split.no_outage:
+        every_note += f", {split.no_outage} with no outage"
     figures = m.table(
-        ["Incidents", "Total downtime", "Mean time to recover", "First seen", "Last seen"],
+        ["Incidents", "Total downtime", *RECOVER_HEADER, "First seen", "Last seen"],
         [
             [
                 str(value.count),
                 m.cell(m.minutes(value.total_downtime) + downtime_note),
-                m.cell(m.minutes(value.mean_time_to_recover) + recover_note),
+                m.cell(m.minutes(split.outages.mean) + outages_note),
+                m.cell(m.minutes(split.every.mean) + every_note),
                 m.cell(m.when(value.first_seen)),
                 m.cell(m.when(value.last_seen)),
             ]

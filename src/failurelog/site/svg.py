@@ -164,7 +164,12 @@ def bar_chart(
 def line_chart(
     labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, title: str, unit: str = ""
 ) -> str:
-    """Lines with a dot per value; gaps where a month has no value."""
+    """Lines with a dot per value; gaps where a month has no value.
+
+    A series drawn later is thinner, dashed and has smaller dots than the ones before it, so that two series
+    with the same values (outages only and every incident, when no recovery was without an outage) both stay
+    visible: the later one inside the earlier one.
+    """
     peak = max((v for _n, vs in series for v in vs if v is not None), default=0)
     marks = ticks(peak)
     top = marks[-1]
@@ -173,6 +178,9 @@ def line_chart(
     lines: list[str] = []
     dots: list[str] = []
     for s, (name, values) in enumerate(series):
+        below = len(series) - 1 - s  # how many series are drawn on top of this one
+        radius, stroke = 3 + 2 * below, 2 + 2.5 * below
+        dash = ' stroke-dasharray="7 4"' if s else ""
         runs: list[list[str]] = [[]]
         for i, value in enumerate(values):
             if value is None:
@@ -182,10 +190,10 @@ def line_chart(
             runs[-1].append(f"{x:.1f},{y:.1f}")
             tip = f"{labels[i]}: {name} {number(value)}{' ' + unit if unit else ''}"
             dots.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color(s)}"><title>{attr(tip)}</title></circle>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{color(s)}"><title>{attr(tip)}</title></circle>'
             )
         lines.extend(
-            f'<polyline points="{" ".join(run)}" fill="none" stroke="{color(s)}" stroke-width="2"/>'
+            f'<polyline points="{" ".join(run)}" fill="none" stroke="{color(s)}" stroke-width="{stroke}"{dash}/>'
             for run in runs
             if len(run) > 1
         )

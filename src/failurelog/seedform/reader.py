@@ -9,21 +9,108 @@ wrapped text, the check boxes under ``SYSTEM COMPONENT:``), and anything left
 is a *stray*: kept and reported, never dropped. Inside a block only the next
 line of the layout, or a bare heading, ends the block, so a log line that
 happens to start with a label stays in the log.
+
+What was read becomes a :class:`Draft` (front matter, body sections and the
+warnings about them: :class:`Note`) in :mod:`to_incident`. The
+``[failurelog]`` lines (:data:`TAG`) carry front-matter values the paper form
+has no place for; their syntax is read and written here (:func:`take`,
+:func:`parse_path`, :func:`format_path`), see :mod:`writer` for why.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from failurelog.seedform.labels import Entry
-from failurelog.seedform.layout import Layout
-from failurelog.seedform.template import NUMBERED, after_label, first_label, norm, only_label
+from failurelog.core.schema import Schema
+from failurelog.seedform.layout import Entry, Layout
+from failurelog.seedform.template import NUMBERED, UNDERSCORES, after_label, first_label, norm, only_label
+
+InstancePath = tuple[str | int, ...]
+
+#: The body section that keeps lines the form has no place for (and the ``[failurelog]`` lines).
+NOTES_SECTION = "additional_notes"
+
+
+@dataclass
+class Note:
+    """A warning about one line of the form."""
+
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class Draft:
+    """An incident as read from a form, before its status is settled."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    sources: dict[InstancePath, tuple[str, int]] = field(default_factory=dict)
+    status_given: str | None = None
+
+
+def section_text(schema: Schema, key: str, lines: list[str]) -> str:
+    """The Markdown of a body section from the lines of its block (logs fenced)."""
+    kind = next((s.kind for s in schema.sections if s.key == key), "prose")
+    text = "\n".join(line.rstrip() for line in lines)
+    text = (text if kind == "log" else textwrap.dedent(text)).strip("\n")  # a log keeps its indentation
+    if not text.strip():
+        return ""
+    if kind == "log" and not any(line.lstrip().startswith(("```", "~~~")) for line in text.splitlines()):
+        return f"```text\n{text}\n```"
+    return text
+
+
+TAG = "[failurelog]"
+_LINE = re.compile(r"^\s*\[failurelog\]\s+(?P<path>[A-Za-z0-9_.\[\]]+):\s?(?P<value>.*)$")
+_PART = re.compile(r"([a-z0-9_]+)((?:\[\d+\])*)")
+
+
+def take(lines: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Split block lines into ordinary notes and ``[failurelog]`` (path, value) pairs."""
+    kept: list[str] = []
+    found: list[tuple[str, str]] = []
+    for line in lines:
+        match = _LINE.match(line)
+        if match:
+            found.append((match.group("path"), match.group("value")))
+        else:
+            kept.append(line)
+    return kept, found
+
+
+def parse_path(text: str, schema: Schema) -> InstancePath | None:
+    """``action_items[2].status`` -> ``('action_items', 2, 'status')``; ``remarks.a.b`` -> ``('remarks', 'a.b')``."""
+    if text.startswith("remarks."):
+        return ("remarks", text[len("remarks.") :])
+    out: list[str | int] = []
+    for piece in text.split("."):
+        match = _PART.fullmatch(piece)
+        if not match:
+            return None
+        out.append(match.group(1))
+        out.extend(int(i) for i in re.findall(r"\d+", match.group(2)))
+    return tuple(out) if schema.field_at(tuple(out)) is not None else None
+
+
+def format_path(path: InstancePath) -> str:
+    """The inverse of :func:`parse_path`."""
+    if path and path[0] == "remarks" and len(path) == 2:
+        return f"remarks.{path[1]}"
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
 
 _EQUALS_RULE = re.compile(r"^\s*={5,}\s*$")
 _DASH_RULE = re.compile(r"^\s*-{5,}\s*$")
-_UNDERSCORES = re.compile(r"^\s*_{3,}\s*$")
 _LEAD_BOX = re.compile(r"^\s*\[\s?[xX*\u2713\u2714]?\s?\]")
 _LEAD_BRACKET = re.compile(r"^\s*\[(?!\s?[xX*\u2713\u2714]?\s?\])")
 
@@ -165,7 +252,7 @@ class _Reader:
         if self.pending is not None and self.sink is not None and self.mode == "block":
             self.sink.extra.append(self.pending)
         self.after_rule, self.pending = False, None
-        if _UNDERSCORES.match(text):
+        if UNDERSCORES.match(text):
             return
         found = self.find(text) if text.strip() else None
         boxed = self.mode == "options" and self.sink is not None and _LEAD_BOX.match(text)
@@ -214,7 +301,7 @@ class _Reader:
         if entry.kind == "header":
             self.header = entry.tline.text.strip()
             inline = after_label(text)
-            if inline and not _UNDERSCORES.match(inline):
+            if inline and not UNDERSCORES.match(inline):
                 hit.extra.append((number, inline))
             if entry.block is not None or entry.choice:
                 self.sink, self.mode = hit, "block" if entry.block is not None else "options"

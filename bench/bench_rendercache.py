@@ -110,6 +110,7 @@ def main() -> None:
         _git(repo, "add", "-A")
         _git(repo, "commit", "-q", "-m", "synthetic incidents")
     files = sorted((repo / "incidents").rglob("*.md"))
+    pagecache.enable()  # as serve does
     _render_kept(repo, _context(repo))  # the first build of a serve
     rows: dict[str, list[float]] = {"analyses": [], "render, kept": [], "render, afresh": []}
     for number in range(args.edits):

@@ -212,6 +212,7 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
     root = tmp_path / "repo"
     subprocess.run(["cp", "-a", str(corpus), str(root)], check=True)
     monkeypatch.setattr(history_read, "datetime", _Clock)  # builds a minute apart: the same audit page
+    monkeypatch.setattr(pagecache, "_enabled", True)  # as in serve
     _forget()
     parsed.forget()
     first = _cached(root)
@@ -235,7 +236,7 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
         if change in (_edit_body, _edit_title):  # the incident's page and the few that show it, not every page
             assert 1 <= pages_rendered < pages // 4, (change.__name__, pages_rendered)
         assert rendercache.stats.used == len(_files(root)) - (change is _looks_like_the_mark), change.__name__
-    rendercache.forget()
+    _forget()
 
 
 def _forget() -> None:

@@ -35,6 +35,7 @@ from failurelog.cli.main import explain
 from failurelog.core.errors import FailurelogError
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.site import broken as b
+from failurelog.site import pagecache
 from failurelog.site.generate import DOCS_DIR, prepare, prepare_broken
 from failurelog.site.search_index import BUNDLE_DIR, BackgroundIndex, build_search_index
 
@@ -75,6 +76,7 @@ def on_startup(command: str, dirty: bool) -> None:
     _STATE.broken = _STATE.shown = None
     _STATE.gone = []
     _STATE.indexer = BackgroundIndex(log.info) if _STATE.serving else None
+    pagecache.enable(_STATE.serving)  # a rebuild renders only the pages whose inputs changed
 
 
 def on_shutdown() -> None:
@@ -82,6 +84,7 @@ def on_shutdown() -> None:
     _STATE.serving = False
     _STATE.broken = _STATE.shown = None
     _STATE.indexer = None
+    pagecache.enable(False)
 
 
 def _broken(exc: FailurelogError) -> b.Broken:

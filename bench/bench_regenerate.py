@@ -1,7 +1,7 @@
 """One ``serve`` regeneration after an edit, in-process, phase by phase: what the hook's ``prepare`` costs.
 
     .venv/bin/python bench/bench_regenerate.py --count 1000 --edits 3
-    PYTHONPATH=/tmp/main-src .venv/bin/python bench/bench_regenerate.py ...   # another checkout's code, to compare
+    .venv/bin/python bench/bench_regenerate.py --src /tmp/main/src ...   # another checkout's code, to compare
 
 Uses the repository ``bench/bench_site.py`` prepares (``bench/synth.py`` incidents; put under git with one commit
 here when it is not yet). As a running ``serve`` does: one first ``prepare`` fills the caches (validation, parsed
@@ -27,8 +27,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_site
-
-from failurelog.site import context, generate
 
 TODAY = date(2026, 12, 1)
 PHASES = {"validate": "validate_documents", "history": "read_history", "pages+write": "write_tree"}
@@ -71,7 +69,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/failurelog-bench-site"))
     parser.add_argument("--offset", type=int, default=0, help="which incidents to edit (another run, others)")
+    parser.add_argument("--src", type=Path, help="the src folder of the code to time (default: this checkout's)")
     args = parser.parse_args()
+    if args.src is not None:  # bench_site (synth) loaded this checkout's package: load the other one instead
+        sys.path.insert(0, str(args.src.resolve()))
+        for name in [m for m in sys.modules if m == "failurelog" or m.startswith("failurelog.")]:
+            del sys.modules[name]
+    from failurelog.site import context, generate
+
     repo = bench_site.prepare_repo(args.work, args.count)
     if not (repo / ".git").exists():
         _git(repo, "init", "-q", "-b", "main")

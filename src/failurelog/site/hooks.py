@@ -139,12 +139,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     site = Path(config.site_dir)
     if _STATE.broken != _STATE.shown:
         for entry in site.iterdir() if site.is_dir() else ():
-            if entry.name == BUNDLE_DIR:  # the search index stays until the next one replaces it
+            if entry.name.startswith(BUNDLE_DIR):  # the search index (and the indexer's next and old) stays
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
+                shutil.rmtree(entry, ignore_errors=True)
             else:
-                entry.unlink()
+                entry.unlink(missing_ok=True)
         _STATE.shown = _STATE.broken
     for rel in _STATE.gone:
         if rel.endswith(".md"):

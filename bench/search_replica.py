@@ -42,7 +42,7 @@ def replicate_ours(site: Path, out: Path, factor: int) -> float:
 
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(site, out, ignore=shutil.ignore_patterns("pagefind"), copy_function=os.link)
-    pages = sorted((site / "incidents").glob("*/*/index.html"))
+    pages = sorted((site / "incidents").glob("[0-9]*/*/index.html"))  # not the incident index's later pages
     for copy in range(1, factor):
         for page in pages:
             parts = rename(page.relative_to(site).as_posix(), copy).split("/")

@@ -12,7 +12,6 @@ incident once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
 from statistics import fmean
 from typing import Any
 
@@ -22,25 +21,18 @@ from failurelog.analysis.patterns import pattern_indexes
 from failurelog.analysis.related import Cluster, related
 from failurelog.analysis.signatures import Signature, describe
 from failurelog.analysis.similar import SIGNATURE, Index, build_index, channel_text, tokens
-from failurelog.core.repository import load_all
 from failurelog.core.roles import similarity_channels
-from failurelog.core.schema import load_schema
 from failurelog.core.values import leaves_at, values_at
-from failurelog.model.incident import Incident, Model, build_model
-from tests.search_corpus import SEED as SEARCH_SEED
-from tests.search_corpus import _synth
+from failurelog.model.incident import Incident, Model
+from tests.conftest import PLANTED_COUNT
 
-COUNT = 300
+COUNT = PLANTED_COUNT
 
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Model:
-    """Three hundred synthetic incidents with planted stacks, loaded once."""
-    folder = tmp_path_factory.mktemp("reference")
-    synth = _synth()
-    # tests/search_corpus.py's seed: bench/synth.py's checked templates are reused (most of a corpus' cost)
-    synth.plant_stacks(sorted(synth.generate(folder, COUNT, seed=SEARCH_SEED)), 8, seed=11)
-    return build_model(load_all(folder), load_schema(folder), date(2026, 12, 1))
+def model(planted_model: Model) -> Model:
+    """Three hundred synthetic incidents with planted stacks (tests/conftest.py), loaded once per run."""
+    return planted_model
 
 
 def _reference_values(incident: Incident, name: str) -> list[Any]:

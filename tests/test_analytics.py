@@ -6,10 +6,8 @@ import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from failurelog.analysis.assets import asset_report
 from failurelog.analysis.figures import percentile, summarise
@@ -20,7 +18,7 @@ from failurelog.model.incident import Model
 from failurelog.model.load import load_valid
 from failurelog.site.context import ASSET_INDEX, RECOVERY, Context, asset_page, build_context
 from failurelog.site.tree import render_tree
-from tests.analytics_helpers import make, model_of
+from tests.analytics_helpers import front_matter, make, model_of
 from tests.cli_helpers import run_cli
 from tests.conftest import corpus_copy
 from tests.site_helpers import ROOT, make_repo
@@ -120,7 +118,7 @@ def test_asset_failures_match_the_primary_assets_in_the_files(corpus: Path, corp
     hosts: Counter[str] = Counter()
     kernels: Counter[str] = Counter()
     for path in (corpus / "incidents").rglob("*.md"):
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
+        data = front_matter(path)
         primaries = [a for a in data.get("assets", []) if a.get("failed", a.get("role") == "Primary")]
         for asset in {a["name"]: a for a in primaries}.values():
             hosts[asset["name"]] += 1

@@ -22,6 +22,7 @@ from failurelog.validate import parsed
 from failurelog.validate import run as run_module
 from failurelog.validate.cache import CACHE_DIR, CACHE_FILE
 from failurelog.validate.run import validate_documents
+from tests.search_corpus import SEED as SEARCH_SEED
 from tests.search_corpus import _synth
 from tests.test_cache import _refuse, _split, corpus, incident_paths, outcome, repo
 from tests.test_cases import EXPECTED as CASE_EXPECTED
@@ -73,7 +74,7 @@ def test_the_build_documents_of_a_negative_case_cold_and_warm(
 
 def test_a_warm_build_writes_the_tree_of_a_cold_one(tmp_path: Path) -> None:
     repo = tmp_path / "valid"
-    _synth().generate(repo, 30)
+    _synth().generate(repo, 30, seed=SEARCH_SEED)  # the seed of tests/search_corpus.py: its templates are reused
     parsed.forget()
     cold_out, warm_out = tmp_path / "cold", tmp_path / "warm"
     generate.prepare(repo, today=TODAY, out=cold_out)

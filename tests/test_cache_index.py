@@ -93,8 +93,22 @@ def test_cold_and_warm_agree_through_the_index(aged: Path, monkeypatch: pytest.M
     assert _cache(aged)._index is not None
 
 
+#: Each kind is another way the index is unusable, each needing a cold run of the corpus: the inner loop keeps
+#: an unreadable index and a well-formed one of another cache; the other five (same assertions) run as slow.
+_SLOW = pytest.mark.slow
+
+
 @pytest.mark.parametrize(
-    "damage", ["truncated", "not json", "other format", "other cache", "short column", "names not text", "gone"]
+    "damage",
+    [
+        "truncated",
+        pytest.param("not json", marks=_SLOW),
+        pytest.param("other format", marks=_SLOW),
+        "other cache",
+        pytest.param("short column", marks=_SLOW),
+        pytest.param("names not text", marks=_SLOW),
+        pytest.param("gone", marks=_SLOW),
+    ],
 )
 def test_a_damaged_or_foreign_index_is_not_used_and_is_rewritten(aged: Path, damage: str) -> None:
     validate(aged)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from failurelog.core.loader import Document
+from failurelog.core.problems import Problem
 from failurelog.core.schema import Schema
 from failurelog.validate.run import validate
 from tests.cli_helpers import run_cli
@@ -176,3 +179,35 @@ def test_quick_check_cases_cover_both_answers(schema: Schema) -> None:
 
     answers = {schema.quick_check(load(p).meta) for p in _with_front_matter()}
     assert answers == {True, False}
+
+
+def test_the_compiled_check_is_used_for_a_few_files_once_this_process_has_it(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiling it pays for itself from QUICK_CHECK_MIN_FILES files on; once compiled, every run uses it."""
+    from failurelog.core.schema import _parse
+    from failurelog.validate import checks
+    from failurelog.validate import run as run_module
+
+    fresh = _parse.__wrapped__((repo / "schema" / "incident.schema.json").read_text(encoding="utf-8"))
+    assert not run_module.use_quick_check(fresh, 1)
+    assert run_module.use_quick_check(fresh, run_module.QUICK_CHECK_MIN_FILES)
+    fresh.quick_check  # noqa: B018
+    assert run_module.use_quick_check(fresh, 1)
+    example = sorted((Path(__file__).resolve().parent.parent / "incidents").rglob("*.md"))[0]
+    (repo / "incidents" / example.parent.name).mkdir()
+    shutil.copyfile(example, repo / "incidents" / example.parent.name / example.name)
+    full: list[str] = []
+    original = checks.schema_problems
+
+    def counted(doc: Document, schema: Schema) -> list[Problem]:
+        full.append(doc.display)
+        return original(doc, schema)
+
+    monkeypatch.setattr(run_module, "schema_problems", counted)
+    assert validate(repo, cache=False).ok  # the project schema's check is compiled (tests/conftest.py)
+    assert full == []
+    broken = repo / "incidents" / example.parent.name / example.name
+    broken.write_text(broken.read_text(encoding="utf-8").replace("severity:", "severty:", 1), encoding="utf-8")
+    assert any("unknown field 'severty'" in p.message for p in validate(repo, cache=False).problems)
+    assert full == [broken.relative_to(repo).as_posix()]  # rejected: the full validator says why

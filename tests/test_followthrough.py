@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from failurelog.analysis.actions import ActionEntry, ActionKey
 from failurelog.analysis.followthrough import follow_through
@@ -18,7 +16,7 @@ from failurelog.model.incident import Model
 from failurelog.model.load import load_valid
 from failurelog.site.context import build_context
 from failurelog.site.report_pages import actions_page
-from tests.analytics_helpers import make, model_of
+from tests.analytics_helpers import front_matter, make, model_of
 from tests.cli_helpers import run_cli
 from tests.conftest import corpus_copy
 
@@ -40,7 +38,7 @@ def _from_files(repo: Path) -> tuple[int, int]:
     """(overdue, completed without verification) counted from the files themselves, as of TODAY."""
     overdue = unverified = 0
     for path in (repo / "incidents").rglob("*.md"):
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1])
+        data = front_matter(path)
         items = [(a, "due") for a in data.get("action_items", [])]
         items += [(a, "target_date") for a in (data.get("prevention") or {}).get("immediate_actions", [])]
         for item, due in items:

@@ -37,6 +37,7 @@ def test_only_incident_pages_are_indexed(tmp_path: Path) -> None:
     _page(site, "incidents/2026/SYS-20260101-001/index.html", "SYS-20260101-001: one", "md-gw-03 panic", meta)
     _page(site, "incidents/2026/SYS-20260102-001/index.html", "SYS-20260102-001: two", "pg-ny4-01 psu")
     _page(site, "incidents/index.html", "Incidents", "SYS-20260101-001 SYS-20260102-001")
+    _page(site, "incidents/index/page-2/index.html", "Incidents (page 2)", "SYS-20260101-001 md-gw-03")
     _page(site, "patterns/hostname/md-gw-03/index.html", "md-gw-03", "md-gw-03")
     done = build_search_index(site)
     assert done.pages == 2
@@ -48,9 +49,13 @@ def test_only_incident_pages_are_indexed(tmp_path: Path) -> None:
     assert len(list((bundle / "fragment").iterdir())) == 2
 
 
-def test_the_glob_follows_the_url_style() -> None:
-    assert incident_pages_glob(True) == "incidents/*/*/index.html"
-    assert incident_pages_glob(False) == "incidents/*/*.html"
+def test_the_glob_follows_the_url_style_and_takes_only_year_folders(tmp_path: Path) -> None:
+    assert incident_pages_glob(True) == "incidents/[0-9]*/*/index.html"
+    assert incident_pages_glob(False) == "incidents/[0-9]*/*.html"
+    site = tmp_path / "site"
+    _page(site, "incidents/2026/SYS-20260101-001.html", "SYS-20260101-001: one", "md-gw-03 panic")
+    _page(site, "incidents/index/page-2.html", "Incidents (page 2)", "SYS-20260101-001 md-gw-03")
+    assert build_search_index(site, directory_urls=False).pages == 1
 
 
 def test_a_failed_index_is_an_error_with_pagefinds_message(tmp_path: Path) -> None:

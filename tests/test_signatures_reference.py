@@ -14,17 +14,15 @@ inside words).
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from failurelog.analysis import signatures as s
 from failurelog.analysis.frames import clean_function
 from failurelog.analysis.signatures import Signature, all_signatures, log_sections, signatures
-from failurelog.core.repository import load_all
 from failurelog.core.schema import Schema, load_schema
-from failurelog.model.incident import Incident, Model, build_model
-from tests.search_corpus import _synth
+from failurelog.model.incident import Incident, Model
 from tests.site_helpers import ROOT
 
 
@@ -232,12 +230,9 @@ def test_signatures_of_mixed_sections_match_the_reference() -> None:
 
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Model:
-    """Three hundred synthetic incidents with planted stacks."""
-    folder = tmp_path_factory.mktemp("sigref")
-    synth = _synth()
-    synth.plant_stacks(sorted(synth.generate(folder, 300, seed=41)), 8, seed=13)
-    return build_model(load_all(folder), load_schema(folder), date(2026, 12, 1))
+def model(planted_model: Model) -> Model:
+    """Three hundred synthetic incidents with planted stacks (tests/conftest.py), loaded once per run."""
+    return planted_model
 
 
 def test_signatures_of_the_synthetic_corpus_match_the_reference(model: Model) -> None:

@@ -315,20 +315,32 @@ def test_chart_colours_carry_meaning() -> None:
 
 
 @pytest.mark.parametrize(
-    ("target", "here", "directory", "flat"),
+    ("target", "here", "directory", "flat", "from_source"),
     [
-        ("incidents/2026/A.md", "incidents/2026/B.md", "../A/", "A.html"),
-        ("patterns/host/x.md", "incidents/2026/B.md", "../../../patterns/host/x/", "../../patterns/host/x.html"),
-        ("patterns/host/index.md", "patterns/host/x.md", "../", "index.html"),
-        ("index.md", "patterns/index.md", "../", "../index.html"),
-        ("data/incidents.json", "statistics/index.md", "../data/incidents.json", "../data/incidents.json"),
+        ("incidents/2026/A.md", "incidents/2026/B.md", "../A/", "A.html", "A/"),
+        (
+            "patterns/host/x.md",
+            "incidents/2026/B.md",
+            "../../../patterns/host/x/",
+            "../../patterns/host/x.html",
+            "../../patterns/host/x/",
+        ),
+        ("patterns/host/index.md", "patterns/host/x.md", "../", "index.html", "./"),
+        ("index.md", "patterns/index.md", "../", "../index.html", "../"),
+        ("patterns/host/x.md", "patterns/host/index.md", "x/", "x.html", "x/"),  # an index: the same folder
+        ("data/incidents.json", "statistics/index.md", "../data/incidents.json", "../data/incidents.json", None),
     ],
 )
-def test_links_inside_raw_html_follow_use_directory_urls(target: str, here: str, directory: str, flat: str) -> None:
+def test_links_inside_raw_html_follow_use_directory_urls(
+    target: str, here: str, directory: str, flat: str, from_source: str | None
+) -> None:
+    """MkDocs leaves raw HTML alone; Zensical reads its links from the source file's folder (``from_source``)."""
     from failurelog.site.html import href
 
     assert href(target, here, True) == directory
     assert href(target, here, False) == flat
+    assert href(target, here, False, from_source=True) == flat  # flat URLs: the source's folder is the URL's
+    assert href(target, here, True, from_source=True) == (from_source or directory)
 
 
 def test_card_banner_and_story_come_from_schema_annotations(tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ from typing import Any
 from failurelog.analysis.figures import Recovery, recovery_split
 from failurelog.analysis.patterns import unique_slugs
 from failurelog.core.annotations import get as annotation
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.inventory import Entry, Inventory
-from failurelog.core.primary import PrimarySpec, asset_failed, mirrored_fields, primary_specs
+from failurelog.core.primary import PrimarySpec, asset_failed, mirrored_fields, name_field, primary_specs
 from failurelog.core.schema import ITEMS, Field, Schema
 from failurelog.core.values import values_at
 from failurelog.model.incident import Incident, Model
@@ -135,6 +136,19 @@ class AssetReport:
         """The histories of one kind, most failures first."""
         return [h for h in self.histories if h.kind == kind]
 
+    def host_kind(self, schema: Schema) -> AssetKind | None:
+        """The kind naming the assets themselves (hosts, switches...): the ``x-primary`` list's name field."""
+        names = {name for spec in primary_specs(schema) if (name := name_field(spec))}
+        return next((k for k in self.kinds if k.field.name in names), None)
+
+    def by_incident(self, kind: AssetKind) -> dict[str, list[tuple[AssetHistory, bool]]]:
+        """Per incident id, the assets of ``kind`` it names, each with whether it failed there (name order)."""
+        out: dict[str, list[tuple[AssetHistory, bool]]] = defaultdict(list)
+        for history in self.of_kind(kind):
+            for occurrence in history.occurrences:
+                out[occurrence.incident.id].append((history, occurrence.failed))
+        return out
+
     def named(self, name: str) -> list[AssetHistory]:
         """The histories whose name is ``name`` (any case), of every kind; the exact spelling first."""
         wanted = name.casefold()
@@ -209,6 +223,7 @@ def _figures(model: Model, history: AssetHistory, start: date) -> None:
         setattr(history, attr, sum(known) if known else None)
 
 
+@gc_paused()
 def asset_report(model: Model, inventory: Inventory | None = None) -> AssetReport:
     """Every asset any incident names (and every inventory entry), with its history and figures."""
     inventory = inventory or Inventory()

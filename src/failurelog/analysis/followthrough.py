@@ -17,6 +17,7 @@ from typing import Any
 
 from failurelog.analysis.actions import ActionEntry, ActionKey, Flagger, all_actions, open_actions
 from failurelog.analysis.recurrence import fix_did_not_hold
+from failurelog.core.gcpause import gc_paused
 from failurelog.model.incident import Model
 
 #: The flaggers applied to every action, in order (see the module docstring).
@@ -43,6 +44,7 @@ class FollowThrough:
         return [e for e in entries if self.flags_of(e)]
 
 
+@gc_paused()
 def follow_through(model: Model, owner: str | None = None, flaggers: Sequence[Flagger] = FLAGGERS) -> FollowThrough:
     """Open, overdue and unverified actions (of ``owner`` only when given, any case), with every flagger's flags."""
     wanted = owner.casefold().strip() if owner else None

@@ -20,6 +20,7 @@ from typing import Any
 
 from failurelog.analysis.figures import Summary, good_choices, recovery_split, summarise
 from failurelog.core import roles
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.values import parse_time
 from failurelog.model.incident import Incident, Model
 
@@ -172,6 +173,7 @@ def kpis(model: Model, by: str = "severity", since: date | None = None, until: d
     return every_breakdown(model, (by,), since, until)[0]
 
 
+@gc_paused()
 def every_breakdown(
     model: Model, breakdowns: tuple[str, ...] = BREAKDOWNS, since: date | None = None, until: date | None = None
 ) -> list[Kpis]:

@@ -13,6 +13,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from failurelog.core.gcpause import gc_paused
+
 T = TypeVar("T")
 
 
@@ -31,6 +33,7 @@ class LastResult(Generic[T]):
         same = len(args) == len(self._args) and all(ref() is arg for ref, arg in zip(self._args, args, strict=True))
         if same and extra == self._extra and self._result is not None:
             return self._result
-        result = self._compute(*args)
+        with gc_paused():  # it reads every incident (core/gcpause.py)
+            result = self._compute(*args)
         self._args, self._extra, self._result = tuple(weakref.ref(a) for a in args), extra, result
         return result

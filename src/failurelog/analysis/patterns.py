@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from failurelog.analysis.figures import Recovery, recovery_split
-from failurelog.analysis.similar import gc_paused
 from failurelog.core import roles
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.schema import Field
 from failurelog.model.incident import Incident, Model
 
@@ -114,9 +114,12 @@ def group(model: Model, spec: Field, slug: str = "", figures: Figures | None = N
     """
     figures = incident_figures(model) if figures is None else figures
     members: dict[str, list[Incident]] = defaultdict(list)
-    for incident in model.incidents:
+    for incident, found in zip(model.incidents, model.column(spec.name), strict=True):
+        if len(found) == 1:  # most fields: one value, nothing to deduplicate
+            members[str(found[0])].append(incident)
+            continue
         seen: set[str] = set()
-        for value in incident.values(spec.name):
+        for value in found:
             text = str(value)
             if text not in seen:
                 seen.add(text)
@@ -138,4 +141,5 @@ def pattern_indexes(model: Model) -> list[PatternIndex]:
     slugs = _field_slugs(fields)
     with gc_paused():  # lists of every incident per value: a full collection would walk the whole model
         figures = incident_figures(model)
+        model.columns([f.name for f in fields])  # every field's values in one pass
         return [group(model, f, slugs[f.name], figures) for f in fields]

@@ -12,10 +12,10 @@ from failurelog.analysis.similar import (
     Index,
     Suggestion,
     build_index,
-    gc_paused,
     suggest,
 )
 from failurelog.core.annotations import get as annotation
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.roles import similarity_channels
 from failurelog.core.schema import Field
 from failurelog.core.values import values_at
@@ -198,7 +198,9 @@ def _related(model: Model, top_k: int) -> Related:
     rejected = not_related(model)
     exclude = {key: linked.get(key, set()) | rejected.get(key, set()) for key in linked.keys() | rejected.keys()}
     signed = all_signatures(model.incidents, model.schema)
-    index = build_index(model.incidents, similarity_channels(model.schema), signed)
+    channels = similarity_channels(model.schema)
+    exact = [n for c in channels if c.kind == "exact" and c.field is not None for n in (c.field.name, *c.also)]
+    index = build_index(model.incidents, channels, signed, dict(zip(exact, model.columns(exact), strict=True)))
     found = suggest(model, top_k=top_k, exclude=exclude, index=index)
     groups = clusters(model, links, found, index, signed, rejected)
     return Related(dict(outgoing), dict(incoming), found, groups, signed, dict(rejected))

@@ -70,7 +70,7 @@ _AER_UNCOR = re.compile(r"aer_uncor_status:\s*(0x[0-9a-f]+)", re.IGNORECASE)
 _EDAC = re.compile(r"EDAC (?:MC\d+|\w+):\s*\d+\s+(CE|UE)\s+([a-z ]+?error)", re.IGNORECASE)
 _NIC_DRIVERS = r"ixgbe|ixgbevf|i40e|iavf|ice|igb|igc|e1000e|mlx5_core|mlx4_core|mlx4_en|bnxt_en|sfc|ena|tg3|be2net"
 _NIC_LINE = re.compile(rf"^({_NIC_DRIVERS})\b")
-_NIC_NAMES = tuple(_NIC_DRIVERS.split("|"))  # a line _NIC_LINE matches starts with one
+_NIC_FIRST = re.compile(rf"\n(?:{_NIC_DRIVERS})")  # a line _NIC_LINE matches starts with one
 _NIC_EVENTS = (
     ("reset adapter", re.compile(r"\breset(?:ting)? adapter\b", re.IGNORECASE)),
     ("Tx timeout", re.compile(r"\btx[ _]?timeout\b|\btransmit queue \d+ timed out", re.IGNORECASE)),
@@ -199,17 +199,40 @@ def _candidates(lines: list[str], every: str, present: list[str]) -> list[int]:
     """Positions of the lines that may have a hint or a NIC driver's name first: a superset, each line read again.
 
     ``every`` is the lines joined by newlines and lower-cased: split again, its
-    parts are the lines lower-cased (a line holds no line break), tested here in
-    bulk instead of one line at a time.
+    parts are the lines lower-cased (a line holds no line break). Both tests
+    run in bulk over joined texts, and a place found in one is turned into the
+    line holding it by counting the line breaks before it, instead of testing
+    each line in turn. A line whose only hint is ``edac `` can give nothing but
+    an EDAC error, so only the lines :data:`_EDAC` matches are kept for it.
     """
     lows = every.split("\n")
     if len(lows) != len(lines):  # cannot happen for lines from splitlines(); read them all then
         return list(range(len(lines)))
     found: set[int] = set()
     for word in present:
-        found.update([n for n, low in enumerate(lows) if word in low])
-    found.update([n for n, line in enumerate(lines) if line.startswith(_NIC_NAMES)])
+        holding = []
+        at, n, counted = every.find(word), 0, 0
+        while at != -1:
+            n += every.count("\n", counted, at)  # the line breaks before it, counted once
+            counted = at
+            holding.append(n)
+            end = every.find("\n", at)  # then the next line holding it
+            at = every.find(word, end + 1) if end != -1 else -1
+        found.update([n for n in holding if _EDAC.search(lines[n])] if word == "edac " else holding)
+    joined = "\n" + "\n".join(lines)  # a driver's name after a line break: a line starting with it
+    found.update(_breaks_before(joined, [m.start() for m in _NIC_FIRST.finditer(joined)]))
     return sorted(found)
+
+
+def _breaks_before(text: str, places: list[int]) -> list[int]:
+    """How many line breaks ``text`` has before each of ``places`` (in increasing order), each counted once."""
+    out = []
+    n = counted = 0
+    for at in places:
+        n += text.count("\n", counted, at)
+        counted = at
+        out.append(n)
+    return out
 
 
 def _hardware(lines: list[str]) -> list[Signature]:
@@ -307,8 +330,8 @@ def signatures(incident: Incident, headings: Iterable[str]) -> list[Signature]:
             continue
         lines = _lines(text)
         every.extend(lines)
-        top = stack(lines)
-        if top is not None and top not in found and not any(s.kind == "stack" for s in found):
+        top = None if any(s.kind == "stack" for s in found) else stack(lines)  # the first backtrace's only
+        if top is not None and top not in found:
             found.append(top)
         for line in lines if "RIP: " in text else ():  # a line is a part of the text
             rip = _OOPS_RIP.search(line) if "RIP: " in line else None

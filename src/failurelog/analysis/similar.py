@@ -15,18 +15,18 @@ by :class:`collections.Counter`, and a few are scored exactly (bench/README.md).
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 from failurelog.analysis import signatures as sig
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.roles import Channel, similarity_channels
 from failurelog.model.incident import Incident, Model
 
@@ -215,54 +215,54 @@ def words(text: str) -> set[str]:
     return set(_TOKEN.findall(text.lower())) - STOP_WORDS
 
 
+#: Every incident's values of a field by its name, in the order of the incidents indexed (``Model.columns``).
+Columns = Mapping[str, Sequence[list[Any]]]
+
+
 def _raw_features(
-    incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]]
+    incidents: list[Incident],
+    channels: list[Channel],
+    found: dict[str, list[sig.Signature]],
+    columns: Columns | None = None,
 ) -> list[list[set[str]]]:
     """Per incident, per channel, its distinct values (exact channels) or words (text channels)."""
+    columns = columns or {}
     out = []
-    for incident in incidents:
+    for doc, incident in enumerate(incidents):
         row: list[set[str]] = []
         for channel in channels:
             if channel is SIGNATURE:
                 row.append({sig.describe(s) for s in found.get(incident.id, [])})
             elif channel.kind == "exact" and channel.field is not None:
                 names = (channel.field.name, *channel.also)  # the hostname's: every affected asset's name too, once
-                row.append(set(map(str, chain.from_iterable(incident.values(n) for n in names))))
+                read = [columns[n][doc] if n in columns else incident.values(n) for n in names]
+                row.append(set(map(str, chain.from_iterable(read))))
             else:
                 row.append(words(channel_text(incident, channel)))
         out.append(row)
     return out
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside.
-
-    These loops allocate millions of small acyclic objects, and each full
-    collection would walk every object of the loaded incidents again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_index(
-    incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]] | None = None
+    incidents: list[Incident],
+    channels: list[Channel],
+    found: dict[str, list[sig.Signature]] | None = None,
+    columns: Columns | None = None,
 ) -> Index:
     """TF-IDF vectors of ``incidents`` over ``channels`` and the inverted index of their strongest features.
 
-    With ``found`` (signatures by incident id), the :data:`SIGNATURE` channel joins the others.
+    With ``found`` (signatures by incident id), the :data:`SIGNATURE` channel joins the others. The exact
+    channels' values are taken from ``columns`` where it has them (read already, in the same incident order).
     """
     with gc_paused():
-        return _build_index(incidents, [*channels, SIGNATURE] if found is not None else channels, found or {})
+        both = [*channels, SIGNATURE] if found is not None else channels
+        return _build_index(incidents, both, found or {}, columns)
 
 
-def _build_index(incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]]) -> Index:
-    raw = _raw_features(incidents, channels, found)
+def _build_index(
+    incidents: list[Incident], channels: list[Channel], found: dict[str, list[sig.Signature]], columns: Columns | None
+) -> Index:
+    raw = _raw_features(incidents, channels, found, columns)
     frequencies = [Counter(chain.from_iterable(row[ci] for row in raw)) for ci in range(len(channels))]
     n = len(incidents)
     ids: list[dict[str, int]] = []

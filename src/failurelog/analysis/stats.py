@@ -13,6 +13,7 @@ from statistics import fmean
 
 from failurelog.analysis.kpis import Line, monthly
 from failurelog.core import roles
+from failurelog.core.gcpause import gc_paused
 from failurelog.core.schema import Field
 from failurelog.model.incident import Model
 
@@ -89,6 +90,7 @@ def _series(model: Model, spec: Field, kind: str) -> Series:
     return out
 
 
+@gc_paused()
 def statistics(model: Model) -> Statistics:
     """Monthly figures for the statistics page."""
     months = month_range(model.incidents[-1].month, model.incidents[0].month) if model.incidents else []

@@ -64,6 +64,12 @@ def asset_failed(item: dict[str, Any], spec: PrimarySpec) -> bool:
     return stated if isinstance(stated, bool) else item.get(spec.role) == spec.value
 
 
+def name_field(spec: PrimarySpec) -> str | None:
+    """The item field naming the asset itself (``assets[].name``): the first one ``mirrors`` maps, or None."""
+    first = next(iter(spec.mirrors), None)
+    return f"{spec.field.name}{ITEMS}.{first}" if first else None
+
+
 def failed_field(schema: Schema, spec: PrimarySpec) -> Field | None:
     """The item field of ``spec``'s list saying whether an asset failed itself, or None when it names none."""
     return schema.field(f"{spec.field.name}{ITEMS}.{spec.failed}") if spec.failed else None

@@ -58,14 +58,38 @@ def leaves_at(data: Any, name: str) -> list[Any]:
     return frontier
 
 
+def flat_values(data: Any, name: str) -> list[Any]:
+    """Every value of a field in ``data``, lists flattened (``[]`` expands list items); None left out.
+
+    What the model's ``Incident.values`` gives, read without building the intermediate lists.
+    """
+    parts = _parts(name)
+    if ITEMS in parts:
+        out: list[Any] = []
+        for value in leaves_at(data, name):
+            if isinstance(value, list):
+                out.extend([v for v in value if v is not None])
+            elif value is not None:
+                out.append(value)
+        return out
+    value = data
+    for part in parts:
+        if not isinstance(value, dict):
+            return []
+        value = value.get(part)
+    if value is None:
+        return []
+    return [v for v in value if v is not None] if isinstance(value, list) else [value]
+
+
 def value_at(data: Any, name: str) -> Any:
     """The single value of a dotted field name without ``[]`` (the first one with ``[]``), or None."""
     if ITEMS not in name:  # the common case, walked directly: the analyses read fields per incident
         value = data
-        for part in name.split("."):
-            if not isinstance(value, dict) or part not in value:
+        for part in _parts(name):
+            value = value.get(part, _MISSING) if isinstance(value, dict) else _MISSING
+            if value is _MISSING:
                 return None
-            value = value[part]
         return value
     for _path, value in values_at(data, name):
         return value

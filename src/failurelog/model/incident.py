@@ -9,7 +9,7 @@ annotates with ``x-role``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -20,7 +20,7 @@ from failurelog.core.annotations import get as annotation
 from failurelog.core.body import ParsedBody, parse_body, strip_comments
 from failurelog.core.loader import Document
 from failurelog.core.schema import Field, Schema
-from failurelog.core.values import leaves_at, number, parse_time, value_at
+from failurelog.core.values import flat_values, number, parse_time, value_at
 
 
 @dataclass
@@ -36,9 +36,9 @@ class Incident:
     body: str = field(default="", repr=False)
     source: str = ""
 
-    @property
+    @cached_property
     def month(self) -> str:
-        """``YYYY-MM`` of the UTC start."""
+        """``YYYY-MM`` of the UTC start (kept: the analyses group every incident by month several times)."""
         return self.occurred_at.strftime("%Y-%m")
 
     @property
@@ -57,13 +57,7 @@ class Incident:
 
     def values(self, name: str) -> list[Any]:
         """Every value of a field, lists flattened (``[]`` expands list items); None left out."""
-        out: list[Any] = []
-        for value in leaves_at(self.meta, name):
-            if isinstance(value, list):
-                out.extend(v for v in value if v is not None)
-            elif value is not None:
-                out.append(value)
-        return out
+        return flat_values(self.meta, name)
 
     def number(self, name: str | None) -> float | None:
         """The numeric value of a field, or None when absent or not a number."""
@@ -98,11 +92,31 @@ class Model:
     schema: Schema
     incidents: list[Incident]
     today: date
+    _columns: dict[str, Sequence[list[Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def by_id(self) -> dict[str, Incident]:
         """Incidents by id."""
         return {i.id: i for i in self.incidents}
+
+    def column(self, name: str) -> Sequence[list[Any]]:
+        """Every incident's :meth:`Incident.values` of field ``name``, in incident order; read once per model.
+
+        Several analyses group by the same fields: the lists are shared, and are not to be changed.
+        """
+        return self.columns([name])[0]
+
+    def columns(self, names: Sequence[str]) -> list[Sequence[list[Any]]]:
+        """:meth:`column` of each of ``names``; those not read yet are read in one pass over the incidents.
+
+        One incident after the other, every field of each (its front matter is read while it is in the cache).
+        """
+        missing = [n for n in dict.fromkeys(names) if n not in self._columns]
+        if missing:
+            rows = [[flat_values(i.meta, n) for n in missing] for i in self.incidents]
+            by_field = list(zip(*rows, strict=True)) if rows else [() for _n in missing]
+            self._columns.update(zip(missing, by_field, strict=True))
+        return [self._columns[n] for n in names]
 
     @cached_property
     def role_names(self) -> dict[str, str]:

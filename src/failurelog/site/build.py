@@ -137,7 +137,7 @@ def build_site(
     if count is not None:
         return Built(target, count, current=True)
     forget(target)
-    prepared = prepare(root, today=day)
+    prepared = prepare(root, today=day, engine=engine)
     with phase(f"building the site with {engine}", unit="step"):
         if engine == "mkdocs":
             run_mkdocs(prepared.root, target, strict=strict, verbose=verbose)

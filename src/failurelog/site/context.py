@@ -90,6 +90,8 @@ class Context:
     edit_base: str | None = None  # URL prefix of an incident's source file for editing
     history: RepositoryHistory | None = None  # git history, read once per build (None: not read)
     directory_urls: bool = True  # mkdocs.yml use_directory_urls: links in raw HTML depend on it
+    # the engine reads raw HTML's relative links from the page's source file (Zensical), not its URL (MkDocs)
+    links_from_source: bool = False
     markdown: str = field(default_factory=lambda: extension_spec({}))  # the body's extensions (see core.bodyhtml)
     inventory: Inventory = field(default_factory=Inventory)  # inventory/assets.yaml, read by the build
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -247,7 +249,7 @@ class Context:
 
     def href(self, target: str, here: str) -> str:
         """Relative URL from page ``here`` to ``target`` (tree paths), for links inside raw HTML."""
-        return html.href(target, here, self.directory_urls)
+        return html.href(target, here, self.directory_urls, self.links_from_source)
 
     def edit_url(self, incident: Incident) -> str | None:
         """Where to edit the incident's source file, when ``repo_url``/``edit_uri`` are configured."""
@@ -315,8 +317,9 @@ def build_context(
     history: RepositoryHistory | None = None,
     markdown: str | None = None,
     inventory: Inventory | None = None,
+    links_from_source: bool = False,
 ) -> Context:
-    """Run every analysis the pages need."""
+    """Run every analysis the pages need (``links_from_source``: see :func:`failurelog.site.html.href`)."""
     return Context(
         model=model,
         related=related(model),
@@ -326,4 +329,5 @@ def build_context(
         history=history,
         markdown=markdown if markdown is not None else extension_spec({}),
         inventory=inventory or Inventory(),
+        links_from_source=links_from_source,
     )

@@ -38,6 +38,8 @@ from failurelog.validate.run import validate_documents
 #: Where the generated tree and its manifest live, relative to the repository root.
 BUILD_DIR = Path(".failurelog-build")
 DOCS_DIR = Path("docs")
+#: The engines that read a relative link of raw HTML from the page's source file (see ``site.html.href``).
+LINKS_FROM_SOURCE = ("zensical",)
 #: Beside the tree while it holds only an error page (see :func:`prepare_broken`).
 BROKEN_MARK = "broken"
 
@@ -80,8 +82,11 @@ def load_model(root: Path, today: date | None = None) -> Model:
     return build_model(docs, schema, today or build_date())
 
 
-def site_context(root: Path, model: Model) -> c.Context:
-    """The model's analyses and the site settings of ``mkdocs.yml``: what every page reads."""
+def site_context(root: Path, model: Model, *, links_from_source: bool = False) -> c.Context:
+    """The model's analyses and the site settings of ``mkdocs.yml``: what every page reads.
+
+    ``links_from_source``: the engine reads raw HTML's relative links from the page's source file (Zensical).
+    """
     config = read_config(root)
     with phase("reading git history", unit="step"):
         history = read_history(root, schema=model.schema)
@@ -90,6 +95,7 @@ def site_context(root: Path, model: Model) -> c.Context:
             model,
             edit_base(config),
             directory_urls=config.get("use_directory_urls") is not False,
+            links_from_source=links_from_source,
             history=history,
             markdown=extension_spec(config),
             inventory=read_inventory(root, asset_kind_names(model.schema)),
@@ -120,20 +126,20 @@ def _counted(files: Iterable[tuple[str, str | bytes]], advance: Advance) -> Iter
         advance(1)
 
 
-def prepare(root: Path, *, today: date | None = None, out: Path | None = None) -> Prepared:
-    """Validate, analyse and write the Markdown tree of the repository at ``root``.
+def prepare(root: Path, *, today: date | None = None, out: Path | None = None, engine: str = "mkdocs") -> Prepared:
+    """Validate, analyse and write the Markdown tree of the repository at ``root``, for ``engine`` to build.
 
     Raises :class:`ValidationFailed` (nothing written) when an incident is invalid.
     """
     root = root.resolve()
     day = today or build_date()
     docs_dir = (out or root / BUILD_DIR / "docs").resolve()
-    key = input_signature(root, day)
+    key = (engine, input_signature(root, day))
     memo = _MEMO.get(docs_dir)
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
     model = load_model(root, day)
-    ctx = site_context(root, model)
+    ctx = site_context(root, model, links_from_source=engine in LINKS_FROM_SOURCE)
     extra = hand_written(root)
     with_home = c.HOME not in extra
     rendercache.begin(root)

@@ -4,7 +4,10 @@ Data tables are emitted as HTML rather than Markdown tables: Python-Markdown
 passes an HTML block through untouched, where each Markdown table cell would
 go through every inline pattern (on the full-schema benchmark incidents that
 was most of the build). Links in HTML are not rewritten by MkDocs, so they
-are computed here from the page paths, for ``use_directory_urls`` on or off.
+are computed here from the page paths, for ``use_directory_urls`` on or off;
+Zensical reads them from the page's source file and rebases them itself, so
+its tree gets them relative to that (``from_source``: the engine is known to
+:func:`failurelog.site.generate.prepare`).
 """
 
 from __future__ import annotations
@@ -59,10 +62,15 @@ def relative_folder(target_folder: str, here_folder: str) -> str:
     return "/".join(parts) + "/" if parts else ""
 
 
-def href(target: str, here: str, directory_urls: bool = True) -> str:
-    """The relative URL from the page at tree path ``here`` to tree path ``target``."""
-    to, at = page_url(target, directory_urls), page_url(here, directory_urls)
-    here_folder = at.rpartition("/")[0]
+def href(target: str, here: str, directory_urls: bool = True, from_source: bool = False) -> str:
+    """The relative URL from the page at tree path ``here`` to tree path ``target``.
+
+    ``from_source``: the engine reads a relative link of raw HTML from the folder of the page's source file,
+    not of its URL, and rebases it to the URL itself (Zensical does; MkDocs leaves raw HTML alone). With
+    directory URLs the two folders differ by one for every page but an index, hence one ``../`` fewer.
+    """
+    to = page_url(target, directory_urls)
+    here_folder = here.rpartition("/")[0] if from_source else page_url(here, directory_urls).rpartition("/")[0]
     folder, _, name = to.rpartition("/")
     url = relative_folder(folder, here_folder) + name
     return quote(url or "./", safe="/#.-_~")

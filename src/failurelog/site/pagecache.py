@@ -62,7 +62,8 @@ stats = Stats()
 
 def settings_key(ctx: c.Context) -> str:
     """What every page reads besides its call and its lookups: the schema, the build date, the site settings."""
-    settings = (ctx.edit_base, ctx.directory_urls, ctx.markdown, ctx.model.today, ctx.inventory, paging.PAGE_ROWS)
+    links = (ctx.edit_base, ctx.directory_urls, ctx.links_from_source)
+    settings = (links, ctx.markdown, ctx.model.today, ctx.inventory, paging.PAGE_ROWS)
     return fp.fingerprint((ctx.model.schema.raw, settings))
 
 

@@ -39,8 +39,11 @@ EXCLUDE_SELECTORS = (".headerlink",)
 
 
 def incident_pages_glob(directory_urls: bool = True) -> str:
-    """The built pages of the incidents (``incidents/YYYY/ID.md`` in the generated tree), as a Pagefind glob."""
-    return "incidents/*/*/index.html" if directory_urls else "incidents/*/*.html"
+    """The built pages of the incidents (``incidents/YYYY/ID.md`` in the generated tree), as a Pagefind glob.
+
+    Only year folders: the incident index's later pages (``incidents/index/page-2.md``) are not incidents.
+    """
+    return "incidents/[0-9]*/*/index.html" if directory_urls else "incidents/[0-9]*/*.html"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def _executable() -> Path:
 def _pages_indexed(log: str) -> int:
     for line in log.splitlines():
         words = line.split()
-        if len(words) >= 3 and words[0] == "Indexed" and words[2] == "pages":
+        if len(words) >= 3 and words[0] == "Indexed" and words[2] in ("page", "pages"):  # "1 page"
             return int(words[1])
     return 0
 

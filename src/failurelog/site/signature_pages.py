@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from failurelog.analysis.assets import AssetHistory
 from failurelog.analysis.signatures import KINDS, Signature, describe, shared_by
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
-from failurelog.site.context import HOME, LOOKUPS, SIGNATURES, Context, Lookup
+from failurelog.site.context import HOME, LOOKUPS, SIGNATURES, Context, Lookup, asset_page
 from failurelog.site.paging import Pages, pages_of
 
 #: Signatures listed on the home page.
@@ -76,6 +77,27 @@ def _incident_links(incidents: list[Incident], here: str) -> str:
     return ", ".join(f"{m.link(i.id, i.page, here)} ({i.day})" for i in incidents)
 
 
+def incident_hosts(ctx: Context) -> dict[str, list[AssetHistory]]:
+    """Per incident id, its hosts as the signatures page names them: those that failed, else every one named."""
+
+    def make() -> dict[str, list[AssetHistory]]:
+        kind = ctx.assets.host_kind(ctx.model.schema)
+        named = ctx.assets.by_incident(kind) if kind else {}
+        return {ident: [h for h, failed in found if failed] or [h for h, _f in found] for ident, found in named.items()}
+
+    return ctx.memo("signature-hosts", make)
+
+
+def _incidents_with_hosts(ctx: Context, incidents: list[Incident], here: str) -> str:
+    """Each incident linked, with its date and its hosts linked to their asset histories."""
+    hosts = incident_hosts(ctx)
+    out = []
+    for i in incidents:
+        on = "".join(f", {m.link(h.name, asset_page(h), here)}" for h in hosts.get(i.id, []))
+        out.append(f"{m.link(i.id, i.page, here)} ({i.day}{on})")
+    return ", ".join(out)
+
+
 def signatures_page(ctx: Context, number: int = 1) -> str:
     """Every signature with its incidents, by kind; those seen more than once first within a kind (page ``number``)."""
     every = holders(ctx)
@@ -104,7 +126,8 @@ def signatures_page(ctx: Context, number: int = 1) -> str:
         count = f"{len(found)} incident{'' if len(found) == 1 else 's'}"
         name = f"<code>{h.esc(describe(sig))}</code>"
         parts.append(
-            f'<p id="{anchor(sig)}" class="fl-signature-entry">{name} — {count}</p>\n\n{_incident_links(found, here)}'
+            f'<p id="{anchor(sig)}" class="fl-signature-entry">{name} — {count}</p>\n\n'
+            + _incidents_with_hosts(ctx, found, here)
         )
     if nav:
         parts.append(nav)

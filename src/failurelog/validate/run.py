@@ -76,10 +76,20 @@ def check_document(doc: Document, schema: Schema, *, quick: bool = False, markdo
 QUICK_CHECK_MIN_FILES = 50
 
 
+def use_quick_check(schema: Schema, count: int) -> bool:
+    """Whether checking ``count`` files runs the compiled yes/no check first (see :func:`check_document`).
+
+    For :data:`QUICK_CHECK_MIN_FILES` files or more, or whenever this process has compiled it already: a
+    long-lived process (``serve``, the test suite) re-checks a few files at a time with the schema an earlier,
+    larger run compiled, and the full validator costs about ten times the compiled check on a valid file.
+    """
+    return count >= QUICK_CHECK_MIN_FILES or "quick_check" in vars(schema)
+
+
 def load_and_check(root: Path, schema: Schema, files: Sequence[Path] | None = None) -> list[Document]:
     """Load and check every incident (or ``files``) under ``root``, in file order (see :func:`load_all`)."""
     paths = list(files if files is not None else incident_files(root))
-    quick = len(paths) >= QUICK_CHECK_MIN_FILES
+    quick = use_quick_check(schema, len(paths))
     markdown = markdown_spec(root)  # read mkdocs.yml once, before forking
     if len(paths) >= PARALLEL_MIN_ITEMS:
         schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
@@ -130,7 +140,7 @@ def _check_files(
     state: str,
 ) -> list[Entry]:
     """:func:`check_file` on every path, over forked workers for large sets."""
-    quick = len(paths) >= QUICK_CHECK_MIN_FILES
+    quick = use_quick_check(schema, len(paths))
     if len(paths) >= PARALLEL_MIN_ITEMS:
         schema.quick_check  # compile before forking, so every worker inherits it  # noqa: B018
         schema.validator  # noqa: B018
@@ -221,7 +231,13 @@ def _other(root: Path, schema: Schema, markdown: str, store: Cache, name: str, e
     found = store.get(name, f"{root}/{name}")
     if found is None:  # changed since it was seen a moment ago: checked now
         found = check_file(
-            root, schema, root / name, quick=False, markdown=markdown, keep=False, checked_ns=store.started_ns
+            root,
+            schema,
+            root / name,
+            quick=use_quick_check(schema, 1),
+            markdown=markdown,
+            keep=False,
+            checked_ns=store.started_ns,
         )
         if found.stamp is not None:
             store.put(name, found)

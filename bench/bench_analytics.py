@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
 import time
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import synth  # noqa: E402
+import bench_site  # noqa: E402
 import yaml  # noqa: E402
 from readme_section import write_section  # noqa: E402
 
@@ -51,19 +50,6 @@ from failurelog.model.load import load_valid  # noqa: E402
 SECTION = "## Reliability analytics (issue 15)"
 TODAY = date(2026, 12, 1)
 BUDGET_S = 3.0
-
-
-def prepare_repo(work: Path, count: int) -> Path:
-    """A repository of ``count`` synthetic incidents (reused when complete), with this project's schema."""
-    repo = work / f"repo-{count}"
-    marker = repo / ".complete"
-    if not marker.exists():
-        shutil.rmtree(repo, ignore_errors=True)
-        synth.generate(repo, count)
-        marker.write_text("done\n")
-    shutil.rmtree(repo / "schema", ignore_errors=True)
-    shutil.copytree(ROOT / "schema", repo / "schema")  # the current schema and inventory schema, every run
-    return repo
 
 
 def write_inventory(repo: Path, model: Model) -> int:
@@ -90,7 +76,7 @@ def _median(work: Callable[[], Any], repeat: int) -> float:
 
 def measure(work: Path, count: int, repeat: int) -> dict[str, float]:
     """Medians for one size."""
-    repo = prepare_repo(work, count)
+    repo = bench_site.prepare_repo(work, count)
     loaded = load_valid(repo, TODAY)
     if loaded.skipped:
         raise SystemExit(f"{len(loaded.skipped)} synthetic incidents are invalid: {loaded.skipped[:3]}")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -32,22 +31,10 @@ from failurelog.validate import parsed
 from failurelog.validate.run import validate_documents
 
 
-def _git(repo: Path, *args: str) -> None:
-    env = ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
-    subprocess.run(["git", *env, *args], cwd=repo, check=True, capture_output=True)
-
-
 def _timed(func: Callable[[], object]) -> float:
     start = time.perf_counter()
     func()
     return time.perf_counter() - start
-
-
-def _edit(path: Path, number: int) -> None:
-    text = path.read_text(encoding="utf-8")
-    head, sep, rest = text.partition("\ntitle: ")
-    line, newline, tail = rest.partition("\n")
-    path.write_text(f"{head}{sep}{line} (edit {number}){newline}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -57,18 +44,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/failurelog-bench-site"))
     args = parser.parse_args()
-    repo = bench_site.prepare_repo(args.work, args.count)
-    if not (repo / ".git").exists():
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "-m", "synthetic incidents")
+    repo = bench_site.under_git(bench_site.prepare_repo(args.work, args.count))
     files = sorted((repo / "incidents").rglob("*.md"))
     validate_documents(repo)  # the first build of a serve: fills the cache and the kept documents
     history_read.read_history(repo)
     rows: dict[str, list[float]] = {"validate, every file": [], "history, afresh": [], "validate, kept": []}
     rows["history, kept"] = []
     for number in range(args.edits):
-        _edit(files[(number * 97) % len(files)], number)
+        bench_site.edit_title(files[(number * 97) % len(files)], suffix=f" (edit {number})")
         rows["validate, kept"].append(_timed(lambda: validate_documents(repo)))
         rows["history, kept"].append(_timed(lambda: history_read.read_history(repo)))
         rows["validate, every file"].append(_timed(lambda: validate_documents(repo, cache=False)))

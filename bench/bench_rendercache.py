@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -37,11 +36,6 @@ from failurelog.site import context, exports, pagecache, rendercache, story, tre
 from failurelog.site.generate import load_model
 
 TODAY = date(2026, 12, 1)
-
-
-def _git(repo: Path, *args: str) -> None:
-    env = ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
-    subprocess.run(["git", *env, *args], cwd=repo, check=True, capture_output=True)
 
 
 def _context(repo: Path) -> context.Context:
@@ -90,13 +84,6 @@ def _render_afresh(ctx: context.Context) -> float:
         story.body_parts, exports.kept_part, pagecache.reuse = kept
 
 
-def _edit(path: Path, number: int) -> None:
-    text = path.read_text(encoding="utf-8")
-    head, sep, rest = text.partition("\ntitle: ")
-    line, newline, tail = rest.partition("\n")
-    path.write_text(f"{head}{sep}{line} (edit {number}){newline}{tail}\nEdited ({number}).\n", encoding="utf-8")
-
-
 def main() -> None:
     """Prepare the repository and the caches, then time the two ways after each edit."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -104,17 +91,15 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/failurelog-bench-site"))
     args = parser.parse_args()
-    repo = bench_site.prepare_repo(args.work, args.count)
-    if not (repo / ".git").exists():
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "-m", "synthetic incidents")
+    repo = bench_site.under_git(bench_site.prepare_repo(args.work, args.count))
     files = sorted((repo / "incidents").rglob("*.md"))
     pagecache.enable()  # as serve does
     _render_kept(repo, _context(repo))  # the first build of a serve
     rows: dict[str, list[float]] = {"analyses": [], "render, kept": [], "render, afresh": []}
     for number in range(args.edits):
-        _edit(files[(number * 97) % len(files)], number)
+        bench_site.edit_title(
+            files[(number * 97) % len(files)], suffix=f" (edit {number})", body=f"\nEdited ({number}).\n"
+        )
         ctx = _context(repo)
         rows["analyses"].append(_analysed(ctx))
         if number % 2:

@@ -75,16 +75,17 @@ def main() -> None:
         times = []
         for n in range(args.edits):
             path = files[(n * 7919) % len(files)]
-            text = path.read_text(encoding="utf-8")
             marker = f"Edited{n}x{int(time.time())}"
-            path.write_text(text.replace("\ntitle: ", f"\ntitle: {marker} ", 1), encoding="utf-8")
+            text = bench_site.edit_title(path, prefix=f"{marker} ")
             took = _until(lambda p=path, m=marker: m in _get(_page(base, p))[1])
             path.write_text(text, encoding="utf-8")
             _until(lambda p=path, m=marker: m not in _get(_page(base, p))[1])
             times.append(took)
             print(f"edit {path.name}: {took:.1f} s")
         print(f"median edit: {statistics.median(times):.1f} s")
-        source = files[0]
+        # one no other incident names: renaming or deleting a referenced one makes the repository invalid
+        texts = {p: p.read_text(encoding="utf-8") for p in files}
+        source = next(p for p in files if not any(p.stem in t for q, t in texts.items() if q != p))
         day = source.stem.split("-")[1]
         new_id = f"SYS-{day}-009"
         added = source.with_name(f"{new_id}.md")

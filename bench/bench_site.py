@@ -54,15 +54,19 @@ def _run(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def prepare_repo(work: Path, count: int) -> Path:
-    """A repository with ``count`` synthetic incidents (reused when present) and this project's current site files."""
+#: What :func:`prepare_repo` copies from this project on every run: they change with the project.
+CURRENT = ("mkdocs.yml", "scripts", "docs", "schema")
+
+
+def prepare_repo(work: Path, count: int, current: tuple[str, ...] = CURRENT) -> Path:
+    """A repository with ``count`` synthetic incidents (reused when present) and this project's ``current`` files."""
     repo = work / f"repo-{count}"
     marker = repo / ".complete"
     if not marker.exists():
         shutil.rmtree(repo, ignore_errors=True)
         synth.generate(repo, count)
         marker.write_text("done\n")
-    for name in ("mkdocs.yml", "scripts", "docs"):  # refreshed every run: they change with the project
+    for name in current:
         source, target = ROOT / name, repo / name
         if source.is_dir():
             shutil.rmtree(target, ignore_errors=True)
@@ -70,6 +74,24 @@ def prepare_repo(work: Path, count: int) -> Path:
         else:
             shutil.copy2(source, target)
     return repo
+
+
+def under_git(repo: Path) -> Path:
+    """Put ``repo`` under git with one commit of everything, unless it is already (the benches reading history)."""
+    if not (repo / ".git").exists():
+        config = ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "synthetic incidents"]):
+            subprocess.run(["git", *config, *args], cwd=repo, check=True, capture_output=True)
+    return repo
+
+
+def edit_title(path: Path, *, prefix: str = "", suffix: str = "", body: str = "") -> str:
+    """Put ``prefix`` before an incident's title and ``suffix`` after it, ``body`` at its end; the text before."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\ntitle: ")
+    line, newline, tail = rest.partition("\n")
+    path.write_text(f"{head}{sep}{prefix}{line}{suffix}{newline}{tail}{body}", encoding="utf-8")
+    return text
 
 
 def prepare_plain(work: Path, repo: Path, count: int) -> Path:

@@ -34,10 +34,6 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, str]:
     return elapsed, done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000)
@@ -46,10 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     repo = bench_site.prepare_repo(args.work, args.count)
     plain = bench_site.prepare_plain(args.work, repo, args.count)
-    if not (repo / ".git").is_dir():
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "-c", "user.name=b", "-c", "user.email=b@example.invalid", "add", "-A")
-        _git(repo, "-c", "user.name=b", "-c", "user.email=b@example.invalid", "commit", "-qm", "synthetic")
+    bench_site.under_git(repo)
     ours = [sys.executable, "-m", "failurelog", "build"]
     print(f"load before: {os.getloadavg()}")
     cold, said = _timed([*ours, "--force"], repo)
@@ -66,8 +59,7 @@ def main() -> None:
     ratio = statistics.median(warm) / statistics.median(base)
     print(f"medians: {statistics.median(warm):.2f} s against {statistics.median(base):.1f} s = {ratio:.3f}x")
     incident = sorted((repo / "incidents").rglob("*.md"))[0]
-    text = incident.read_text(encoding="utf-8")
-    incident.write_text(text.replace("\ntitle: ", "\ntitle: Warm ", 1), encoding="utf-8")
+    text = bench_site.edit_title(incident, prefix="Warm ")
     try:
         seconds, said = _timed(ours, repo)
         print(f"after one title edit: {seconds:.1f} s ({said})")

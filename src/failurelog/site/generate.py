@@ -6,13 +6,15 @@
 (:func:`failurelog.site.writer.write_tree`: only files whose content changed,
 removing files no longer generated). The bodies' HTML and the exports come from
 the render cache when their inputs are unchanged (:mod:`failurelog.site.rendercache`). Within one process
-a second call with unchanged inputs returns at once, so ``failurelog build``
+a second call with unchanged inputs (the files read, the build date, the engine, and the git state: every
+ref and the index, so a commit that changes no file is seen) returns at once, so ``failurelog build``
 and the MkDocs hook it triggers do the work once.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -102,6 +104,31 @@ def site_context(root: Path, model: Model, *, links_from_source: bool = False) -
         )
 
 
+def _git_state(root: Path) -> tuple[Any, ...]:
+    """Every ref's commit (HEAD first) and the index's stat; empty outside git.
+
+    A commit or a staged change leaves the files alone and still changes the history the pages show (other
+    branches: the ids they hold, which validation checks against).
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--git-path", "index", "HEAD", "--all"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    lines = done.stdout.decode("utf-8", "replace").split()  # a damaged ref file may hold any bytes
+    if not lines:  # not a repository
+        return ()
+    try:
+        index = (root / lines[0]).stat()
+    except OSError:
+        return tuple(lines[1:])
+    return (*lines[1:], index.st_mtime_ns, index.st_size, index.st_ino)
+
+
 def input_signature(root: Path, today: date) -> tuple[Any, ...]:
     """The build date and the path, time and size of every file the tree is generated from."""
     stats = []
@@ -134,7 +161,8 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
     root = root.resolve()
     day = today or build_date()
     docs_dir = (out or root / BUILD_DIR / "docs").resolve()
-    key = (engine, input_signature(root, day))
+    inputs = input_signature(root, day)
+    key = (engine, inputs, _git_state(root))
     memo = _MEMO.get(docs_dir)
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
@@ -150,7 +178,10 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
         result = Prepared(root=root, docs_dir=docs_dir, model=model, written=write_tree(files, docs_dir))
     rendercache.finish(root)
     (docs_dir.parent / BROKEN_MARK).unlink(missing_ok=True)
-    _MEMO[docs_dir] = (key, result)
+    # Reading the history ran ``git status``, which may rewrite the index (its stat cache): keep the git state
+    # as the build left it, or the next call would build again for nothing (a commit made during the build is
+    # then taken as built: the price of not locking the repository).
+    _MEMO[docs_dir] = ((engine, inputs, _git_state(root)), result)
     return result
 
 

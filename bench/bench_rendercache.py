@@ -32,7 +32,7 @@ from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.inventory import asset_kind_names, read_inventory
 from failurelog.core.siteconfig import edit_base, read_config
 from failurelog.history.read import read_history
-from failurelog.site import context, rendercache, story, tree
+from failurelog.site import context, exports, pagecache, rendercache, story, tree
 from failurelog.site.generate import load_model
 
 TODAY = date(2026, 12, 1)
@@ -71,16 +71,17 @@ def _render_kept(repo: Path, ctx: context.Context) -> float:
 
 
 def _render_afresh(ctx: context.Context) -> float:
-    kept = story.body_parts, rendercache.kept_export
+    kept = story.body_parts, exports.kept_part, pagecache.reuse
     story.body_parts = bodyhtml.render_parts
-    rendercache.kept_export = lambda _path, _inputs, render: render()
+    exports.kept_part = lambda _key, make: make()
+    pagecache.reuse = lambda *_args: None
     try:
         start = time.perf_counter()
         for _path, _text in tree.iter_tree(ctx):
             pass
         return time.perf_counter() - start
     finally:
-        story.body_parts, rendercache.kept_export = kept
+        story.body_parts, exports.kept_part, pagecache.reuse = kept
 
 
 def main() -> None:
@@ -92,6 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     repo = bench_site.under_git(bench_site.prepare_repo(args.work, args.count))
     files = sorted((repo / "incidents").rglob("*.md"))
+    pagecache.enable()  # as serve does
     _render_kept(repo, _context(repo))  # the first build of a serve
     rows: dict[str, list[float]] = {"analyses": [], "render, kept": [], "render, afresh": []}
     for number in range(args.edits):

@@ -1,4 +1,4 @@
-"""The render cache (site/rendercache.py): a cached build's tree is byte for byte a fresh one's, after every change.
+"""The render and page caches (site/rendercache.py, pagecache.py): a cached tree is a fresh one after every change.
 
 On the overlapping corpus of the search tests (55 incidents sharing hosts,
 kernel versions and error lines), under git: one build fills the cache, then
@@ -7,7 +7,10 @@ values, a host and kernel changed, an incident added, deleted, renamed, a
 commit, an inventory change, a body that looks like the cache's own mark) the
 tree built with the kept cache is compared with one rendered without any
 cache, file by file, and the bodies rendered anew are counted: only the
-changed incidents' own. A damaged or stale cache file is discarded.
+changed incidents' own. The page cache keeps incident and pattern value pages
+across the builds: a title edit renders anew that incident's page and the pages
+that show it, not the others. A page in the page cache that reads the model
+around the recorded lookups fails. A damaged or stale cache file is discarded.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +29,10 @@ from failurelog.authoring.renumber import renumber
 from failurelog.core import bodyhtml
 from failurelog.core.inventory import INVENTORY_FILE
 from failurelog.history import read as history_read
-from failurelog.site import generate, rendercache, story
+from failurelog.model import export
+from failurelog.model.incident import Incident
+from failurelog.site import context, exports, generate, pagecache, rendercache, story
+from failurelog.site.fingerprint import DirectRead
 from failurelog.validate import parsed
 from failurelog.validate.cache import CACHE_DIR
 from tests.search_corpus import _split, build_corpus
@@ -71,11 +78,19 @@ def _fresh(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     generate._MEMO.clear()
     with monkeypatch.context() as patch:
         patch.setattr(story, "body_parts", bodyhtml.render_parts)
-        patch.setattr(rendercache, "kept_export", lambda _path, _inputs, render: render())
+        patch.setattr(exports, "json_export", lambda _schema, incidents: export.to_json(_metas(incidents)))
+        patch.setattr(exports, "csv_export", lambda schema, incidents: export.to_csv(schema, _metas(incidents)))
         patch.setattr(rendercache, "begin", lambda *_a, **_k: None)
         patch.setattr(rendercache, "finish", lambda *_a, **_k: None)
+        patch.setattr(pagecache, "reuse", lambda *_a, **_k: None)
+        patch.setattr(pagecache, "keep", lambda *_a, **_k: None)
+        patch.setattr(pagecache, "finish", lambda *_a, **_k: None)
         done = generate.prepare(root, today=TODAY, out=root.parent / "fresh")
     return _tree(done.docs_dir)
+
+
+def _metas(incidents: list[Incident]) -> list[dict[str, Any]]:
+    return sorted((i.meta for i in incidents), key=lambda meta: str(meta.get("id", "")))
 
 
 def _bodies(root: Path) -> set[str]:
@@ -105,6 +120,16 @@ def _set_meta(path: Path, change: Callable[[dict[str, object]], None]) -> None:
 def _edit_body(root: Path) -> None:
     path = _files(root)[3]
     path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added after the review.\n", encoding="utf-8")
+
+
+def _edit_title(root: Path) -> None:
+    """A title others show: the incident a planted reference names (its title is on the naming incident's page)."""
+    path = _synthetic(root)[1]
+
+    def change(data: dict[str, object]) -> None:
+        data["title"] = f"{data['title']} (retitled)"
+
+    _set_meta(path, change)
 
 
 def _move_severity(root: Path) -> None:
@@ -168,6 +193,7 @@ def _looks_like_the_mark(root: Path) -> None:
 
 CHANGES: list[Callable[[Path], None]] = [
     _edit_body,
+    _edit_title,
     _move_severity,
     _change_host,
     _add,
@@ -186,17 +212,20 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
     root = tmp_path / "repo"
     subprocess.run(["cp", "-a", str(corpus), str(root)], check=True)
     monkeypatch.setattr(history_read, "datetime", _Clock)  # builds a minute apart: the same audit page
-    rendercache.forget()
+    monkeypatch.setattr(pagecache, "_enabled", True)  # as in serve
+    _forget()
     parsed.forget()
     first = _cached(root)
     assert rendercache.stats.rendered == len(_files(root)) == rendercache.stats.used
+    assert pagecache.stats.reused == 0
+    pages = pagecache.stats.rendered
     assert first == _fresh(root, monkeypatch)
     for change in CHANGES:
         before = _bodies(root)
         change(root)
         new = _bodies(root) - before  # the bodies no build has rendered yet
         cached = _cached(root)
-        rendered = rendercache.stats.rendered
+        rendered, pages_rendered = rendercache.stats.rendered, pagecache.stats.rendered
         fresh = _fresh(root, monkeypatch)
         assert sorted(cached) == sorted(fresh), change.__name__
         different = [path for path in fresh if cached[path] != fresh[path]]
@@ -204,8 +233,17 @@ def test_cached_tree_is_the_fresh_tree_after_every_change(
         assert rendered <= len(new), (change.__name__, rendered)
         if change is _edit_body:
             assert rendered == 1
+        if change in (_edit_body, _edit_title):  # the incident's page and the few that show it, not every page
+            assert 1 <= pages_rendered < pages // 4, (change.__name__, pages_rendered)
         assert rendercache.stats.used == len(_files(root)) - (change is _looks_like_the_mark), change.__name__
+    _forget()
+
+
+def _forget() -> None:
+    """What a new process starts with: no bodies, pages or export parts kept."""
     rendercache.forget()
+    pagecache.forget()
+    exports.forget()
 
 
 @pytest.mark.slow
@@ -215,11 +253,11 @@ def test_a_damaged_or_stale_cache_file_is_discarded(
     root = tmp_path / "repo"
     subprocess.run(["cp", "-a", str(corpus), str(root)], check=True)
     monkeypatch.setattr(history_read, "datetime", _Clock)
-    rendercache.forget()
+    _forget()
     parsed.forget()
     fresh = _fresh(root, monkeypatch)
     assert _cached(root) == fresh and rendercache.stats.disk == "missing"
-    rendercache.forget()
+    _forget()
     assert _cached(root) == fresh and rendercache.stats.disk == "fresh"
     assert rendercache.stats.rendered == 0  # every body from the file
     good = (root / CACHE).read_text(encoding="utf-8")
@@ -236,10 +274,33 @@ def test_a_damaged_or_stale_cache_file_is_discarded(
     }
     for name, (text, state) in damaged.items():
         (root / CACHE).write_text(text, encoding="utf-8")
-        rendercache.forget()
+        _forget()
         assert _cached(root) == fresh, name
         assert rendercache.stats.disk == state, name
         assert rendercache.stats.rendered == len(_files(root)), name
-        rendercache.forget()
+        _forget()
         assert rendercache._read(root / CACHE, rendercache.cache_key()) == "fresh", name  # rewritten whole
-    rendercache.forget()
+    _forget()
+
+
+def test_a_kept_page_cannot_read_around_the_recorded_lookups(corpus: Path) -> None:
+    generate._MEMO.clear()
+    ctx = generate.site_context(corpus, generate.load_model(corpus, TODAY))
+    incident = ctx.model.incidents[0]
+    reads: list[context.Read] = []
+    tracked = ctx.tracking(reads)
+    for read in (
+        lambda: tracked.related.outgoing,
+        lambda: tracked.model.by_id.get(incident.id),
+        lambda: list(tracked.model.incidents),
+        lambda: list(tracked.recurrences),
+        lambda: tracked.history and tracked.history.get(incident.id),
+        lambda: tracked.memo("signatures", list),
+    ):
+        with pytest.raises(DirectRead):
+            read()
+    assert reads == []
+    assert tracked.named(incident.id) == context.Named(incident.id, incident.title, incident.page)
+    assert [name for name, _args, _seen in reads] == ["named"]
+    assert ctx.replay(reads, {})
+    assert not ctx.replay([("named", (incident.id,), "another answer")], {})

@@ -11,6 +11,7 @@ result carries the message instead.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,8 +169,7 @@ def _committed(
     key = (info, top, rules)
     kept = _COMMITTED.get(info.root)
     if top is not None and kept is not None and kept[0] == key:
-        copied: tuple[_Lineages, Readable] = copy.deepcopy((kept[1], kept[2]))
-        return copied[0], copied[1], kept[3], list(kept[4])
+        return _handed_out(kept[1]), dict(kept[2]), kept[3], list(kept[4])
     log = gitread.read_log(repo, info)
     lineages = _Lineages()
     for event in log.events:
@@ -180,6 +180,21 @@ def _committed(
     if top is not None:
         _COMMITTED[info.root] = (key, *copy.deepcopy((lineages, readable)), len(log.commits), list(log.warnings))
     return lineages, readable, len(log.commits), list(log.warnings)
+
+
+def _handed_out(kept: _Lineages) -> _Lineages:
+    """A copy of kept lineages for one call to add the working tree's changes and the flags to.
+
+    Each history is copied with its lists of revisions and flags; the committed revisions themselves are
+    shared: once analysed (every one, when kept) nothing changes them, and a call's uncommitted revision,
+    flags and new lineages go into the copy. (A ``copy.deepcopy`` of everything cost about 1 s at 1,000.)
+    """
+    twin = {id(h): dataclasses.replace(h, revisions=list(h.revisions), flags=list(h.flags)) for h in kept.all}
+    out = _Lineages()
+    out.all = [twin[id(h)] for h in kept.all]
+    out.live = {path: twin[id(h)] for path, h in kept.live.items()}
+    out.gone = {stem: twin[id(h)] for stem, h in kept.gone.items()}
+    return out
 
 
 def _schema(root: Path) -> Schema | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from failurelog.analysis.assets import AssetHistory, AssetKind, AssetReport
 from failurelog.analysis.figures import Summary
+from failurelog.core.inventory import Inventory
 from failurelog.core.primary import failed_field, primary_specs
 from failurelog.core.schema import Schema
 from failurelog.site import markup as m
@@ -44,9 +45,8 @@ def _loss(history: AssetHistory) -> float | None:
     return sum(known) if known else None
 
 
-def inventory_note(report: AssetReport, history: AssetHistory | None = None) -> str:
-    """Whether rates could be computed, and why not."""
-    inventory = report.inventory
+def inventory_note(inventory: Inventory, history: AssetHistory | None = None) -> str:
+    """Whether rates could be computed (with the build's inventory), and why not."""
     if inventory.problems:
         listed = "\n".join(
             f"- `{m.text(p.file)}` line {p.line}, {m.text(p.field)}: {m.text(p.message)}" for p in inventory.problems
@@ -123,7 +123,7 @@ def asset_index(ctx: Context) -> str:
         f"{ctx.model.today.isoformat()} (the build date). {method(ctx.model.schema)}"
     )
     parts = [m.page_header("Asset histories", hide=("navigation", "toc")) + f"# Asset histories\n\n{intro}"]
-    parts.append(inventory_note(report))
+    parts.append(inventory_note(report.inventory))
     for kind in report.kinds:
         parts.append(f"## {m.text(kind.title)} ({len(report.of_kind(kind))})")
         if not report.of_kind(kind):
@@ -193,7 +193,7 @@ def asset_history_page(ctx: Context, history: AssetHistory, number: int = 1) -> 
         parts.append(_occurrence_table(ctx, pages, history, number))
         return "\n\n".join(parts) + "\n"
     parts.append(_figures(history))
-    parts.append(inventory_note(ctx.assets, history))
+    parts.append(inventory_note(ctx.inventory, history))
     pattern = ctx.pattern_page(history.kind.field.name, history.name)
     if pattern:
         parts.append(f"Every incident with this value, with monthly counts: {m.link('pattern page', pattern, here)}.")

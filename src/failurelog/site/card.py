@@ -72,13 +72,13 @@ def _tile(title: str, shown: str) -> str:
 def _related(ctx: Context, incident: Incident) -> str:
     here = incident.page
     seen: list[str] = []
-    for link in ctx.related.outgoing.get(incident.id, []):
+    for link in ctx.links_out(incident.id):
         seen.append(link.target.id)
-    for link in ctx.related.incoming.get(incident.id, []):
+    for link in ctx.links_in(incident.id):
         seen.append(link.source.id)
     links = []
     for ident in dict.fromkeys(seen):
-        target = ctx.model.by_id.get(ident)
+        target = ctx.named(ident)
         if target is not None:
             links.append(
                 f'<a href="{h.esc(ctx.href(target.page, here))}" title="{h.esc(target.title)}">{h.esc(ident)}</a>'

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from failurelog.analysis.assets import AssetHistory, AssetReport, asset_report
 from failurelog.analysis.patterns import PatternIndex, PatternValue, pattern_indexes
-from failurelog.analysis.recurrence import Recurrence, recurrences
-from failurelog.analysis.related import Related, related
+from failurelog.analysis.recurrence import Recurrence, of_incident, recurrences
+from failurelog.analysis.related import Link, Related, related
+from failurelog.analysis.signatures import Signature
+from failurelog.analysis.similar import Suggestion
 from failurelog.core import roles
 from failurelog.core.bodyhtml import extension_spec
 from failurelog.core.inventory import Inventory
 from failurelog.core.primary import mirrored_fields
 from failurelog.core.roles import ActionList
 from failurelog.core.schema import Field
-from failurelog.history.model import RepositoryHistory
+from failurelog.history.model import IncidentHistory, RepositoryHistory
 from failurelog.model.incident import Incident, Model
 from failurelog.site import html
+from failurelog.site.fingerprint import fingerprint, forbidden
 
 #: Pages of the generated tree (paths relative to the docs folder).
 HOME = "index.md"
@@ -40,6 +45,40 @@ ASSETS = "assets/failurelog"
 
 T = TypeVar("T")
 
+#: One lookup a page made: its name, its arguments and the fingerprint of what it saw.
+Read = tuple[str, tuple[Any, ...], str]
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a page shows of another incident it names: a link with its title."""
+
+    id: str
+    title: str
+    page: str
+
+
+def _named(ctx: Context, ident: str) -> Named | None:
+    found = ctx.model.by_id.get(ident)
+    return Named(found.id, found.title, found.page) if found is not None else None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A lookup into the rest of the repository: ``find(ctx, *args)``; ``shown(result)`` is what a page can see."""
+
+    find: Callable[..., Any]
+    shown: Callable[[Any], Any] = lambda found: found
+
+
+#: Every lookup a page may make into other incidents and the analyses, by name (see :meth:`Context.read`).
+LOOKUPS: dict[str, Lookup] = {}
+
+#: What every page's cache key covers already: derived from the schema alone, shared by the tracking copies.
+_SCHEMA_VIEWS = ("_children", "story_field_names", "action_lists")
+#: What a page in the cache must not read directly (the whole repository or an analysis of it).
+_CROSS = ("assets", "recurrences", "pattern_lookup", "pattern_by_field", "_asset_pages")
+
 
 @dataclass
 class Context:
@@ -56,6 +95,83 @@ class Context:
     markdown: str = field(default_factory=lambda: extension_spec({}))  # the body's extensions (see core.bodyhtml)
     inventory: Inventory = field(default_factory=Inventory)  # inventory/assets.yaml, read by the build
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _reads: list[Read] | None = field(default=None, repr=False, compare=False)  # set in a tracking copy
+    _origin: Context | None = field(default=None, repr=False, compare=False)  # the context a copy tracks
+
+    def read(self, name: str, *args: Any) -> Any:
+        """The lookup ``name`` (one of :data:`LOOKUPS`) over the whole build; a tracking copy records it."""
+        origin = self._origin or self
+        lookup = LOOKUPS[name]
+        found = lookup.find(origin, *args)
+        if self._reads is not None:
+            self._reads.append((name, args, fingerprint(lookup.shown(found))))
+        return found
+
+    def replay(self, reads: list[Read], answers: dict[tuple[str, tuple[Any, ...]], str]) -> bool:
+        """Whether every lookup of ``reads`` (recorded by an earlier build) sees the same here.
+
+        ``answers`` keeps the fingerprints made here, for the other pages that made the same lookups.
+        """
+        for name, args, seen in reads:
+            now = answers.get((name, args))
+            if now is None:
+                lookup = LOOKUPS.get(name)
+                if lookup is None:
+                    return False
+                now = answers[(name, args)] = fingerprint(lookup.shown(lookup.find(self, *args)))
+            if now != seen:
+                return False
+        return True
+
+    def tracking(self, reads: list[Read]) -> Context:
+        """A copy that records every lookup into ``reads`` and refuses direct reads of the model and analyses.
+
+        A page rendered with it depends only on its own arguments, the build's settings and schema
+        (:func:`failurelog.site.pagecache.settings_key`) and ``reads``.
+        """
+        for name in _SCHEMA_VIEWS:
+            getattr(self, name)
+        tracked = copy.copy(self)
+        model = copy.copy(self.model)
+        model.__dict__["by_id"] = forbidden("model.by_id")
+        model.incidents = forbidden("model.incidents")
+        tracked.model = model
+        tracked.related = forbidden("related")
+        tracked.patterns = forbidden("patterns")
+        tracked.history = forbidden("history")
+        tracked._memo = forbidden("memo")
+        for name in _CROSS:
+            tracked.__dict__[name] = forbidden(name)
+        tracked._reads, tracked._origin = reads, self
+        return tracked
+
+    def named(self, ident: str) -> Named | None:
+        """The id, title and page of the incident of this repository with id ``ident``, or None."""
+        return cast("Named | None", self.read("named", ident))
+
+    def links_out(self, ident: str) -> list[Link]:
+        """The links incident ``ident`` makes to others."""
+        return cast("list[Link]", self.read("links_out", ident))
+
+    def links_in(self, ident: str) -> list[Link]:
+        """The links others make to incident ``ident``."""
+        return cast("list[Link]", self.read("links_in", ident))
+
+    def suggestions(self, ident: str) -> list[Suggestion]:
+        """The computed suggestions of incidents like ``ident``."""
+        return cast("list[Suggestion]", self.read("suggestions", ident))
+
+    def signatures(self, ident: str) -> list[Signature]:
+        """The crash and hardware-error signatures of incident ``ident``."""
+        return cast("list[Signature]", self.read("signatures", ident))
+
+    def recurrences_of(self, ident: str) -> tuple[list[Recurrence], list[Recurrence]]:
+        """The recurrences where incident ``ident`` is the earlier, and those where it is the later."""
+        return cast("tuple[list[Recurrence], list[Recurrence]]", self.read("recurrences_of", ident))
+
+    def history_of(self, ident: str) -> tuple[RepositoryHistory | None, IncidentHistory | None]:
+        """The build's history without its incidents (None: not read), and incident ``ident``'s."""
+        return cast("tuple[RepositoryHistory | None, IncidentHistory | None]", self.read("history_of", ident))
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """What a page module computes once per build (a list's layout over pages): ``make()`` the first time."""
@@ -125,15 +241,11 @@ class Context:
 
         The field is an ``x-asset`` one, or a System Specifications field mirroring one (the hostname).
         """
-        return self._asset_pages.get((field_name, str(value)))
+        return cast("str | None", self.read("asset_history", field_name, str(value)))
 
     def pattern_page(self, field_name: str, value: object) -> str | None:
         """Tree path of the page of one value of a grouped field, or None."""
-        index = self.pattern_by_field.get(field_name)
-        found = self.pattern_lookup.get(field_name, {}).get(str(value))
-        if index is None or found is None:
-            return None
-        return value_page(index, found)
+        return cast("str | None", self.read("pattern_page", field_name, str(value)))
 
     def href(self, target: str, here: str) -> str:
         """Relative URL from page ``here`` to ``target`` (tree paths), for links inside raw HTML."""
@@ -157,6 +269,45 @@ def asset_page(history: AssetHistory) -> str:
 def value_page(index: PatternIndex, value: PatternValue) -> str:
     """Tree path of one value's page."""
     return f"patterns/{index.slug}/{value.slug}.md"
+
+
+def _link_ends(links: list[Link]) -> list[tuple[str, str, Field, str]]:
+    return [(link.source.id, link.target.id, link.field, link.note) for link in links]
+
+
+def _pattern_page(ctx: Context, field_name: str, value: str) -> str | None:
+    index = ctx.pattern_by_field.get(field_name)
+    found = ctx.pattern_lookup.get(field_name, {}).get(value)
+    return None if index is None or found is None else value_page(index, found)
+
+
+def _recurrences_of(ctx: Context, ident: str) -> tuple[list[Recurrence], list[Recurrence]]:
+    incident = ctx.model.by_id.get(ident)
+    return of_incident(ctx.recurrences, incident) if incident is not None else ([], [])
+
+
+def _history_of(ctx: Context, ident: str) -> tuple[RepositoryHistory | None, IncidentHistory | None]:
+    history = ctx.history
+    if history is None:
+        return None, None
+    return dataclasses.replace(history, incidents={}), history.get(ident) if history.available else None
+
+
+LOOKUPS.update(
+    named=Lookup(_named),
+    # of a link or a suggestion a page shows the other incident through named() (its title), and the reasons
+    links_out=Lookup(lambda ctx, ident: ctx.related.outgoing.get(ident, []), _link_ends),
+    links_in=Lookup(lambda ctx, ident: ctx.related.incoming.get(ident, []), _link_ends),
+    suggestions=Lookup(
+        lambda ctx, ident: ctx.related.suggestions.get(ident, []),
+        lambda found: [(s.incident.id, s.score, s.shared) for s in found],
+    ),
+    signatures=Lookup(lambda ctx, ident: ctx.related.signatures.get(ident, [])),
+    recurrences_of=Lookup(_recurrences_of),
+    history_of=Lookup(_history_of),
+    asset_history=Lookup(lambda ctx, field_name, value: ctx._asset_pages.get((field_name, value))),
+    pattern_page=Lookup(_pattern_page),
+)
 
 
 def build_context(

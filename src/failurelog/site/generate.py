@@ -84,6 +84,26 @@ def load_model(root: Path, today: date | None = None) -> Model:
     return build_model(docs, schema, today or build_date())
 
 
+def site_context(root: Path, model: Model, *, links_from_source: bool = False) -> c.Context:
+    """The model's analyses and the site settings of ``mkdocs.yml``: what every page reads.
+
+    ``links_from_source``: the engine reads raw HTML's relative links from the page's source file (Zensical).
+    """
+    config = read_config(root)
+    with phase("reading git history", unit="step"):
+        history = read_history(root, schema=model.schema)
+    with phase("analysing", unit="step"):
+        return c.build_context(
+            model,
+            edit_base(config),
+            directory_urls=config.get("use_directory_urls") is not False,
+            links_from_source=links_from_source,
+            history=history,
+            markdown=extension_spec(config),
+            inventory=read_inventory(root, asset_kind_names(model.schema)),
+        )
+
+
 def _git_state(root: Path) -> tuple[Any, ...]:
     """Every ref's commit (HEAD first) and the index's stat; empty outside git.
 
@@ -147,19 +167,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
     model = load_model(root, day)
-    config = read_config(root)
-    with phase("reading git history", unit="step"):
-        history = read_history(root, schema=model.schema)
-    with phase("analysing", unit="step"):
-        ctx = c.build_context(
-            model,
-            edit_base(config),
-            directory_urls=config.get("use_directory_urls") is not False,
-            links_from_source=engine in LINKS_FROM_SOURCE,
-            history=history,
-            markdown=extension_spec(config),
-            inventory=read_inventory(root, asset_kind_names(model.schema)),
-        )
+    ctx = site_context(root, model, links_from_source=engine in LINKS_FROM_SOURCE)
     extra = hand_written(root)
     with_home = c.HOME not in extra
     rendercache.begin(root)

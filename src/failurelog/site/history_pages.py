@@ -69,11 +69,10 @@ def _summary(history: IncidentHistory) -> list[list[str]]:
 
 def history_section(ctx: Context, incident: Incident) -> str:
     """The ``## History`` section of an incident page ("" when the build read no history)."""
-    history = ctx.history
+    history, mine = ctx.history_of(incident.id)
     if history is None:
         return ""
     parts = ["## History", *_notices(history)]
-    mine = history.get(incident.id) if history.available else None
     if history.available and mine is None:
         parts.append("Not committed yet.")
     if mine is not None:

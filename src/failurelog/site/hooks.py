@@ -35,6 +35,7 @@ from failurelog.cli.main import explain
 from failurelog.core.errors import FailurelogError
 from failurelog.core.paths import INCIDENTS_DIR, SCHEMA_FILE, TEMPLATE_FILE
 from failurelog.site import broken as b
+from failurelog.site import pagecache
 from failurelog.site.generate import DOCS_DIR, prepare, prepare_broken
 from failurelog.site.search_index import BUNDLE_DIR, BackgroundIndex, build_search_index
 
@@ -75,6 +76,7 @@ def on_startup(command: str, dirty: bool) -> None:
     _STATE.broken = _STATE.shown = None
     _STATE.gone = []
     _STATE.indexer = BackgroundIndex(log.info) if _STATE.serving else None
+    pagecache.enable(_STATE.serving)  # a rebuild renders only the pages whose inputs changed
 
 
 def on_shutdown() -> None:
@@ -82,6 +84,7 @@ def on_shutdown() -> None:
     _STATE.serving = False
     _STATE.broken = _STATE.shown = None
     _STATE.indexer = None
+    pagecache.enable(False)
 
 
 def _broken(exc: FailurelogError) -> b.Broken:
@@ -136,12 +139,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     site = Path(config.site_dir)
     if _STATE.broken != _STATE.shown:
         for entry in site.iterdir() if site.is_dir() else ():
-            if entry.name == BUNDLE_DIR:  # the search index stays until the next one replaces it
+            if entry.name.startswith(BUNDLE_DIR):  # the search index (and the indexer's next and old) stays
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
+                shutil.rmtree(entry, ignore_errors=True)
             else:
-                entry.unlink()
+                entry.unlink(missing_ok=True)
         _STATE.shown = _STATE.broken
     for rel in _STATE.gone:
         if rel.endswith(".md"):

@@ -32,7 +32,7 @@ from failurelog.site.values import empty, remark, value_html, with_remark
 
 def _incident_link(ctx: Context, ident: str, here: str) -> str:
     """Markdown link to an incident, with its title."""
-    target = ctx.model.by_id.get(ident)
+    target = ctx.named(ident)
     if target is None:
         return m.text(ident)
     return m.link(f"{target.id}: {target.title}", target.page, here)
@@ -41,14 +41,13 @@ def _incident_link(ctx: Context, ident: str, here: str) -> str:
 def related_section(ctx: Context, incident: Incident) -> str:
     """Links to and from this incident, and the computed suggestions with their reasons."""
     here = incident.page
-    rel = ctx.related
     parts = []
     recurred = not_held_section(ctx, incident)
     if recurred:
         parts.append(recurred)
     both_ways = (
-        ("This incident names", [(link.target.id, link.note) for link in rel.outgoing.get(incident.id, [])]),
-        ("Named by", [(link.source.id, link.note) for link in rel.incoming.get(incident.id, [])]),
+        ("This incident names", [(link.target.id, link.note) for link in ctx.links_out(incident.id)]),
+        ("Named by", [(link.source.id, link.note) for link in ctx.links_in(incident.id)]),
     )
     for label, links in both_ways:
         if links:
@@ -56,7 +55,7 @@ def related_section(ctx: Context, incident: Incident) -> str:
             for ident, note in links:
                 parts.append(f"- {_incident_link(ctx, ident, here)}" + (f" — {m.text(note)}" if note else ""))
             parts.append("")
-    suggestions = rel.suggestions.get(incident.id, [])
+    suggestions = ctx.suggestions(incident.id)
     if suggestions:
         parts.append("**Incidents like this one** (computed):\n")
         for s in suggestions:
@@ -71,7 +70,7 @@ def related_section(ctx: Context, incident: Incident) -> str:
 def _resolved(ctx: Context, children: list[Field], item: dict[str, Any]) -> bool:
     """The item's incident reference names an incident of this repository."""
     refs = [c for c in children if annotation(c.schema, "x-incident-ref")]
-    return any(isinstance(item.get(c.key), str) and item[c.key] in ctx.model.by_id for c in refs)
+    return any(isinstance(item.get(c.key), str) and ctx.named(item[c.key]) is not None for c in refs)
 
 
 def _item_html(ctx: Context, incident: Incident, spec: Field, item: Any) -> str:

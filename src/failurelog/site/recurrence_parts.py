@@ -17,7 +17,6 @@ from failurelog.analysis.recurrence import (
     disagreements,
     fix_did_not_hold,
     flagger,
-    of_incident,
 )
 from failurelog.analysis.related import Cluster
 from failurelog.model.incident import Incident
@@ -41,7 +40,7 @@ def _line(ctx: Context, recurrence: Recurrence, here: str, earlier_side: bool) -
 
 def not_held_section(ctx: Context, incident: Incident) -> str:
     """The incident page's "The fix did not hold" part ("" when neither side of a recurrence)."""
-    mine, theirs = of_incident(ctx.recurrences, incident)
+    mine, theirs = ctx.recurrences_of(incident.id)
     if not mine and not theirs:
         return ""
     here = incident.page

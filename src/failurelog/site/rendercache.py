@@ -17,9 +17,7 @@ pymdown-extensions, Pygments, nh3). A file of another key, one that does not
 parse, one whose entries are of another shape or whose checksum does not match
 is discarded and rewritten. Only the bodies used by the last build are kept.
 
-The exports (``data/incidents.json`` and ``.csv``), pure functions of the
-incidents' front matters and the schema, are kept in this process under a hash
-of those.
+The exports are kept by incident in :mod:`failurelog.site.exports`.
 
 Pages render in forked workers (:func:`failurelog.site.tree.iter_tree`), so a
 worker hands the bodies it rendered back with each page (:func:`take`) and
@@ -30,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -63,9 +61,9 @@ class Stats:
 _bodies: dict[str, Parts] = {}
 _new: dict[str, Parts] = {}
 _used: set[str] = set()
+_outbox: tuple[dict[str, Parts], set[str]] = ({}, set())  # what take() hands over next
+_counted: set[str] = set()  # the bodies counted as rendered in this build
 _disk_key: str | None = None
-_exports: dict[str, tuple[str, str]] = {}
-_last_digest: tuple[Any, str] | None = None
 stats = Stats()
 
 
@@ -93,22 +91,23 @@ def body_parts(body: str, spec: str) -> list[Part]:
         parts = tuple(render_parts(body, spec))
         if any(isinstance(part, str) and _HEADING_MARK in part for part in parts):
             return list(parts)  # the mark's token is this process' own: another would render it differently
-        found = _bodies[key] = _new[key] = parts
+        found = _bodies[key] = _new[key] = _outbox[0][key] = parts
     _used.add(key)
+    _outbox[1].add(key)
     return list(found)
 
 
 def take() -> tuple[dict[str, Parts], set[str]]:
     """The bodies rendered and the keys used since the last call (a worker sends them back with its page)."""
-    global _new, _used
-    new, used = _new, _used
-    _new, _used = {}, set()
-    return new, used
+    global _outbox
+    given, _outbox = _outbox, ({}, set())
+    return given
 
 
 def adopt(new: dict[str, Parts], used: Iterable[str]) -> None:
     """Keep what :func:`take` gave in a worker (or in this process)."""
-    stats.rendered += len(new)
+    stats.rendered += len(new.keys() - _counted)
+    _counted.update(new)
     _bodies.update(new)
     _new.update(new)
     _used.update(used)
@@ -121,6 +120,8 @@ def begin(root: Path, *, disk: bool = True) -> None:
     stats.rendered = stats.used = 0
     _new.clear()
     _used.clear()
+    _counted.clear()
+    take()
     if _disk_key == key and _bodies:
         stats.disk = "kept"
         return
@@ -187,37 +188,8 @@ def finish(root: Path, *, disk: bool = True) -> None:
 
 def forget() -> None:
     """Drop everything this process keeps (tests: the next build starts cold, from the disk cache if any)."""
-    global _disk_key, _last_digest
+    global _disk_key
     _bodies.clear()
     _new.clear()
     _used.clear()
-    _exports.clear()
     _disk_key = None
-    _last_digest = None
-
-
-def digest(*values: Any) -> str:
-    """A hash of plain data (front matters: str, numbers, bools, None, dates, lists, dicts) by its ``repr``."""
-    return hashlib.sha256(repr(values).encode()).hexdigest()
-
-
-def _digest_of(inputs: Any) -> str:
-    """:func:`digest` of ``inputs``, once for the exports that share them (the same object) in one build."""
-    global _last_digest
-    if _last_digest is None or _last_digest[0] is not inputs:
-        _last_digest = (inputs, digest(inputs))
-    return _last_digest[1]
-
-
-def kept_export(path: str, inputs: Any, render: Callable[[], str]) -> str:
-    """The export at ``path``: ``render()``, a function of ``inputs`` only (plain data, see :func:`digest`).
-
-    Kept from the last build while the inputs are the same.
-    """
-    key = _digest_of(inputs)
-    found = _exports.get(path)
-    if found is not None and found[0] == key:
-        return found[1]
-    text = render()
-    _exports[path] = (key, text)
-    return text

@@ -75,9 +75,17 @@ def _pages_indexed(log: str) -> int:
     return 0
 
 
-def build_search_index(site_dir: Path, *, directory_urls: bool = True, subdir: str = BUNDLE_DIR) -> IndexResult:
-    """Index the incident pages of the built site in ``site_dir`` into ``site_dir/pagefind`` (or ``subdir``)."""
+def build_search_index(
+    site_dir: Path, *, directory_urls: bool = True, subdir: str = BUNDLE_DIR, nice: int = 0
+) -> IndexResult:
+    """Index the incident pages of the built site in ``site_dir`` into ``site_dir/pagefind`` (or ``subdir``).
+
+    ``nice``: run Pagefind at that lower priority (through ``nice``, where there is one), so that a
+    background run leaves the CPUs to the rebuilds a reader waits for.
+    """
+    lower = shutil.which("nice") if nice > 0 else None
     command = [
+        *([lower, "-n", str(nice)] if lower else []),
         str(_executable()),
         "--site",
         str(site_dir),
@@ -101,6 +109,10 @@ def build_search_index(site_dir: Path, *, directory_urls: bool = True, subdir: s
     bundle = site_dir / subdir
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return IndexResult(pages=_pages_indexed(done.stdout), bytes=size, seconds=seconds)
+
+
+#: How much lower than ``serve`` a background index runs (a niceness; 19 is the lowest priority).
+BACKGROUND_NICE = 10
 
 
 class BackgroundIndex:
@@ -145,7 +157,7 @@ class BackgroundIndex:
         fresh, old = site_dir / f"{BUNDLE_DIR}.next", site_dir / f"{BUNDLE_DIR}.old"
         try:
             shutil.rmtree(fresh, ignore_errors=True)
-            done = build_search_index(site_dir, directory_urls=directory_urls, subdir=fresh.name)
+            done = build_search_index(site_dir, directory_urls=directory_urls, subdir=fresh.name, nice=BACKGROUND_NICE)
             shutil.rmtree(old, ignore_errors=True)
             bundle = site_dir / BUNDLE_DIR
             if bundle.exists():

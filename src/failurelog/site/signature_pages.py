@@ -16,7 +16,7 @@ from failurelog.analysis.signatures import KINDS, Signature, describe, shared_by
 from failurelog.model.incident import Incident
 from failurelog.site import html as h
 from failurelog.site import markup as m
-from failurelog.site.context import HOME, SIGNATURES, Context, asset_page
+from failurelog.site.context import HOME, LOOKUPS, SIGNATURES, Context, Lookup, asset_page
 from failurelog.site.paging import Pages, pages_of
 
 #: Signatures listed on the home page.
@@ -56,16 +56,19 @@ def layout(ctx: Context) -> Layout:
     return ctx.memo("signatures", make)
 
 
+#: The lookup "the page of the signatures list showing a signature" (see :meth:`Context.read`).
+SIGNATURE_PAGE = "signature_page"
+LOOKUPS[SIGNATURE_PAGE] = Lookup(lambda ctx, sig: layout(ctx).where.get(sig, SIGNATURES))
+
+
 def card_line(ctx: Context, incident: Incident) -> str:
     """``Signature: A <- B <- C; MCE bank 13 ...`` for the summary card, each linked to its entry ("" if none)."""
-    found = ctx.related.signatures.get(incident.id, [])
+    found = ctx.signatures(incident.id)
     if not found:
         return ""
-    here, where = incident.page, layout(ctx).where
-    shown = "; ".join(
-        f'<a href="{h.esc(ctx.href(where.get(s, SIGNATURES), here))}#{anchor(s)}"><code>{h.esc(describe(s))}</code></a>'
-        for s in found
-    )
+    here = incident.page
+    links = [(ctx.href(ctx.read(SIGNATURE_PAGE, s), here), s) for s in found]
+    shown = "; ".join(f'<a href="{h.esc(link)}#{anchor(s)}"><code>{h.esc(describe(s))}</code></a>' for link, s in links)
     label = "Signature" if len(found) == 1 else "Signatures"
     return f'<p class="fl-card-text fl-signature"><strong>{label}:</strong> {shown}</p>'
 

@@ -14,9 +14,8 @@ from functools import partial
 from importlib import resources
 
 from failurelog.core.parallel import fork_imap
-from failurelog.model import export
 from failurelog.site import context as c
-from failurelog.site import rendercache
+from failurelog.site import exports, pagecache, rendercache
 from failurelog.site.asset_pages import asset_history_page, asset_index, asset_kind_page, history_pages, kind_pages
 from failurelog.site.history_pages import audit_list_page, audit_listings, audit_page
 from failurelog.site.home_page import home_page
@@ -49,18 +48,26 @@ ASSET_FILES = ("failurelog.js", "failurelog.css", "search.js", "search.css")
 
 #: A page to render: its tree path and the call that renders it.
 Job = tuple[str, Callable[[], str]]
+#: The pages kept by :mod:`failurelog.site.pagecache` (their lookups all go through ``Context.read``).
+CACHED = (incident_page, value_page_text, asset_history_page)
+#: A page to render in a worker: its path, its call, and its key in the page cache (None: not kept).
+_Todo = tuple[str, Callable[[], str], str | None]
+_Rendered = tuple[str, tuple[dict[str, rendercache.Parts], set[str]], list[c.Read]]
 
 
-def _render_page(job: Job) -> tuple[str, tuple[dict[str, rendercache.Parts], set[str]]]:
-    return job[1](), rendercache.take()  # a worker's rendered bodies go back to the parent's cache
+def _render_page(job: _Todo) -> _Rendered:
+    _path, call, key = job
+    text, reads = pagecache.render(call) if key is not None and isinstance(call, partial) else (call(), [])
+    return text, rendercache.take(), reads  # a worker's rendered bodies go back to the parent's cache
 
 
 def item_jobs(ctx: c.Context) -> list[Job]:
     """One page per incident and per grouped value: most of the work (rendered over the CPUs)."""
     jobs: list[Job] = [(incident.page, partial(incident_page, ctx, incident)) for incident in ctx.model.incidents]
     for index in ctx.patterns:
+        narrow = pagecache.narrowed(index, values="PatternIndex.values")  # a value page reads its own value
         for value in index.values:
-            jobs += page_jobs(value_pages(index, value), value_page_text, ctx, index, value)
+            jobs += page_jobs(value_pages(index, value), value_page_text, ctx, narrow, value)
     for history in ctx.assets.histories:
         jobs += page_jobs(history_pages(history), asset_history_page, ctx, history)
     return jobs
@@ -103,7 +110,6 @@ def _audit_jobs(ctx: c.Context) -> list[Job]:
 
 def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
     """The pages over the whole model (indexes, reports, exports), the assets, the home page; new pages go here."""
-    metas = sorted((i.meta for i in ctx.model.incidents), key=lambda meta: str(meta.get("id", "")))
     jobs: list[Job] = page_jobs(index_pages(ctx), incident_index, ctx)
     jobs.append((c.PATTERN_INDEX, partial(pattern_overview, ctx)))
     for index in ctx.patterns:
@@ -120,11 +126,9 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
         (c.AUDIT, partial(audit_page, ctx)),
         *_audit_jobs(ctx),
     ]
-    inputs = (ctx.model.schema.raw, metas)  # the exports' every input: kept in a running serve when unchanged
-    to_json, to_csv = partial(export.to_json, metas), partial(export.to_csv, ctx.model.schema, metas)
     jobs += [
-        (c.EXPORT_JSON, partial(rendercache.kept_export, c.EXPORT_JSON, inputs, to_json)),
-        (c.EXPORT_CSV, partial(rendercache.kept_export, c.EXPORT_CSV, inputs, to_csv)),
+        (c.EXPORT_JSON, partial(exports.json_export, ctx.model.schema, ctx.model.incidents)),
+        (c.EXPORT_CSV, partial(exports.csv_export, ctx.model.schema, ctx.model.incidents)),
     ]
     jobs += [(f"{c.ASSETS}/{name}", partial(_asset, name)) for name in ASSET_FILES]
     if with_home:
@@ -134,12 +138,29 @@ def summary_jobs(ctx: c.Context, *, with_home: bool = True) -> list[Job]:
 
 def iter_tree(ctx: c.Context, *, with_home: bool = True) -> Iterator[tuple[str, str]]:
     """Every generated page and export as ``(tree path, text)``, one at a time (a writer need not hold them all)."""
-    items = item_jobs(ctx)
-    for (path, _render), (text, bodies) in zip(items, fork_imap(_render_page, items), strict=True):
-        rendercache.adopt(*bodies)
-        yield path, text
+    pagecache.begin()
+    settings = pagecache.settings_key(ctx)
+    plan: list[tuple[str, str | None, str | None]] = []  # each item page: path, kept text, cache key
+    todo: list[_Todo] = []
+    for path, call in item_jobs(ctx):
+        cached = isinstance(call, partial) and call.func in CACHED
+        key = pagecache.call_key(settings, path, call) if cached and isinstance(call, partial) else None
+        kept = pagecache.reuse(ctx, path, key) if key is not None else None
+        plan.append((path, kept, key))
+        if kept is None:
+            todo.append((path, call, key))
+    rendered = fork_imap(_render_page, todo)
+    for path, kept, key in plan:
+        if kept is None:
+            kept, bodies, reads = next(rendered)
+            rendercache.adopt(*bodies)
+            if key is not None:
+                pagecache.keep(path, key, reads, kept, bodies[1])
+        yield path, kept
+    pagecache.finish()
     for path, render in summary_jobs(ctx, with_home=with_home):
         yield path, render()
+    exports.finish()
 
 
 def page_count(ctx: c.Context, *, with_home: bool = True) -> int:

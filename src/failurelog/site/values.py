@@ -20,7 +20,7 @@ def empty(value: Any) -> bool:
 def value_html(ctx: Context, spec: Field | None, value: Any, here: str) -> str:
     """One field value as HTML: linked to its asset history, pattern page or incident where there is one."""
     if spec is not None and annotation(spec.schema, "x-incident-ref") and isinstance(value, str):
-        target = ctx.model.by_id.get(value)
+        target = ctx.named(value)
         if target is None:  # kept elsewhere (or a typo validate reports); it becomes a link once imported
             return f"{h.esc(value)} <em>(not in this repository)</em>"
         return h.a(f"{target.id}: {target.title}", ctx.href(target.page, here))

@@ -6,14 +6,18 @@ checking it again: only what the site needs. Within one process (``failurelog
 serve`` rebuilding after each edit) a document is parsed once per content: it
 is kept by path with the SHA-256 of its bytes and reused while the bytes are
 the same. A kept document is handed out as a copy, so nothing a caller does to
-it reaches the next run.
+it reaches the next run (:func:`copied`: its containers copied, the immutable
+values shared, which costs a tenth of ``copy.deepcopy``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from failurelog.core.loader import Document, load, parse_bytes
 from failurelog.core.parallel import fork_imap
@@ -37,12 +41,29 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
+#: What a front matter holds that cannot change in place (shared by a copy); dates and times are ``date``s.
+_IMMUTABLE = (str, int, float, bool, type(None), date, bytes)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
+
+
+def copied(doc: Document) -> Document:
+    """A copy of ``doc`` that shares nothing a caller can change with it (as ``copy.deepcopy``, faster)."""
+    return dataclasses.replace(doc, meta=_plain(doc.meta), lines=dict(doc.lines), problems=list(doc.problems))
+
+
 def _remember(key: str, sha: str | None, doc: Document) -> Document:
     if sha is None:
         _MEMO.pop(key, None)
         return doc
     _MEMO[key] = (sha, doc)
-    return copy.deepcopy(doc)
+    return copied(doc)
 
 
 def documents_of(root: Path, files: Sequence[tuple[Path, str, Entry]]) -> list[Document]:
@@ -58,7 +79,7 @@ def documents_of(root: Path, files: Sequence[tuple[Path, str, Entry]]) -> list[D
         sha = digest(data) if data is not None else None
         kept = _MEMO.get(key)
         if kept is not None and sha is not None and kept[0] == sha:
-            out[index] = copy.deepcopy(kept[1])
+            out[index] = copied(kept[1])
         else:
             todo.append((index, sha, (path, display, data, root)))
     for (index, sha, _job), doc in zip(todo, fork_imap(_parse, [job for _i, _s, job in todo]), strict=True):

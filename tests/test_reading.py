@@ -400,14 +400,18 @@ def test_the_card_signature_links_to_its_entry_listing_both_incidents(browser: A
         """
         const target = document.getElementById(location.hash.slice(1));
         const list = target && target.nextElementSibling;
-        return target && [target.textContent, [...list.querySelectorAll('a')].map((a) => a.textContent),
-                          target.getBoundingClientRect().top < window.innerHeight];
+        const links = (part) => [...list.querySelectorAll('a')].filter((a) => a.href.includes(part))
+                                                               .map((a) => a.textContent);
+        return target && [target.textContent, links('/incidents/'), links('/asset-history/'),
+                          list.querySelectorAll('a').length, target.getBoundingClientRect().top < window.innerHeight];
         """
     )
     assert entry is not None, escalation[0]
-    text, incidents, in_view = entry
+    text, incidents, hosts, every_link, in_view = entry
     assert text.startswith("corrected hardware errors, then uncorrectable") and "2 incidents" in text
     assert incidents == ["SYS-20260623-001", "SYS-20250422-001"] and in_view
+    assert hosts == ["oms-ld4-02", "oms-ny4-03"]  # each incident's host, linked to its asset history
+    assert every_link == len(incidents) + len(hosts)
     _open(browser, url)
     home = browser.execute_script(
         """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from failurelog.site.generate import _git_state, prepare
+from failurelog.site.generate import git_state, prepare
 from tests.history_helpers import GitRepo
 from tests.site_helpers import make_repo
 
@@ -41,13 +41,13 @@ def test_a_commit_of_an_edit_already_built_reaches_the_next_build(tmp_path: Path
     assert prepare(root, today=DAY) is committed
 
 
-def test_a_new_branch_changes_the_git_state_and_no_repository_is_no_error(tmp_path: Path) -> None:
+def test_a_new_branch_changes_thegit_state_and_no_repository_is_no_error(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo")
-    outside = _git_state(root)  # not under git (tmp_path is no repository): no git state, no error
+    outside = git_state(root)  # not under git (tmp_path is no repository): no git state, no error
     repo = GitRepo(root).init()
-    unborn = _git_state(root)
+    unborn = git_state(root)
     repo.commit("Add the incidents", "2026-03-05T10:00:00Z")
-    born = _git_state(root)
+    born = git_state(root)
     repo.git("branch", "elsewhere")  # another branch: the ids on it are checked against
-    branched = _git_state(root)
+    branched = git_state(root)
     assert outside == () and len({outside, unborn, born, branched}) == 4

@@ -104,11 +104,12 @@ def site_context(root: Path, model: Model, *, links_from_source: bool = False) -
         )
 
 
-def _git_state(root: Path) -> tuple[Any, ...]:
-    """Every ref's commit (HEAD first) and the index's stat; empty outside git.
+def git_state(root: Path, *, index: bool = True) -> tuple[Any, ...]:
+    """Every ref's commit (HEAD first) and, with ``index``, the index's stat; empty outside git.
 
     A commit or a staged change leaves the files alone and still changes the history the pages show (other
-    branches: the ids they hold, which validation checks against).
+    branches: the ids they hold, which validation checks against). Without ``index``: what a build's output
+    depends on across processes (``git status`` rewrites the index's stat cache on every build).
     """
     try:
         done = subprocess.run(
@@ -122,11 +123,13 @@ def _git_state(root: Path) -> tuple[Any, ...]:
     lines = done.stdout.decode("utf-8", "replace").split()  # a damaged ref file may hold any bytes
     if not lines:  # not a repository
         return ()
+    if not index:
+        return tuple(lines[1:])
     try:
-        index = (root / lines[0]).stat()
+        st = (root / lines[0]).stat()
     except OSError:
         return tuple(lines[1:])
-    return (*lines[1:], index.st_mtime_ns, index.st_size, index.st_ino)
+    return (*lines[1:], st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def input_signature(root: Path, today: date) -> tuple[Any, ...]:
@@ -162,7 +165,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
     day = today or build_date()
     docs_dir = (out or root / BUILD_DIR / "docs").resolve()
     inputs = input_signature(root, day)
-    key = (engine, inputs, _git_state(root))
+    key = (engine, inputs, git_state(root))
     memo = _MEMO.get(docs_dir)
     if memo is not None and memo[0] == key and docs_dir.is_dir():
         return memo[1]
@@ -181,7 +184,7 @@ def prepare(root: Path, *, today: date | None = None, out: Path | None = None, e
     # Reading the history ran ``git status``, which may rewrite the index (its stat cache): keep the git state
     # as the build left it, or the next call would build again for nothing (a commit made during the build is
     # then taken as built: the price of not locking the repository).
-    _MEMO[docs_dir] = ((engine, inputs, _git_state(root)), result)
+    _MEMO[docs_dir] = ((engine, inputs, git_state(root)), result)
     return result
 
 

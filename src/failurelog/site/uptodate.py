@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from failurelog.core.siteconfig import read_config
-from failurelog.site.generate import input_signature
+from failurelog.site.generate import git_state, input_signature
 from failurelog.site.sitedir import MARKER, mark
 from failurelog.validate.cache import code_version
 
@@ -44,23 +43,6 @@ LIBRARIES = (
 )
 #: The marker's first line (what :func:`failurelog.site.sitedir.mark` writes); the record is the JSON line after it.
 _FORMAT = 1
-
-
-def _git_refs(root: Path) -> str:
-    """HEAD and every ref with its commit: history pages and the ids on other branches depend on them."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "for-each-ref", "--format=%(refname) %(objectname)"],
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "no git"
-    return f"{done.returncode}\0{done.stdout!r}\0{head.returncode}\0{head.stdout!r}"
 
 
 def _named_by_config(root: Path) -> list[tuple[str, int, int]]:
@@ -99,7 +81,7 @@ def build_key(root: Path, *, engine: str, strict: bool, site_dir: Path, today: d
         _FORMAT,
         input_signature(root, today),
         _named_by_config(root),
-        _git_refs(root),
+        git_state(root, index=False),
         code_version(),
         _versions(),
         engine,

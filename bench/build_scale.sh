@@ -2,6 +2,8 @@
 # Builds at scale (bench/README.md, "Build at scale"): N synthetic incidents (bench/synth.py) under git, then,
 # one after the other, each a fresh process under /usr/bin/time -v with the process tree's PSS sampled every 2 s:
 # failurelog build --engine zensical, failurelog build (MkDocs), the same again (nothing changed), plain mkdocs.
+# The two first builds are cold: the repository's .failurelog-cache and .failurelog-build are removed before each, and
+# they build with --force (a build whose inputs did not change since the site folder was made is skipped).
 # One line per build in WORK_DIR/summary.log; outputs in WORK_DIR/NAME.{out,err,pss}.
 #     bench/build_scale.sh WORK_DIR [N]      (N defaults to 10000; Pagefind alone takes about 10 GB there)
 set -u
@@ -31,8 +33,9 @@ import sys; sys.path[:0] = ['bench', 'src']
 from pathlib import Path; import bench_site as b
 repo = b.prepare_repo(Path('$W'), $N); b.under_git(repo); b.prepare_plain(Path('$W'), repo, $N)")
 log "prepared"
-run zensical "$W/repo-$N" "$FL" build --engine zensical --site-dir "$W/site-z"
-run mkdocs "$W/repo-$N" "$FL" build --site-dir "$W/site-m"
+cold() { rm -rf "$W/repo-$N/.failurelog-cache" "$W/repo-$N/.failurelog-build"; }
+cold; run zensical "$W/repo-$N" "$FL" build --force --engine zensical --site-dir "$W/site-z"
+cold; run mkdocs "$W/repo-$N" "$FL" build --force --site-dir "$W/site-m"
 run warm "$W/repo-$N" "$FL" build --site-dir "$W/site-m"
 run plain "$W/plain-$N" "$PY" -m mkdocs build -q
 log "done"
